@@ -9,6 +9,10 @@ import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.StreamListener;
 import io.llmgate.transport.Connections;
+import io.llmgate.transport.openai.OpenAiRoutes;
+import io.llmgate.transport.sse.SseRoutes;
+import io.llmgate.transport.web.ChatPageRoutes;
+import io.llmgate.transport.websocket.WebSocketRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -58,12 +62,20 @@ public final class Gateway {
   private Future<HttpServer> listen() {
     Router router = Router.router(vertx);
     new HealthRoutes(streams, connections).mount(router);
+    int maxRequestBytes = config.limits().maxRequestBytes();
+    new OpenAiRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api()).mount(router);
+    new SseRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api().heartbeat()).mount(router);
+    new WebSocketRoutes(vertx, streams, authenticator, connections).mount(router);
+    new ChatPageRoutes().mount(router);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
         // Token frames are tiny and frequent: compressing them costs ~10x throughput (measured).
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
+        // A whole llm:chat:stream frame up to the request size limit, so the parser can name the limit.
+        .setMaxWebSocketMessageSize(Math.max(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE,
+            config.limits().maxRequestBytes() + 4096))
         .setTcpNoDelay(true);
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
   }

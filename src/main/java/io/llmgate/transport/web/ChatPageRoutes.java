@@ -1,0 +1,29 @@
+package io.llmgate.transport.web;
+
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+/**
+ * The chat page at {@code /}: static files from {@code webroot/} on the classpath, no build step. The
+ * page talks to llmgate like any other client (the Socket.IO contract, or {@code /ws}), so it is also
+ * the living example of docs/integration.md.
+ */
+public final class ChatPageRoutes {
+  // Everything the page loads comes from this origin; its sockets connect back to it.
+  private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; connect-src 'self'; "
+      + "img-src 'self' data:; style-src 'self'; script-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+  public void mount(Router router) {
+    StaticHandler files = StaticHandler.create("webroot").setIndexPage("index.html");
+    router.get("/").handler(ChatPageRoutes::securityHeaders).handler(files);
+    router.get("/assets/*").handler(ChatPageRoutes::securityHeaders).handler(files);
+  }
+
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer");
+    ctx.next();
+  }
+}
