@@ -45,6 +45,11 @@ public record GatewayConfig(
         providers, env);
   }
 
+  public GatewayConfig withApiKey(String key) {
+    return new GatewayConfig(host, port, jwtSecret, Optional.of(key), limits, drainTimeout, local, socketIo, api,
+        providers, env);
+  }
+
   public GatewayConfig withLimits(Limits other) {
     return new GatewayConfig(host, port, jwtSecret, apiKey, other, drainTimeout, local, socketIo, api, providers, env);
   }

@@ -146,8 +146,16 @@ public final class ScriptedUpstream implements ChatProvider {
         exceptionHandler.handle(failure);
         return;
       }
-      handler.handle((UpstreamEvent) item);
+      handler.handle(asAnswered((UpstreamEvent) item));
       scheduleNext();
+    }
+
+    /** Like a real upstream, it answers with the model the request named. */
+    private UpstreamEvent asAnswered(UpstreamEvent event) {
+      if (event instanceof UpstreamEvent.Opened opened && request.model().isPresent()) {
+        return new UpstreamEvent.Opened(opened.provider(), request.model().get());
+      }
+      return event;
     }
 
     @Override
