@@ -64,6 +64,15 @@ public final class Script {
     return this;
   }
 
+  /** {@code count} tokens of {@code size} characters each, for backpressure. */
+  public Script bulk(int count, int size) {
+    for (int i = 0; i < count; i++) {
+      String number = String.valueOf(i);
+      step(new UpstreamEvent.TextDelta(number + "x".repeat(Math.max(0, size - number.length() - 1)) + " "));
+    }
+    return this;
+  }
+
   List<Step> steps() {
     return List.copyOf(steps);
   }

@@ -89,6 +89,7 @@ public final class ScriptedUpstream implements ChatProvider {
     private final List<Script.Step> remaining;
     private final List<Long> sentAtNanos = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> cancelled = new CompletableFuture<>();
+    private final CompletableFuture<Void> pausedOnce = new CompletableFuture<>();
     private Handler<UpstreamEvent> handler;
     private Handler<Throwable> exceptionHandler;
     private Handler<Void> endHandler;
@@ -116,6 +117,11 @@ public final class ScriptedUpstream implements ChatProvider {
 
     public void awaitCancelled(Duration timeout) throws Exception {
       cancelled.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits until the stream service paused this upstream read (backpressure from a slow client). */
+    public void awaitPaused(Duration timeout) throws Exception {
+      pausedOnce.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void scheduleNext() {
@@ -173,6 +179,7 @@ public final class ScriptedUpstream implements ChatProvider {
     @Override
     public ProviderStream pause() {
       paused = true;
+      pausedOnce.complete(null);
       return this;
     }
 

@@ -64,7 +64,7 @@ public final class EventRecorder {
     try {
       return finalEvent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no final event within " + timeout + "; received " + names(), e);
+      throw new AssertionError("no final event within " + timeout + "; received " + summary(), e);
     }
   }
 
@@ -72,10 +72,25 @@ public final class EventRecorder {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (named(event).size() < count) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("fewer than " + count + " " + event + " within " + timeout + "; received " + names());
+        throw new AssertionError("fewer than " + count + " " + event + " within " + timeout + "; received " + summary());
       }
       Thread.sleep(5);
     }
+  }
+
+  /** The names in order, runs of one name collapsed ({@code llm:stream:token x2000}). */
+  public String summary() {
+    StringBuilder text = new StringBuilder("[");
+    List<String> names = names();
+    for (int i = 0; i < names.size(); ) {
+      int run = i;
+      while (run < names.size() && names.get(run).equals(names.get(i))) {
+        run++;
+      }
+      text.append(text.length() > 1 ? ", " : "").append(names.get(i)).append(run - i > 1 ? " x" + (run - i) : "");
+      i = run;
+    }
+    return text.append(']').toString();
   }
 
   public long finalCount() {

@@ -6,6 +6,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
@@ -20,12 +21,15 @@ import java.util.function.Consumer;
  */
 public final class HttpEventStream {
   private final HttpClientRequest request;
+  private final HttpClientResponse response;
   private final int status;
   private final MultiMap headers;
   private final List<String> comments;
 
-  private HttpEventStream(HttpClientRequest request, int status, MultiMap headers, List<String> comments) {
+  private HttpEventStream(HttpClientRequest request, HttpClientResponse response, int status, MultiMap headers,
+      List<String> comments) {
     this.request = request;
+    this.response = response;
     this.status = status;
     this.headers = headers;
     this.comments = comments;
@@ -51,7 +55,7 @@ public final class HttpEventStream {
       } else {
         response.body().onSuccess(refused::accept);
       }
-      return new HttpEventStream(request, response.statusCode(), response.headers(), comments);
+      return new HttpEventStream(request, response, response.statusCode(), response.headers(), comments);
     })).await(10, TimeUnit.SECONDS);
   }
 
@@ -66,6 +70,14 @@ public final class HttpEventStream {
 
   public MultiMap headers() {
     return headers;
+  }
+
+  public void pause() {
+    response.pause();
+  }
+
+  public void resume() {
+    response.resume();
   }
 
   /** Drops the TCP connection, as a client process that dies or a browser tab that closes. */

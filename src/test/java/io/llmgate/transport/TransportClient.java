@@ -34,5 +34,10 @@ public interface TransportClient extends AutoCloseable {
 
     /** Drops the connection without a word, like a closed tab or a killed process. */
     void disconnect() throws Exception;
+
+    /** Stops reading from the connection, like a client on a slow network; bytes pile up in between. */
+    void pauseReading();
+
+    void resumeReading();
   }
 }

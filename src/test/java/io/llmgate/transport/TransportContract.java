@@ -37,6 +37,12 @@ public abstract class TransportContract {
   protected static final Duration WAIT = Duration.ofSeconds(10);
   private static final int MESSAGES_PER_MINUTE = 5;
   private static final long SPACING_MS = 250;
+  // 8 MB in all: far more than the socket buffers in between hold (the test clients fix their receive
+  // buffer at 64 KB; the kernel would grow it to 32 MB), yet a done event whose fullResponse a JSON
+  // parser still accepts (Jackson's default limit is 20 M characters per string).
+  static final int BULK_TOKENS = 1000;
+  static final int BULK_TOKEN_SIZE = 8 * 1024;
+  public static final int CLIENT_RECEIVE_BUFFER = 64 * 1024;
 
   protected TestGateway gateway;
   protected TransportClient client;
@@ -56,7 +62,9 @@ public abstract class TransportContract {
         .script("fail-early", Script.upstream().every(20).fail(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream overloaded"))
         .script("fail-after-first", Script.upstream().every(20).opened("script-1").text("partial")
             .fail(ErrorCode.UPSTREAM_ERROR, "upstream reset the connection"))
-        .script("short", Script.upstream().every(2).opened("script-1").text("ok").finish(FinishReason.STOP));
+        .script("short", Script.upstream().every(2).opened("script-1").text("ok").finish(FinishReason.STOP))
+        .script("bulk", Script.upstream().every(1).opened("script-1").bulk(BULK_TOKENS, BULK_TOKEN_SIZE)
+            .finish(FinishReason.STOP));
     client = client(gateway);
   }
 
@@ -136,6 +144,24 @@ public abstract class TransportContract {
 
     gateway.upstream().awaitGeneration(prompt, 0, WAIT).awaitCancelled(WAIT);
     gateway.awaitNoActiveStreams(WAIT);
+  }
+
+  @Test
+  void slowClientPausesTheUpstreamInsteadOfBufferingIt() throws Exception {
+    String prompt = tagged("bulk");
+    ClientStream stream = client.start(token(), request(prompt));
+    stream.events().awaitCount(TOKEN, 1, WAIT);
+
+    stream.pauseReading();
+    gateway.upstream().awaitGeneration(prompt, 0, WAIT).awaitPaused(Duration.ofSeconds(30));
+    stream.resumeReading();
+
+    assertThat(stream.events().awaitFinal(Duration.ofSeconds(60)).event()).isEqualTo(DONE);
+    List<String> tokens = stream.events().tokens();
+    assertThat(tokens).hasSize(BULK_TOKENS);
+    for (int i = 0; i < tokens.size(); i++) {
+      assertThat(tokens.get(i)).as("token %d in order", i).startsWith(i + "x");
+    }
   }
 
   @Test

@@ -4,8 +4,10 @@ import io.llmgate.testing.SseReader;
 import io.llmgate.transport.EventRecorder;
 import io.llmgate.transport.HttpEventStream;
 import io.llmgate.transport.TransportClient;
+import io.llmgate.transport.TransportContract;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -23,7 +25,7 @@ final class OpenAiTransportClient implements TransportClient {
   private final int port;
 
   OpenAiTransportClient(Vertx vertx, int port) {
-    this.client = vertx.createHttpClient();
+    this.client = vertx.createHttpClient(new HttpClientOptions().setReceiveBufferSize(TransportContract.CLIENT_RECEIVE_BUFFER));
     this.port = port;
   }
 
@@ -56,6 +58,16 @@ final class OpenAiTransportClient implements TransportClient {
       @Override
       public void disconnect() throws Exception {
         http.disconnect().await(10, TimeUnit.SECONDS);
+      }
+
+      @Override
+      public void pauseReading() {
+        http.pause();
+      }
+
+      @Override
+      public void resumeReading() {
+        http.resume();
       }
     };
   }

@@ -3,8 +3,10 @@ package io.llmgate.transport.sse;
 import io.llmgate.transport.EventRecorder;
 import io.llmgate.transport.HttpEventStream;
 import io.llmgate.transport.TransportClient;
+import io.llmgate.transport.TransportContract;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +17,7 @@ final class SseTransportClient implements TransportClient {
   private final int port;
 
   SseTransportClient(Vertx vertx, int port) {
-    this.client = vertx.createHttpClient();
+    this.client = vertx.createHttpClient(new HttpClientOptions().setReceiveBufferSize(TransportContract.CLIENT_RECEIVE_BUFFER));
     this.port = port;
   }
 
@@ -42,6 +44,16 @@ final class SseTransportClient implements TransportClient {
       @Override
       public void disconnect() throws Exception {
         http.disconnect().await(10, TimeUnit.SECONDS);
+      }
+
+      @Override
+      public void pauseReading() {
+        http.pause();
+      }
+
+      @Override
+      public void resumeReading() {
+        http.resume();
       }
     };
   }

@@ -2,10 +2,12 @@ package io.llmgate.transport.websocket;
 
 import io.llmgate.transport.EventRecorder;
 import io.llmgate.transport.TransportClient;
+import io.llmgate.transport.TransportContract;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +21,10 @@ final class WebSocketTransportClient implements TransportClient {
   private final Auth auth;
 
   WebSocketTransportClient(Vertx vertx, int port, Auth auth) {
-    this.client = vertx.createWebSocketClient();
+    this.client = vertx.createWebSocketClient(
+        new WebSocketClientOptions().setReceiveBufferSize(TransportContract.CLIENT_RECEIVE_BUFFER)
+            // A done event repeats the whole response: far above the client's default 256 KB for bulk.
+            .setMaxMessageSize(64 * 1024 * 1024));
     this.port = port;
     this.auth = auth;
   }
@@ -84,6 +89,16 @@ final class WebSocketTransportClient implements TransportClient {
     @Override
     public void disconnect() {
       ws.close();
+    }
+
+    @Override
+    public void pauseReading() {
+      ws.pause();
+    }
+
+    @Override
+    public void resumeReading() {
+      ws.resume();
     }
   }
 }
