@@ -68,7 +68,8 @@ final class WebSocketConnection implements EventSink {
   void awaitAuthFrame(Duration timeout) {
     authTimer = vertx.setTimer(timeout.toMillis(), t -> {
       if (user == null) {
-        unauthorized("unauthorized: no auth frame within " + timeout.toSeconds() + "s");
+        unauthorized("unauthorized: no auth frame within " + (timeout.toMillis() % 1000 == 0
+            ? timeout.toSeconds() + "s" : timeout.toMillis() + " ms"));
       }
     });
   }

@@ -24,18 +24,25 @@ import java.time.Duration;
  */
 public final class WebSocketRoutes {
   static final String TRANSPORT = "websocket";
-  static final Duration AUTH_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(10);
 
   private final Vertx vertx;
   private final StreamService streams;
   private final Authenticator authenticator;
   private final Connections connections;
+  private final Duration authTimeout;
 
   public WebSocketRoutes(Vertx vertx, StreamService streams, Authenticator authenticator, Connections connections) {
+    this(vertx, streams, authenticator, connections, DEFAULT_AUTH_TIMEOUT);
+  }
+
+  WebSocketRoutes(Vertx vertx, StreamService streams, Authenticator authenticator, Connections connections,
+      Duration authTimeout) {
     this.vertx = vertx;
     this.streams = streams;
     this.authenticator = authenticator;
     this.connections = connections;
+    this.authTimeout = authTimeout;
   }
 
   public void mount(Router router) {
@@ -55,7 +62,7 @@ public final class WebSocketRoutes {
       return;
     }
     if (request.getHeader(HttpHeaders.AUTHORIZATION) == null) {
-      request.toWebSocket().onSuccess(ws -> connection(ws).awaitAuthFrame(AUTH_TIMEOUT));
+      request.toWebSocket().onSuccess(ws -> connection(ws).awaitAuthFrame(authTimeout));
       return;
     }
     // Authentication is asynchronous: hold the upgrade request until it answers.
