@@ -4,7 +4,7 @@ import io.llmgate.error.UpstreamErrors;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.provider.http.ErrorEnvelope;
 import io.llmgate.provider.http.Json;
-import io.llmgate.provider.http.StreamDecoder;
+import io.llmgate.provider.http.AbstractStreamDecoder;
 import io.llmgate.provider.sse.SseDecoder;
 import io.llmgate.provider.sse.SseEvent;
 import io.llmgate.stream.FinishReason;
@@ -18,17 +18,13 @@ import java.util.function.Consumer;
  * Tool-use, signature and server-tool blocks carry nothing a chat client shows, so they are skipped, as
  * are {@code ping} and event types this code does not know (Anthropic asks clients to ignore those).
  */
-final class AnthropicEventDecoder implements StreamDecoder {
-  private final String provider;
-  private final String requestedModel;
-  private boolean opened;
+final class AnthropicEventDecoder extends AbstractStreamDecoder {
   private String stopReason;
   private Long inputTokens;
   private Long outputTokens;
 
   AnthropicEventDecoder(String provider, String requestedModel) {
-    this.provider = provider;
-    this.requestedModel = requestedModel;
+    super(provider, requestedModel);
   }
 
   @Override
@@ -113,16 +109,5 @@ final class AnthropicEventDecoder implements StreamDecoder {
       case "refusal" -> FinishReason.CONTENT_FILTER;
       default -> FinishReason.OTHER;
     };
-  }
-
-  private void open(Consumer<UpstreamEvent> out, String model) {
-    if (!opened) {
-      opened = true;
-      out.accept(new UpstreamEvent.Opened(provider, model == null || model.isEmpty() ? requestedModel : model));
-    }
-  }
-
-  private static long orZero(Long value) {
-    return value == null ? 0 : value;
   }
 }

@@ -4,7 +4,7 @@ import io.llmgate.error.UpstreamErrors;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.provider.http.ErrorEnvelope;
 import io.llmgate.provider.http.Json;
-import io.llmgate.provider.http.StreamDecoder;
+import io.llmgate.provider.http.AbstractStreamDecoder;
 import io.llmgate.provider.sse.SseDecoder;
 import io.llmgate.provider.sse.SseEvent;
 import io.llmgate.stream.FinishReason;
@@ -17,20 +17,16 @@ import java.util.function.Consumer;
  * stream ends at EOF after a frame with a {@code finishReason} (or a blocked prompt), so usage and the
  * finish are emitted only at the end, and only when no raw error JSON trails the frames (§6.6).
  */
-final class GeminiEventDecoder implements StreamDecoder {
+final class GeminiEventDecoder extends AbstractStreamDecoder {
   private static final Set<String> FILTERED = Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT",
       "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION");
 
-  private final String provider;
-  private final String requestedModel;
-  private boolean opened;
   private boolean sawFunctionCall;
   private String finishReason;
   private GeminiWire.UsageMetadata usage;
 
   GeminiEventDecoder(String provider, String requestedModel) {
-    this.provider = provider;
-    this.requestedModel = requestedModel;
+    super(provider, requestedModel);
   }
 
   @Override
@@ -101,16 +97,5 @@ final class GeminiEventDecoder implements StreamDecoder {
       case "MAX_TOKENS" -> FinishReason.LENGTH;
       default -> FinishReason.OTHER;
     };
-  }
-
-  private void open(Consumer<UpstreamEvent> out, String model) {
-    if (!opened) {
-      opened = true;
-      out.accept(new UpstreamEvent.Opened(provider, model == null || model.isEmpty() ? requestedModel : model));
-    }
-  }
-
-  private static long orZero(Long value) {
-    return value == null ? 0 : value;
   }
 }

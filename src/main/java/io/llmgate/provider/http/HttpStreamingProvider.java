@@ -4,25 +4,33 @@ import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.ProviderStream;
 import io.llmgate.stream.ChatRequest;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * What every remote provider has in common: a configured endpoint, a request mapping and a stream
- * decoder. A subclass says only where to send what, and how to read the answer.
+ * decoder. A provider is this class given where to send what, and how to read the answer.
  */
-public abstract class HttpStreamingProvider implements ChatProvider {
-  private final HttpUpstream http;
-  protected final ProviderEndpoint endpoint;
+public class HttpStreamingProvider implements ChatProvider {
 
-  protected HttpStreamingProvider(HttpUpstream http, ProviderEndpoint endpoint) {
-    this.http = http;
-    this.endpoint = endpoint;
+  /** Makes one stream's decoder: {@code (provider name, requested model) -> decoder}. */
+  @FunctionalInterface
+  public interface Decoders {
+    StreamDecoder create(String provider, String model);
   }
 
-  /** The POST that streams {@code request} from {@code model}. */
-  protected abstract UpstreamCall call(ChatRequest request, String model);
+  private final HttpUpstream http;
+  private final ProviderEndpoint endpoint;
+  private final BiFunction<ChatRequest, String, UpstreamCall> mapper;
+  private final Decoders decoders;
 
-  /** A fresh decoder for one stream from {@code model}. */
-  protected abstract StreamDecoder decoder(String model);
+  /** {@code mapper} turns a request and the model to use into the POST that streams it. */
+  protected HttpStreamingProvider(HttpUpstream http, ProviderEndpoint endpoint,
+      BiFunction<ChatRequest, String, UpstreamCall> mapper, Decoders decoders) {
+    this.http = http;
+    this.endpoint = endpoint;
+    this.mapper = mapper;
+    this.decoders = decoders;
+  }
 
   @Override
   public final String name() {
@@ -42,7 +50,7 @@ public abstract class HttpStreamingProvider implements ChatProvider {
   @Override
   public final ProviderStream open(ChatRequest request) {
     String model = request.model().orElse(endpoint.defaultModel());
-    return http.stream(call(request, model), decoder(model), endpoint.timeouts());
+    return http.stream(mapper.apply(request, model), decoders.create(name(), model), endpoint.timeouts());
   }
 
   @Override

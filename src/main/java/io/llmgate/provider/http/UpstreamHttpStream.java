@@ -2,6 +2,7 @@ package io.llmgate.provider.http;
 
 import io.llmgate.error.GatewayException;
 import io.llmgate.error.UpstreamErrors;
+import io.llmgate.provider.AbstractProviderStream;
 import io.llmgate.provider.ProviderStream;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.provider.UpstreamTimeouts;
@@ -9,7 +10,6 @@ import io.llmgate.provider.sse.SseDecoder;
 import io.llmgate.provider.sse.SseEvent;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -27,7 +27,7 @@ import java.util.ArrayDeque;
  * the connection is closed the moment it opens, without a byte sent; afterwards it resets the request,
  * which on HTTP/1.1 closes the connection, so the provider stops generating and billing.
  */
-final class UpstreamHttpStream implements ProviderStream {
+final class UpstreamHttpStream extends AbstractProviderStream {
   private static final int MAX_ERROR_BODY = 64 << 10;
 
   private enum Phase { CONNECTING, AWAITING_HEADERS, STREAMING, DRAINING, CLOSED }
@@ -41,9 +41,6 @@ final class UpstreamHttpStream implements ProviderStream {
   private final ArrayDeque<UpstreamEvent> queue = new ArrayDeque<>();
   private final UpstreamTimers timers;
 
-  private Handler<UpstreamEvent> handler;
-  private Handler<Throwable> exceptionHandler;
-  private Handler<Void> endHandler;
   private Phase phase = Phase.CONNECTING;
   private long demand = Long.MAX_VALUE;
   private boolean delivering;
@@ -193,7 +190,7 @@ final class UpstreamHttpStream implements ProviderStream {
         if (demand != Long.MAX_VALUE) {
           demand--;
         }
-        emit(handler, queue.poll());
+        emitEvent(queue.poll());
       }
       if (queue.isEmpty() && !cancelled) {
         deliverEnding();
@@ -206,17 +203,11 @@ final class UpstreamHttpStream implements ProviderStream {
   private void deliverEnding() {
     if (finishQueued && !endDelivered) {
       endDelivered = true;
-      emit(endHandler, null);
+      emitEnd();
     } else if (failure != null) {
       GatewayException reported = failure;
       failure = null;
-      emit(exceptionHandler, reported);
-    }
-  }
-
-  private static <T> void emit(Handler<T> target, T value) {
-    if (target != null) {
-      target.handle(value);
+      emitFailure(reported);
     }
   }
 
@@ -265,24 +256,6 @@ final class UpstreamHttpStream implements ProviderStream {
 
   private static String reason(Throwable cause) {
     return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-  }
-
-  @Override
-  public ProviderStream exceptionHandler(Handler<Throwable> handler) {
-    this.exceptionHandler = handler;
-    return this;
-  }
-
-  @Override
-  public ProviderStream handler(Handler<UpstreamEvent> handler) {
-    this.handler = handler;
-    return this;
-  }
-
-  @Override
-  public ProviderStream endHandler(Handler<Void> endHandler) {
-    this.endHandler = endHandler;
-    return this;
   }
 
   @Override

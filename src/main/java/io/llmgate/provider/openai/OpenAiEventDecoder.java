@@ -4,11 +4,13 @@ import io.llmgate.error.UpstreamErrors;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.provider.http.ErrorEnvelope;
 import io.llmgate.provider.http.Json;
-import io.llmgate.provider.http.StreamDecoder;
+import io.llmgate.provider.http.AbstractStreamDecoder;
 import io.llmgate.provider.sse.SseDecoder;
 import io.llmgate.provider.sse.SseEvent;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Usage;
+import java.util.List;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
@@ -16,19 +18,15 @@ import java.util.function.Consumer;
  * arrive in different chunks with OpenAI and Ollama, in the same one with DeepSeek; both are held until
  * {@code data: [DONE]}, the only end marker, and then emitted usage first.
  */
-final class OpenAiEventDecoder implements StreamDecoder {
+final class OpenAiEventDecoder extends AbstractStreamDecoder {
   private static final String END_MARKER = "data: [DONE]";
 
-  private final String provider;
-  private final String requestedModel;
-  private boolean opened;
   private boolean emittedOutput;
   private FinishReason finish;
   private Usage usage;
 
   OpenAiEventDecoder(String provider, String requestedModel) {
-    this.provider = provider;
-    this.requestedModel = requestedModel;
+    super(provider, requestedModel);
   }
 
   @Override
@@ -87,18 +85,12 @@ final class OpenAiEventDecoder implements StreamDecoder {
   /** DeepSeek ran out of capacity: an error while nothing went out, else the partial answer stands (§7.2). */
   private FinishReason overloaded(String reason) {
     if (!emittedOutput) {
-      throw UpstreamErrors.inStream(provider, new UpstreamErrors.Reported(
-          java.util.OptionalInt.empty(), java.util.List.of(reason), "finish_reason " + reason));
+      throw UpstreamErrors.inStream(provider,
+          new UpstreamErrors.Reported(OptionalInt.empty(), List.of(reason), "finish_reason " + reason));
     }
     return FinishReason.OTHER;
   }
 
-  private void open(Consumer<UpstreamEvent> out, String model) {
-    if (!opened) {
-      opened = true;
-      out.accept(new UpstreamEvent.Opened(provider, model == null || model.isEmpty() ? requestedModel : model));
-    }
-  }
 
   private void text(String text, Consumer<UpstreamEvent> out) {
     if (text != null && !text.isEmpty()) {

@@ -3,9 +3,6 @@ package io.llmgate.provider.openai;
 import io.llmgate.provider.http.HttpStreamingProvider;
 import io.llmgate.provider.http.HttpUpstream;
 import io.llmgate.provider.http.ProviderEndpoint;
-import io.llmgate.provider.http.StreamDecoder;
-import io.llmgate.provider.http.UpstreamCall;
-import io.llmgate.stream.ChatRequest;
 
 /**
  * OpenAI Chat Completions, and every server that speaks its dialect (DeepSeek, Ollama's {@code /v1},
@@ -24,20 +21,7 @@ public final class OpenAiProvider extends HttpStreamingProvider {
     MAX_TOKENS
   }
 
-  private final OpenAiRequestMapper mapper;
-
   public OpenAiProvider(HttpUpstream http, ProviderEndpoint endpoint, TokenLimit tokenLimit) {
-    super(http, endpoint);
-    this.mapper = new OpenAiRequestMapper(endpoint, tokenLimit);
-  }
-
-  @Override
-  protected UpstreamCall call(ChatRequest request, String model) {
-    return mapper.map(request, model);
-  }
-
-  @Override
-  protected StreamDecoder decoder(String model) {
-    return new OpenAiEventDecoder(name(), model);
+    super(http, endpoint, new OpenAiRequestMapper(endpoint, tokenLimit)::map, OpenAiEventDecoder::new);
   }
 }

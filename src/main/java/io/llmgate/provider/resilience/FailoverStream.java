@@ -1,9 +1,9 @@
 package io.llmgate.provider.resilience;
 
 import io.llmgate.error.GatewayException;
+import io.llmgate.provider.AbstractProviderStream;
 import io.llmgate.provider.ProviderStream;
 import io.llmgate.provider.UpstreamEvent;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Optional;
@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * actually answered. From that event on it is committed, and a failure goes to the client as it is:
  * once a token went out, a silent restart would repeat or garble text. Runs on the opener's context.
  */
-final class FailoverStream implements ProviderStream {
+final class FailoverStream extends AbstractProviderStream {
 
   /** What to do after an attempt failed before its first token. */
   interface Plan {
@@ -41,9 +41,6 @@ final class FailoverStream implements ProviderStream {
   private boolean cancelled;
   private boolean paused;
   private long retryTimer = -1;
-  private Handler<UpstreamEvent> handler;
-  private Handler<Throwable> exceptionHandler;
-  private Handler<Void> endHandler;
 
   private FailoverStream(Vertx vertx, Plan plan) {
     this.vertx = vertx;
@@ -63,7 +60,7 @@ final class FailoverStream implements ProviderStream {
   private void attach(ProviderStream attempt) {
     current = attempt;
     attempt.exceptionHandler(this::onFailure);
-    attempt.endHandler(v -> emit(endHandler, null));
+    attempt.endHandler(v -> emitEnd());
     attempt.handler(this::onEvent);
     if (paused) {
       attempt.pause();
@@ -81,10 +78,10 @@ final class FailoverStream implements ProviderStream {
       }
       committed = true;
       if (heldOpened != null) {
-        emit(handler, heldOpened);
+        emitEvent(heldOpened);
       }
     }
-    emit(handler, event);
+    emitEvent(event);
   }
 
   private void onFailure(Throwable cause) {
@@ -93,12 +90,12 @@ final class FailoverStream implements ProviderStream {
     }
     GatewayException failure = GatewayException.from(cause);
     if (committed) {
-      emit(exceptionHandler, failure);
+      emitFailure(failure);
       return;
     }
     Optional<Attempt> next = plan.next(failure);
     if (next.isEmpty()) {
-      emit(exceptionHandler, plan.giveUp(failure));
+      emitFailure(plan.giveUp(failure));
       return;
     }
     current = null;
@@ -111,12 +108,6 @@ final class FailoverStream implements ProviderStream {
     });
   }
 
-  private static <T> void emit(Handler<T> target, T value) {
-    if (target != null) {
-      target.handle(value);
-    }
-  }
-
   @Override
   public void cancel() {
     if (cancelled) {
@@ -127,24 +118,6 @@ final class FailoverStream implements ProviderStream {
     if (current != null) {
       current.cancel();
     }
-  }
-
-  @Override
-  public ProviderStream exceptionHandler(Handler<Throwable> handler) {
-    this.exceptionHandler = handler;
-    return this;
-  }
-
-  @Override
-  public ProviderStream handler(Handler<UpstreamEvent> handler) {
-    this.handler = handler;
-    return this;
-  }
-
-  @Override
-  public ProviderStream endHandler(Handler<Void> endHandler) {
-    this.endHandler = endHandler;
-    return this;
   }
 
   @Override
