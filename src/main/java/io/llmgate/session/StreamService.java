@@ -61,7 +61,7 @@ public final class StreamService {
       // The next turn of the loop, so the transport sends its acknowledgement before llm:stream:start.
       context.runOnContext(next -> session.start(provider));
       return new Acknowledged(request.sessionId(), provider.name(), Instant.now());
-    });
+    }).onFailure(refusal -> listener.refused(sink.transport(), GatewayException.from(refusal).code()));
   }
 
   /**
