@@ -61,15 +61,16 @@ public final class StreamService {
       // The next turn of the loop, so the transport sends its acknowledgement before llm:stream:start.
       context.runOnContext(next -> session.start(provider));
       return new Acknowledged(request.sessionId(), provider.name(), Instant.now());
-    });
+    }).onFailure(refusal -> listener.refused(sink.transport(), GatewayException.from(refusal).code()));
   }
 
   /**
    * Cancels the user's stream {@code sessionId}; completes with whether a running stream was stopped.
-   * Never rate limited: a cancel only ever lowers the load, and refusing it would keep a user paying for
-   * a stream they asked to stop.
+   * Counted against the rate limit but never refused by it: a cancel only ever lowers the load, and
+   * refusing it would keep a user paying for a stream they asked to stop.
    */
   public Future<Boolean> cancel(String user, Object payload) {
+    rateLimiter.tryAcquire(user);
     String sessionId;
     try {
       sessionId = parser.sessionId(payload);
