@@ -55,6 +55,11 @@ class StreamServiceProvidersTest {
     final CompletableFuture<StreamEvent> done = new CompletableFuture<>();
 
     @Override
+    public String transport() {
+      return "test";
+    }
+
+    @Override
     public void send(StreamEvent event) {
       events.add(event);
       if (event.isFinal()) {
