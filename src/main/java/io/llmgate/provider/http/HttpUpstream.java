@@ -41,8 +41,4 @@ public final class HttpUpstream {
     }
     return new UpstreamHttpStream(context, client, call, decoder, timeouts).start();
   }
-
-  public void close() {
-    client.close();
-  }
 }
