@@ -3,6 +3,9 @@ package io.llmgate;
 import io.llmgate.auth.JwtAuthenticator;
 import io.llmgate.config.GatewayConfig;
 import io.llmgate.health.HealthRoutes;
+import io.llmgate.metrics.MetricsRoute;
+import io.llmgate.metrics.StreamLog;
+import io.llmgate.metrics.StreamMetrics;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.ratelimit.LocalRateLimiter;
 import io.llmgate.session.ChatRequestParser;
@@ -17,6 +20,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.ext.web.Router;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -27,12 +33,14 @@ import java.util.Base64;
  */
 public final class Gateway {
   private static final long RATE_LIMIT_EVICTION_MS = 60_000;
+  private static final String[] TRANSPORTS = {"socketio", "websocket", "sse", "openai"};
 
   private final Vertx vertx;
   private final GatewayConfig config;
   private final StreamService streams;
   private final JwtAuthenticator authenticator;
   private final Connections connections = new Connections();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final boolean generatedSecret;
   private HttpServer server;
 
@@ -43,7 +51,12 @@ public final class Gateway {
     LocalRateLimiter limiter = new LocalRateLimiter(config.limits().messagesPerWindow(), config.limits().window());
     vertx.setPeriodic(RATE_LIMIT_EVICTION_MS, id -> limiter.evictIdle());
     this.streams = new StreamService(vertx, providers, limiter,
-        new ChatRequestParser(config.limits().maxRequestBytes()), config.limits().concurrentStreams(), listener);
+        new ChatRequestParser(config.limits().maxRequestBytes()), config.limits().concurrentStreams(),
+        StreamListener.all(new StreamMetrics(registry), new StreamLog(), listener));
+    for (String transport : TRANSPORTS) {
+      registry.gauge("llmgate.connections.active", Tags.of("transport", transport), connections,
+          c -> c.count(transport));
+    }
     this.authenticator = new JwtAuthenticator(vertx, this.config.jwtSecret().orElseThrow(), config.apiKey());
   }
 
@@ -62,6 +75,7 @@ public final class Gateway {
   private Future<HttpServer> listen() {
     Router router = Router.router(vertx);
     new HealthRoutes(streams, connections).mount(router);
+    MetricsRoute.mount(router, registry);
     int maxRequestBytes = config.limits().maxRequestBytes();
     new OpenAiRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api()).mount(router);
     new SseRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api().heartbeat()).mount(router);

@@ -4,6 +4,7 @@ import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.ProviderRegistry;
+import io.llmgate.provider.resilience.FallbackProvider;
 import io.llmgate.ratelimit.RateLimiter;
 import io.llmgate.stream.Acknowledged;
 import io.llmgate.stream.ChatRequest;
@@ -52,8 +53,7 @@ public final class StreamService {
         throw new GatewayException(ErrorCode.SHUTTING_DOWN, "server is shutting down (expected: retry on another node)");
       }
       ChatRequest request = parser.parse(payload);
-      ChatProvider provider = providers.require(request.provider());
-      request.fallback().forEach(providers::require);
+      ChatProvider provider = FallbackProvider.resolve(providers, request);
       Context context = currentContext();
       StreamSession session = new StreamSession(context, user, request, sink, listener);
       sessions.register(session);
@@ -61,15 +61,16 @@ public final class StreamService {
       // The next turn of the loop, so the transport sends its acknowledgement before llm:stream:start.
       context.runOnContext(next -> session.start(provider));
       return new Acknowledged(request.sessionId(), provider.name(), Instant.now());
-    });
+    }).onFailure(refusal -> listener.refused(sink.transport(), GatewayException.from(refusal).code()));
   }
 
   /**
    * Cancels the user's stream {@code sessionId}; completes with whether a running stream was stopped.
-   * Never rate limited: a cancel only ever lowers the load, and refusing it would keep a user paying for
-   * a stream they asked to stop.
+   * Counted against the rate limit but never refused by it: a cancel only ever lowers the load, and
+   * refusing it would keep a user paying for a stream they asked to stop.
    */
   public Future<Boolean> cancel(String user, Object payload) {
+    rateLimiter.tryAcquire(user);
     String sessionId;
     try {
       sessionId = parser.sessionId(payload);

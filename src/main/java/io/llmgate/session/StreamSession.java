@@ -29,6 +29,7 @@ final class StreamSession {
   private final ChatRequest request;
   private final EventSink sink;
   private final StreamListener listener;
+  private final StreamListener.StreamInfo info;
   private final Promise<StreamEvent> closed = Promise.promise();
   private final StringBuilder fullResponse = new StringBuilder();
   private final long startNanos = System.nanoTime();
@@ -41,6 +42,7 @@ final class StreamSession {
   private long nextIndex;
   private long tokenCount;
   private long firstTokenNanos;
+  private long upstreamEventNanos;
   private Usage usage;
 
   StreamSession(Context context, String user, ChatRequest request, EventSink sink, StreamListener listener) {
@@ -49,6 +51,7 @@ final class StreamSession {
     this.request = request;
     this.sink = sink;
     this.listener = listener;
+    this.info = new StreamListener.StreamInfo(user, request, sink.transport());
     this.provider = request.provider();
     this.model = request.model().orElse("");
   }
@@ -75,7 +78,7 @@ final class StreamSession {
     if (finished) {
       return;
     }
-    listener.accepted(user, request);
+    listener.accepted(info);
     model = request.model().orElse(chatProvider.defaultModel());
     upstream = chatProvider.open(request);
     upstream.exceptionHandler(failure -> fail(GatewayException.from(failure)));
@@ -106,6 +109,7 @@ final class StreamSession {
     if (finished) {
       return;
     }
+    upstreamEventNanos = System.nanoTime();
     switch (event.kind()) {
       case OPENED -> opened((UpstreamEvent.Opened) event);
       case TEXT -> token(((UpstreamEvent.TextDelta) event).text());
@@ -113,6 +117,7 @@ final class StreamSession {
       case USAGE -> usage = ((UpstreamEvent.UsageReport) event).usage();
       case FINISHED -> done(((UpstreamEvent.Finished) event).reason());
     }
+    upstreamEventNanos = 0;
   }
 
   private void opened(UpstreamEvent.Opened event) {
@@ -165,14 +170,14 @@ final class StreamSession {
       upstream.cancel();
     }
     send(finalEvent);
-    listener.closed(user, request, finalEvent);
+    listener.closed(info, finalEvent);
     closed.complete(finalEvent);
     return true;
   }
 
   private void send(StreamEvent event) {
     sink.send(event);
-    listener.sent(user, request, event);
+    listener.sent(info, event, upstreamEventNanos == 0 ? 0 : System.nanoTime() - upstreamEventNanos);
     if (!event.isFinal() && sink.writeQueueFull() && upstream != null) {
       upstream.pause();
       sink.onDrain(this::resumeUnlessFinished);

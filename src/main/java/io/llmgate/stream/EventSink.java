@@ -7,6 +7,9 @@ package io.llmgate.stream;
  */
 public interface EventSink {
 
+  /** The transport's name for metrics and logs: socketio, websocket, sse, openai. */
+  String transport();
+
   void send(StreamEvent event);
 
   boolean writeQueueFull();

@@ -17,6 +17,11 @@ public final class Connections {
     byTransport.computeIfAbsent(transport, t -> new AtomicInteger()).decrementAndGet();
   }
 
+  public int count(String transport) {
+    AtomicInteger count = byTransport.get(transport);
+    return count == null ? 0 : count.get();
+  }
+
   public int total() {
     return byTransport.values().stream().mapToInt(AtomicInteger::get).sum();
   }

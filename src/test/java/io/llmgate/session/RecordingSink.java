@@ -16,6 +16,11 @@ final class RecordingSink implements EventSink {
   volatile boolean full;
 
   @Override
+  public String transport() {
+    return "test";
+  }
+
+  @Override
   public void send(StreamEvent event) {
     events.add(event);
     if (event.isFinal()) {

@@ -8,6 +8,7 @@ import io.llmgate.error.GatewayException;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.ratelimit.LocalRateLimiter;
+import io.llmgate.testing.ScriptedProvider;
 import io.llmgate.stream.Acknowledged;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.StreamEvent;
@@ -66,14 +67,7 @@ class StreamServiceTest {
   }
 
   static List<Object> fiveTokens() {
-    List<Object> script = new ArrayList<>();
-    script.add(new UpstreamEvent.Opened("scripted", "m1"));
-    for (int i = 0; i < TOKENS; i++) {
-      script.add(new UpstreamEvent.TextDelta("t" + i + " "));
-    }
-    script.add(new UpstreamEvent.UsageReport(new Usage(3, TOKENS)));
-    script.add(new UpstreamEvent.Finished(FinishReason.STOP));
-    return script;
+    return ScriptedProvider.tokens(TOKENS);
   }
 
   static JsonObject request(String sessionId, String provider) {

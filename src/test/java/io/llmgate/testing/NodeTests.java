@@ -30,7 +30,7 @@ public final class NodeTests {
     return result.output();
   }
 
-  private static synchronized void ensureInstalled() throws IOException, InterruptedException {
+  public static synchronized void ensureInstalled() throws IOException, InterruptedException {
     // npm records what it installed in node_modules/.package-lock.json: a lockfile changed since (a
     // dependency added on another branch) means the installed tree is stale.
     Path installed = INTEROP.resolve("node_modules/.package-lock.json");

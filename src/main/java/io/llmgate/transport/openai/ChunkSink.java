@@ -33,6 +33,11 @@ final class ChunkSink implements EventSink {
   }
 
   @Override
+  public String transport() {
+    return OpenAiRoutes.TRANSPORT;
+  }
+
+  @Override
   public void send(StreamEvent event) {
     switch (event.kind()) {
       case STARTED -> started((StreamEvent.Started) event);

@@ -22,6 +22,11 @@ final class CompletionSink implements EventSink {
   }
 
   @Override
+  public String transport() {
+    return OpenAiRoutes.TRANSPORT;
+  }
+
+  @Override
   public void send(StreamEvent event) {
     switch (event.kind()) {
       case STARTED, TOKEN -> { }

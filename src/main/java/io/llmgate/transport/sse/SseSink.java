@@ -29,6 +29,11 @@ final class SseSink implements EventSink {
   }
 
   @Override
+  public String transport() {
+    return SseRoutes.TRANSPORT;
+  }
+
+  @Override
   public void send(StreamEvent event) {
     out.write(SseFrames.event(event.kind().eventName(), id(event), EventJson.payload(event)));
     if (event.isFinal()) {

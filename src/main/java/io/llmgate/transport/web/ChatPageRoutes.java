@@ -15,9 +15,10 @@ public final class ChatPageRoutes {
       + "img-src 'self' data:; style-src 'self'; script-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
   public void mount(Router router) {
-    StaticHandler files = StaticHandler.create("webroot").setIndexPage("index.html");
-    router.get("/").handler(ChatPageRoutes::securityHeaders).handler(files);
-    router.get("/assets/*").handler(ChatPageRoutes::securityHeaders).handler(files);
+    router.get("/").handler(ChatPageRoutes::securityHeaders)
+        .handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+    // A route with a wildcard hands the static handler the path below its prefix.
+    router.get("/assets/*").handler(ChatPageRoutes::securityHeaders).handler(StaticHandler.create("webroot/assets"));
   }
 
   private static void securityHeaders(RoutingContext ctx) {

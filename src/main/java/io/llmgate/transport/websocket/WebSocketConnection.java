@@ -154,6 +154,11 @@ final class WebSocketConnection implements EventSink {
   }
 
   @Override
+  public String transport() {
+    return WebSocketRoutes.TRANSPORT;
+  }
+
+  @Override
   public void send(StreamEvent event) {
     write(event.kind().eventName(), EventJson.payload(event));
   }

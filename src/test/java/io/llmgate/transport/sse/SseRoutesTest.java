@@ -172,8 +172,8 @@ class SseRoutesTest {
   private static Raw raw(String token, Buffer body) throws Exception {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
         .setPort(gateway.port()).setURI("/v1/streams").putHeader("Authorization", "Bearer " + token);
-    return http.request(options).compose(request -> request.send(body))
-        .compose(response -> response.body().map(b -> new Raw(response.statusCode(), new JsonObject(b))))
+    return http.request(options).compose(request -> request.send(body)
+        .compose(response -> response.body().map(b -> new Raw(response.statusCode(), new JsonObject(b)))))
         .await(10, TimeUnit.SECONDS);
   }
 

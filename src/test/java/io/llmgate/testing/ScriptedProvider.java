@@ -1,9 +1,11 @@
-package io.llmgate.session;
+package io.llmgate.testing;
 
 import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.ProviderStream;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.stream.ChatRequest;
+import io.llmgate.stream.FinishReason;
+import io.llmgate.stream.Usage;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -16,14 +18,25 @@ import java.util.function.Supplier;
  * pause/fetch; a {@code null} entry in the script means "fail here". It records every stream it opened so
  * tests can assert cancellation reached the upstream.
  */
-final class ScriptedProvider implements ChatProvider {
+public final class ScriptedProvider implements ChatProvider {
   private final Vertx vertx;
   private final String name;
   private final Supplier<List<Object>> script;
   private final long intervalMs;
-  final List<Playback> opened = new CopyOnWriteArrayList<>();
+  public final List<Playback> opened = new CopyOnWriteArrayList<>();
 
-  ScriptedProvider(Vertx vertx, String name, long intervalMs, Supplier<List<Object>> script) {
+  /** {@code n} text tokens (the provider announces itself first) "t0 ", "t1 " … with usage and a stop: the stream most tests need. */
+  public static List<Object> tokens(int n) {
+    List<Object> script = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      script.add(new UpstreamEvent.TextDelta("t" + i + " "));
+    }
+    script.add(new UpstreamEvent.UsageReport(new Usage(3, n)));
+    script.add(new UpstreamEvent.Finished(FinishReason.STOP));
+    return script;
+  }
+
+  public ScriptedProvider(Vertx vertx, String name, long intervalMs, Supplier<List<Object>> script) {
     this.vertx = vertx;
     this.name = name;
     this.intervalMs = intervalMs;
@@ -42,20 +55,24 @@ final class ScriptedProvider implements ChatProvider {
 
   @Override
   public ProviderStream open(ChatRequest request) {
-    Playback playback = new Playback(new ArrayList<>(script.get()));
+    List<Object> events = new ArrayList<>(script.get());
+    if (events.isEmpty() || !(events.get(0) instanceof UpstreamEvent.Opened)) {
+      events.add(0, new UpstreamEvent.Opened(name, defaultModel()));
+    }
+    Playback playback = new Playback(events);
     opened.add(playback);
     vertx.setTimer(Math.max(1, intervalMs), t -> playback.next());
     return playback;
   }
 
-  final class Playback implements ProviderStream {
+  public final class Playback implements ProviderStream {
     private final List<Object> remaining;
     private Handler<UpstreamEvent> handler;
     private Handler<Throwable> exceptionHandler;
     private Handler<Void> endHandler;
     private long demand = Long.MAX_VALUE;
-    volatile boolean cancelled;
-    volatile int pauses;
+    public volatile boolean cancelled;
+    public volatile int pauses;
 
     Playback(List<Object> remaining) {
       this.remaining = remaining;
