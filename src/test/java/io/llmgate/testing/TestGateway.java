@@ -8,6 +8,7 @@ import io.llmgate.stream.StreamListener;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -30,12 +31,19 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public static TestGateway start(UnaryOperator<GatewayConfig> tweak) {
+    return start(tweak, (vertx, registry) -> { });
+  }
+
+  /** {@code moreProviders} adds providers next to the scripted one (real ones over a fake upstream). */
+  public static TestGateway start(UnaryOperator<GatewayConfig> tweak, BiConsumer<Vertx, ProviderRegistry> moreProviders) {
     Vertx vertx = Vertx.vertx();
     ScriptedUpstream upstream = new ScriptedUpstream(vertx);
     GatewayConfig config = tweak.apply(GatewayConfig.defaults(0)
         .withApi(ApiConfig.DEFAULT.withDefaultModel(ScriptedUpstream.NAME)));
+    ProviderRegistry providers = new ProviderRegistry().register(upstream);
+    moreProviders.accept(vertx, providers);
     try {
-      Gateway gateway = Gateway.start(vertx, config, new ProviderRegistry().register(upstream), StreamListener.NONE)
+      Gateway gateway = Gateway.start(vertx, config, providers, StreamListener.NONE)
           .await(30, TimeUnit.SECONDS);
       return new TestGateway(vertx, gateway, upstream);
     } catch (Exception e) {

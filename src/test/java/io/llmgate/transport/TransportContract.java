@@ -11,6 +11,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.llmgate.config.Limits;
 import io.llmgate.error.ErrorCode;
+import io.llmgate.provider.FakeUpstream;
+import io.llmgate.provider.Providers;
+import io.llmgate.provider.ProvidersSettings;
+import io.llmgate.provider.openai.ChatChunks;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.testing.Script;
 import io.llmgate.testing.ScriptedUpstream;
@@ -19,8 +23,10 @@ import io.llmgate.transport.EventRecorder.Received;
 import io.llmgate.transport.TransportClient.ClientStream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,13 +52,21 @@ public abstract class TransportContract {
 
   protected TestGateway gateway;
   protected TransportClient client;
+  /** The real OpenAI provider's upstream: how cancel and disconnect are proven at the socket. */
+  protected FakeUpstream openAiUpstream;
 
   protected abstract TransportClient client(TestGateway gateway);
 
   @BeforeAll
   void startGateway() {
     gateway = TestGateway.start(config -> config.withLimits(
-        new Limits(MESSAGES_PER_MINUTE, Duration.ofMinutes(1), 8, Limits.DEFAULT.maxRequestBytes())));
+        new Limits(MESSAGES_PER_MINUTE, Duration.ofMinutes(1), 8, Limits.DEFAULT.maxRequestBytes())),
+        (vertx, providers) -> {
+          openAiUpstream = FakeUpstream.start(vertx);
+          providers.register(Providers.fromEnvironment(vertx, Map.of("OPENAI_API_KEY", "sk-test",
+              "OPENAI_BASE_URL", openAiUpstream.baseUrl() + "/v1"), ProvidersSettings.fromJson(new JsonObject()))
+              .require("openai"));
+        });
     gateway.upstream()
         .script("hello", Script.upstream().opened("script-1").reasoning("thinking").text("Hel", "lo", " world")
             .usage(3, 3).finish(FinishReason.STOP))
@@ -144,6 +158,43 @@ public abstract class TransportContract {
 
     gateway.upstream().awaitGeneration(prompt, 0, WAIT).awaitCancelled(WAIT);
     gateway.awaitNoActiveStreams(WAIT);
+  }
+
+  @Test
+  void cancelClosesTheRealUpstreamConnection() throws Exception {
+    assumeTrue(client.canCancel(), "this transport cancels by disconnecting");
+    openAiUpstream.enqueue(pacedOpenAiStream());
+    ClientStream stream = client.start(token(), request("go").put("provider", "openai"));
+    stream.events().awaitCount(TOKEN, 2, WAIT);
+
+    stream.cancel();
+
+    assertThat(stream.events().awaitFinal(WAIT).event()).isEqualTo(CANCELLED);
+    openAiUpstream.takeRequest().awaitClosed();
+    assertNothingAfterTheFinalEvent(stream);
+  }
+
+  @Test
+  void disconnectClosesTheRealUpstreamConnection() throws Exception {
+    openAiUpstream.enqueue(pacedOpenAiStream());
+    ClientStream stream = client.start(token(), request("go").put("provider", "openai"));
+    stream.events().awaitCount(TOKEN, 2, WAIT);
+
+    stream.disconnect();
+
+    openAiUpstream.takeRequest().awaitClosed();
+    gateway.awaitNoActiveStreams(WAIT);
+  }
+
+  /** An OpenAI Chat Completions stream of 300 chunks, one every 30 ms: ten seconds unless stopped. */
+  private static FakeUpstream.Reply pacedOpenAiStream() {
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      body.append(new String(ChatChunks.textFrame("gpt-test", "w" + i + " "), StandardCharsets.UTF_8));
+    }
+    body.append("data: [DONE]\n\n");
+    return FakeUpstream.Reply.stream(body.toString().getBytes(StandardCharsets.UTF_8))
+        .chunking(FakeUpstream.Chunking.FRAMES, 30);
   }
 
   @Test
