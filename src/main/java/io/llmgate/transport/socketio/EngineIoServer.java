@@ -30,6 +30,8 @@ final class EngineIoServer {
   private final SocketIoOptions options;
   private final Handler<EngineIoSession> connectionHandler;
   private final Map<String, EngineIoSession> sessions = new ConcurrentHashMap<>();
+  // Sids of polling sessions the client closed while no poll was held: their last poll gets NOOP.
+  private final Map<String, Boolean> lastPolls = new ConcurrentHashMap<>();
   private volatile boolean closing;
 
   EngineIoServer(Vertx vertx, SocketIoOptions options, Handler<EngineIoSession> connectionHandler) {
@@ -91,7 +93,7 @@ final class EngineIoServer {
           .onSuccess(
               ws -> {
                 EngineIoSession session = newSession(headers, request);
-                session.startWebSocket(new WebSocketTransport(ws, session));
+                session.startWebSocket(new WebSocketTransport(ws, session, vertx, options.getWriteQueueMaxSize()));
                 connectionHandler.handle(session);
               });
     } else if (request.method() != HttpMethod.GET) {
@@ -113,12 +115,16 @@ final class EngineIoServer {
     EngineIoSession session = sessions.get(sid);
     HttpServerResponse response = request.response();
     if (session == null) {
-      EngineIoError.UNKNOWN_SID.respond(response);
+      if (!upgrade && request.method() == HttpMethod.GET && lastPolls.remove(sid) != null) {
+        PollingTransport.write(response, EnginePacket.NOOP.encodeText());
+      } else {
+        EngineIoError.UNKNOWN_SID.respond(response);
+      }
     } else if (upgrade) {
       acceptWebSocket(request)
           .onSuccess(
               ws -> {
-                WebSocketTransport transport = new WebSocketTransport(ws, session);
+                WebSocketTransport transport = new WebSocketTransport(ws, session, vertx, options.getWriteQueueMaxSize());
                 session.execute(() -> session.onProbeWebSocket(transport));
               });
     } else if (request.method() == HttpMethod.GET) {
@@ -185,6 +191,12 @@ final class EngineIoServer {
 
   private static MultiMap copy(MultiMap headers) {
     return MultiMap.caseInsensitiveMultiMap().addAll(headers);
+  }
+
+  /** Called on the session's context. */
+  void expectLastPoll(String sid) {
+    lastPolls.put(sid, Boolean.TRUE);
+    vertx.setTimer(options.getPingTimeout(), t -> lastPolls.remove(sid));
   }
 
   void remove(EngineIoSession session) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One Engine.IO v4 session: its transport (long-polling, WebSocket, or polling being upgraded),
@@ -47,6 +48,8 @@ final class EngineIoSession {
 
   private long pingTimer = -1;
   private long pongTimer = -1;
+  private long pongDeadline; // System.nanoTime() by which a pong must have arrived
+  private boolean awaitingPong;
   private long upgradeTimer = -1;
 
   private Handler<String> textHandler = text -> {};
@@ -132,7 +135,7 @@ final class EngineIoSession {
     if (webSocket != null) {
       return webSocket.writeQueueFull();
     }
-    boolean full = outboxBytes >= options.getPollingWriteQueueMaxSize();
+    boolean full = outboxBytes >= options.getWriteQueueMaxSize();
     drainWanted |= full;
     return full;
   }
@@ -205,25 +208,41 @@ final class EngineIoSession {
     }
   }
 
-  // ---- heartbeat: the server pings, the client must pong within pingTimeout ----
+  // ---- heartbeat: the server pings every pingInterval; a pong must follow within pingTimeout ----
 
   private void schedulePing() {
+    long interval = options.getPingInterval();
+    long deadline = interval + options.getPingTimeout();
+    // Both timers start now, so a late ping timer cannot push the deadline back.
+    pongDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadline);
     pingTimer =
         vertx.setTimer(
-            options.getPingInterval(),
+            interval,
             t -> {
               pingTimer = -1;
+              awaitingPong = true;
               sendPacket(EnginePacket.PING);
-              pongTimer = vertx.setTimer(options.getPingTimeout(), t2 -> close("ping timeout"));
             });
+    pongTimer = vertx.setTimer(deadline, t -> close("ping timeout"));
   }
 
   private void onPong() {
-    if (pongTimer >= 0) {
-      vertx.cancelTimer(pongTimer);
-      pongTimer = -1;
+    if (awaitingPong) {
+      awaitingPong = false;
+      cancelTimer(pongTimer);
       schedulePing();
     }
+  }
+
+  /**
+   * Closes the session when its pong deadline has passed, even if the timer has not fired yet (timers
+   * can run a little late; a request arriving just after the deadline must find the session gone).
+   */
+  private boolean expired() {
+    if (!closed && System.nanoTime() - pongDeadline >= 0) {
+      close("ping timeout");
+    }
+    return closed;
   }
 
   // ---- receiving ----
@@ -247,13 +266,19 @@ final class EngineIoSession {
 
   private void onClientClose() {
     if (polling != null) {
-      polling.release(EnginePacket.NOOP);
+      if (polling.hasPendingGet()) {
+        polling.release(EnginePacket.NOOP);
+      } else {
+        // The client's last poll may still be on its way on another connection: let it end with
+        // NOOP rather than an error.
+        server.expectLastPoll(id);
+      }
     }
     destroy("transport close");
   }
 
   void onPollingGet(HttpServerResponse response) {
-    if (closed) {
+    if (expired()) {
       EngineIoError.UNKNOWN_SID.respond(response);
     } else if (polling == null) {
       EngineIoError.BAD_REQUEST.respond(response); // upgraded, or a WebSocket session
@@ -269,7 +294,7 @@ final class EngineIoSession {
   }
 
   void onPollingPost(HttpServerResponse response, Buffer body) {
-    if (closed) {
+    if (expired()) {
       EngineIoError.UNKNOWN_SID.respond(response);
       return;
     }
@@ -316,7 +341,7 @@ final class EngineIoSession {
   }
 
   void onWebSocketText(WebSocketTransport transport, String text) {
-    if (closed || (transport != webSocket && transport != probe)) {
+    if (expired() || (transport != webSocket && transport != probe)) {
       return;
     }
     EnginePacket packet;
@@ -341,7 +366,7 @@ final class EngineIoSession {
   }
 
   void onWebSocketBinary(WebSocketTransport transport, Buffer data) {
-    if (closed) {
+    if (expired()) {
       return;
     }
     if (transport == probe) {
@@ -365,7 +390,6 @@ final class EngineIoSession {
 
   void onWebSocketDrain(WebSocketTransport transport) {
     if (transport == webSocket && !closed) {
-      drainWanted = false;
       drainHandler.handle(null);
     }
   }
@@ -394,7 +418,12 @@ final class EngineIoSession {
     while (!outbox.isEmpty()) {
       webSocket.send(outbox.poll());
     }
-    maybeDrain();
+    if (drainWanted) {
+      drainWanted = false;
+      if (!webSocket.writeQueueFull()) {
+        drainHandler.handle(null);
+      }
+    }
   }
 
   private void abortUpgrade() {

@@ -17,7 +17,7 @@ public final class SocketIoOptions {
   public static final long DEFAULT_CONNECT_TIMEOUT = 45_000;
   public static final long DEFAULT_UPGRADE_TIMEOUT = 10_000;
   public static final long DEFAULT_ACK_TIMEOUT = 10_000;
-  public static final int DEFAULT_POLLING_WRITE_QUEUE_MAX_SIZE = 1 << 20;
+  public static final int DEFAULT_WRITE_QUEUE_MAX_SIZE = 64 * 1024;
 
   private String path = DEFAULT_PATH;
   private long pingInterval = DEFAULT_PING_INTERVAL;
@@ -26,7 +26,7 @@ public final class SocketIoOptions {
   private long connectTimeout = DEFAULT_CONNECT_TIMEOUT;
   private long upgradeTimeout = DEFAULT_UPGRADE_TIMEOUT;
   private long ackTimeout = DEFAULT_ACK_TIMEOUT;
-  private int pollingWriteQueueMaxSize = DEFAULT_POLLING_WRITE_QUEUE_MAX_SIZE;
+  private int writeQueueMaxSize = DEFAULT_WRITE_QUEUE_MAX_SIZE;
   private Set<String> allowedOrigins = Set.of();
 
   public SocketIoOptions() {}
@@ -39,7 +39,7 @@ public final class SocketIoOptions {
     this.connectTimeout = other.connectTimeout;
     this.upgradeTimeout = other.upgradeTimeout;
     this.ackTimeout = other.ackTimeout;
-    this.pollingWriteQueueMaxSize = other.pollingWriteQueueMaxSize;
+    this.writeQueueMaxSize = other.writeQueueMaxSize;
     this.allowedOrigins = other.allowedOrigins;
   }
 
@@ -131,15 +131,16 @@ public final class SocketIoOptions {
   }
 
   /**
-   * Bytes queued for a long-polling client above which {@link SocketIoSocket#writeQueueFull()} says
-   * true. (On WebSocket the socket's own write queue decides.)
+   * Bytes waiting for a slow client (for the next poll, or for the WebSocket's previous write to
+   * complete) above which {@link SocketIoSocket#writeQueueFull()} says true. A full WebSocket
+   * write queue counts as full too.
    */
-  public int getPollingWriteQueueMaxSize() {
-    return pollingWriteQueueMaxSize;
+  public int getWriteQueueMaxSize() {
+    return writeQueueMaxSize;
   }
 
-  public SocketIoOptions setPollingWriteQueueMaxSize(int bytes) {
-    this.pollingWriteQueueMaxSize = (int) positive("pollingWriteQueueMaxSize", bytes);
+  public SocketIoOptions setWriteQueueMaxSize(int bytes) {
+    this.writeQueueMaxSize = (int) positive("writeQueueMaxSize", bytes);
     return this;
   }
 
