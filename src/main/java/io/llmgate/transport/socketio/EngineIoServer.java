@@ -176,11 +176,11 @@ final class EngineIoServer {
   }
 
   /**
-   * Accepts the upgrade without permessage-deflate whatever the server options say: dropping the
-   * client's offer keeps the handshake from negotiating it (see {@link SocketIoOptions#applyTo}).
+   * Accepts the upgrade. Whether permessage-deflate is negotiated is the HTTP server's setting (Netty
+   * negotiates it before the request reaches us): create the server with {@link
+   * SocketIoOptions#applyTo} to keep it off.
    */
   private static Future<ServerWebSocket> acceptWebSocket(HttpServerRequest request) {
-    request.headers().remove("Sec-WebSocket-Extensions");
     return request.toWebSocket();
   }
 
