@@ -1,0 +1,115 @@
+package io.llmgate;
+
+import io.llmgate.auth.JwtAuthenticator;
+import io.llmgate.config.GatewayConfig;
+import io.llmgate.health.HealthRoutes;
+import io.llmgate.metrics.MetricsRoute;
+import io.llmgate.metrics.StreamLog;
+import io.llmgate.metrics.StreamMetrics;
+import io.llmgate.provider.ProviderRegistry;
+import io.llmgate.ratelimit.LocalRateLimiter;
+import io.llmgate.session.ChatRequestParser;
+import io.llmgate.session.StreamService;
+import io.llmgate.stream.StreamListener;
+import io.llmgate.transport.Connections;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.ext.web.Router;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The composition root: the one place that sees every package and wires them. {@code Main} and the tests
+ * start the same wiring (tests on port 0).
+ */
+public final class Gateway {
+  private static final long RATE_LIMIT_EVICTION_MS = 60_000;
+  private static final String[] TRANSPORTS = {"socketio", "websocket", "sse", "openai"};
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final StreamService streams;
+  private final JwtAuthenticator authenticator;
+  private final Connections connections = new Connections();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final boolean generatedSecret;
+  private HttpServer server;
+
+  private Gateway(Vertx vertx, GatewayConfig config, ProviderRegistry providers, StreamListener listener) {
+    this.vertx = vertx;
+    this.generatedSecret = config.jwtSecret().isEmpty();
+    this.config = generatedSecret ? config.withJwtSecret(randomSecret()) : config;
+    LocalRateLimiter limiter = new LocalRateLimiter(config.limits().messagesPerWindow(), config.limits().window());
+    vertx.setPeriodic(RATE_LIMIT_EVICTION_MS, id -> limiter.evictIdle());
+    this.streams = new StreamService(vertx, providers, limiter,
+        new ChatRequestParser(config.limits().maxRequestBytes()), config.limits().concurrentStreams(),
+        StreamListener.all(new StreamMetrics(registry), new StreamLog(), listener));
+    for (String transport : TRANSPORTS) {
+      registry.gauge("llmgate.connections.active", Tags.of("transport", transport), connections,
+          c -> c.count(transport));
+    }
+    this.authenticator = new JwtAuthenticator(vertx, this.config.jwtSecret().orElseThrow(), config.apiKey());
+  }
+
+  /** Builds the providers from {@code config} and starts listening. */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+    return start(vertx, config, Providers.create(vertx, config), StreamListener.NONE);
+  }
+
+  /** Starts with the given providers: tests use this to add scripted ones next to the real wiring. */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, ProviderRegistry providers,
+      StreamListener listener) {
+    Gateway gateway = new Gateway(vertx, config, providers, listener);
+    return gateway.listen().map(gateway);
+  }
+
+  private Future<HttpServer> listen() {
+    Router router = Router.router(vertx);
+    new HealthRoutes(streams, connections).mount(router);
+    MetricsRoute.mount(router, registry);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.host())
+        .setPort(config.port())
+        // Token frames are tiny and frequent: compressing them costs ~10x throughput (measured).
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setTcpNoDelay(true);
+    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public StreamService streams() {
+    return streams;
+  }
+
+  public JwtAuthenticator authenticator() {
+    return authenticator;
+  }
+
+  /** True when no secret was configured and this run signs with a random one (dev mode). */
+  public boolean usesGeneratedSecret() {
+    return generatedSecret;
+  }
+
+  /**
+   * Graceful stop: unready at once, new streams refused, running ones given the drain period, the rest
+   * ended with {@code shutting_down}; then the server closes.
+   */
+  public Future<Void> shutdown() {
+    return streams.drain(config.drainTimeout()).compose(v -> server == null ? Future.succeededFuture() : server.close());
+  }
+
+  private static String randomSecret() {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

@@ -1,0 +1,73 @@
+package io.llmgate;
+
+import io.llmgate.config.ConfigException;
+import io.llmgate.config.ConfigLoader;
+import io.llmgate.config.GatewayConfig;
+import io.vertx.core.Vertx;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/** Loads the configuration, starts the gateway, and on SIGTERM/SIGINT drains it and exits 0. */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  private static final int DEV_TOKEN_SECONDS = 24 * 3600;
+
+  private Main() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    GatewayConfig config;
+    try {
+      config = ConfigLoader.load(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("llmgate: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(vertx, config).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("llmgate: failed to start: " + e.getMessage());
+      vertx.close();
+      System.exit(1);
+      return;
+    }
+    printBanner(config, gateway);
+    awaitStopSignal();
+    LOG.info("stop signal: draining streams for up to {}s", config.drainTimeout().toSeconds());
+    gateway.shutdown().eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
+    System.exit(0);
+  }
+
+  private static void printBanner(GatewayConfig config, Gateway gateway) {
+    String host = config.host().equals("0.0.0.0") ? "localhost" : config.host();
+    String url = "http://" + host + ":" + gateway.port();
+    String providers = gateway.streams().providers().all().stream()
+        .map(p -> p.name() + " (" + p.defaultModel() + ")").collect(Collectors.joining(", "));
+    StringBuilder banner = new StringBuilder()
+        .append("llmgate listening on ").append(url).append('\n')
+        .append("  chat page: ").append(url).append("/\n")
+        .append("  providers: ").append(providers.isEmpty() ? "none" : providers).append('\n');
+    if (gateway.usesGeneratedSecret()) {
+      banner.append("  LLMGATE_JWT_SECRET is not set: signing with a random secret for this run only.\n")
+          .append("  dev token (sub=dev-user, 24h): ")
+          .append(gateway.authenticator().issue("dev-user", DEV_TOKEN_SECONDS)).append('\n');
+    }
+    System.out.print(banner);
+    System.out.flush();
+  }
+
+  /** Blocks the main thread (never an event loop) until SIGTERM or SIGINT. */
+  private static void awaitStopSignal() throws InterruptedException {
+    CountDownLatch stop = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+    Signal.handle(new Signal("INT"), signal -> stop.countDown());
+    stop.await();
+  }
+
+}

@@ -1,0 +1,106 @@
+package io.llmgate.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@link GatewayConfig} from the environment and the optional YAML file named by
+ * {@code LLMGATE_CONFIG}; environment variables win. Every key is documented in docs/configuration.md.
+ */
+public final class ConfigLoader {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+  private ConfigLoader() {}
+
+  public static GatewayConfig load(Map<String, String> env) {
+    JsonNode yaml = Optional.ofNullable(env.get("LLMGATE_CONFIG")).map(ConfigLoader::readYaml)
+        .orElseGet(() -> new ObjectMapper().createObjectNode());
+    JsonNode server = yaml.path("server");
+    JsonNode limits = yaml.path("limits");
+    JsonNode local = yaml.path("local");
+    JsonNode socketIo = yaml.path("socketio");
+    return new GatewayConfig(
+        env.getOrDefault("LLMGATE_HOST", server.path("host").asText(GatewayConfig.DEFAULT_HOST)),
+        intOf("LLMGATE_PORT", env.get("LLMGATE_PORT"), server.path("port").asInt(GatewayConfig.DEFAULT_PORT)),
+        nonBlank(env.get("LLMGATE_JWT_SECRET")),
+        nonBlank(env.get("LLMGATE_API_KEY")),
+        new Limits(
+            limits.path("messages-per-minute").asInt(Limits.DEFAULT.messagesPerWindow()),
+            Limits.DEFAULT.window(),
+            limits.path("concurrent-streams").asInt(Limits.DEFAULT.concurrentStreams()),
+            limits.path("max-request-bytes").asInt(Limits.DEFAULT.maxRequestBytes())),
+        duration("server.drain-timeout", server.path("drain-timeout"), GatewayConfig.DEFAULT_DRAIN_TIMEOUT),
+        new LocalModelConfig(
+            text(local.path("checkpoint")),
+            text(local.path("tokenizer")),
+            duration("local.token-delay", local.path("token-delay"), LocalModelConfig.DEFAULT.tokenDelay()),
+            local.path("max-tokens").asInt(LocalModelConfig.DEFAULT.maxTokens()),
+            local.path("temperature").asDouble(LocalModelConfig.DEFAULT.temperature()),
+            local.path("top-p").asDouble(LocalModelConfig.DEFAULT.topP())),
+        new SocketIoConfig(
+            duration("socketio.ping-interval", socketIo.path("ping-interval"), SocketIoConfig.DEFAULT.pingInterval()),
+            duration("socketio.ping-timeout", socketIo.path("ping-timeout"), SocketIoConfig.DEFAULT.pingTimeout()),
+            duration("socketio.connect-timeout", socketIo.path("connect-timeout"),
+                SocketIoConfig.DEFAULT.connectTimeout()),
+            socketIo.path("max-payload").asInt(SocketIoConfig.DEFAULT.maxPayload())),
+        yaml.has("providers") ? new JsonObject(yaml.get("providers").toString()) : new JsonObject(),
+        env);
+  }
+
+  private static JsonNode readYaml(String file) {
+    try {
+      JsonNode node = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(Path.of(file)));
+      return node == null ? new ObjectMapper().createObjectNode() : node;
+    } catch (IOException e) {
+      throw new ConfigException("LLMGATE_CONFIG: cannot read " + file + " (" + e.getMessage() + ")");
+    }
+  }
+
+  /** Accepts "30s", "20ms", "5m", "1h", or a bare number of milliseconds. */
+  static Duration duration(String key, JsonNode node, Duration fallback) {
+    if (node.isMissingNode() || node.isNull()) {
+      return fallback;
+    }
+    Matcher m = DURATION.matcher(node.asText().trim());
+    if (!m.matches()) {
+      throw new ConfigException(key + ": \"" + node.asText() + "\" (expected: a duration like 30s, 20ms, 5m)");
+    }
+    long amount = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "ms" : m.group(2);
+    return switch (unit) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      default -> Duration.ofHours(amount);
+    };
+  }
+
+  private static int intOf(String key, String value, int fallback) {
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + ": \"" + value + "\" (expected: an integer)");
+    }
+  }
+
+  private static Optional<String> text(JsonNode node) {
+    return node.isTextual() ? nonBlank(node.asText()) : Optional.empty();
+  }
+
+  private static Optional<String> nonBlank(String value) {
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+  }
+}

@@ -1,0 +1,47 @@
+package io.llmgate.health;
+
+import io.llmgate.session.StreamService;
+import io.llmgate.transport.Connections;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code /healthz} (the process is alive), {@code /readyz} (it accepts new streams: false while draining)
+ * and the original spec's {@code /websocket/health} counters.
+ */
+public final class HealthRoutes {
+  private final StreamService streams;
+  private final Connections connections;
+  private final long startedAtMillis = System.currentTimeMillis();
+
+  public HealthRoutes(StreamService streams, Connections connections) {
+    this.streams = streams;
+    this.connections = connections;
+  }
+
+  public void mount(Router router) {
+    router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+    router.get("/readyz").handler(this::ready);
+    router.get("/websocket/health").handler(this::websocketHealth);
+  }
+
+  private void ready(RoutingContext ctx) {
+    boolean ready = !streams.isShuttingDown();
+    json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "ready" : "draining"));
+  }
+
+  private void websocketHealth(RoutingContext ctx) {
+    json(ctx, 200, new JsonObject()
+        .put("status", streams.isShuttingDown() ? "draining" : "ok")
+        .put("connectedClients", connections.total())
+        .put("totalSubscriptions", streams.activeStreams())
+        .put("activeLLMStreams", streams.activeStreams())
+        .put("connectionsByTransport", new JsonObject(new java.util.HashMap<>(connections.byTransport())))
+        .put("uptimeSeconds", (System.currentTimeMillis() - startedAtMillis) / 1000));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+  }
+}

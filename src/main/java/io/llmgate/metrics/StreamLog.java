@@ -1,0 +1,46 @@
+package io.llmgate.metrics;
+
+import io.llmgate.stream.StreamEvent;
+import io.llmgate.stream.StreamListener;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One JSON line per ended stream (logger {@code llmgate.streams}): session, user, provider, model,
+ * outcome, ttft, tokens, duration. Prompts and tokens are never logged; the full response only when that
+ * logger is at DEBUG, which an operator must turn on explicitly.
+ */
+public final class StreamLog implements StreamListener {
+  private static final Logger LOG = LoggerFactory.getLogger("llmgate.streams");
+
+  @Override
+  public void closed(StreamInfo stream, StreamEvent finalEvent) {
+    if (!LOG.isInfoEnabled()) {
+      return;
+    }
+    JsonObject line = new JsonObject()
+        .put("event", "stream_end")
+        .put("session", stream.request().sessionId())
+        .put("user", stream.user())
+        .put("transport", stream.transport())
+        .put("provider", stream.request().provider());
+    switch (finalEvent.kind()) {
+      case DONE -> done(line, (StreamEvent.Done) finalEvent);
+      case FAILED -> line.put("outcome", "error").put("code", ((StreamEvent.Failed) finalEvent).code().wire())
+          .put("error", ((StreamEvent.Failed) finalEvent).error());
+      default -> line.put("outcome", "cancelled");
+    }
+    LOG.info(line.encode());
+  }
+
+  private static void done(JsonObject line, StreamEvent.Done done) {
+    line.put("outcome", "done").put("provider", done.provider()).put("model", done.model())
+        .put("finishReason", done.finishReason().wire()).put("ttftMs", done.ttftMs())
+        .put("tokens", done.tokenCount()).put("durationMs", done.durationMs());
+    done.usage().ifPresent(u -> line.put("inputTokens", u.inputTokens()).put("outputTokens", u.outputTokens()));
+    if (LOG.isDebugEnabled()) {
+      line.put("fullResponse", done.fullResponse());
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package io.llmgate.metrics;
+
+import io.llmgate.error.ErrorCode;
+import io.llmgate.stream.StreamEvent;
+import io.llmgate.stream.StreamListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stream metrics from the listener hooks, named after the OpenTelemetry GenAI conventions where one
+ * exists ({@code gen_ai.server.time_to_first_token}, {@code gen_ai.client.token.usage} …). Labels are
+ * provider, transport and outcome: never the user, whose cardinality is unbounded.
+ */
+public final class StreamMetrics implements StreamListener {
+  private static final Duration[] LATENCY_SLOS = {
+      Duration.ofNanos(50_000), Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+      Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(50),
+      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+      Duration.ofSeconds(60), Duration.ofSeconds(300)};
+
+  private final MeterRegistry registry;
+  private final ConcurrentHashMap<String, AtomicInteger> active = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<StreamInfo, TokenClock> clocks = new ConcurrentHashMap<>();
+
+  public StreamMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public void accepted(StreamInfo stream) {
+    String provider = stream.request().provider();
+    activeGauge(provider, stream.transport()).incrementAndGet();
+    Counter.builder("llmgate.streams.started").description("Streams accepted")
+        .tags("provider", provider, "transport", stream.transport()).register(registry).increment();
+    clocks.put(stream, new TokenClock(System.nanoTime()));
+  }
+
+  @Override
+  public void sent(StreamInfo stream, StreamEvent event, long relayNanos) {
+    if (relayNanos > 0) {
+      timer("llmgate.gateway.overhead", "Upstream event in to client frame out", stream, "transport",
+          stream.transport()).record(relayNanos, TimeUnit.NANOSECONDS);
+    }
+    if (event.kind() == StreamEvent.Kind.TOKEN || event.kind() == StreamEvent.Kind.REASONING) {
+      TokenClock clock = clocks.get(stream);
+      if (clock != null) {
+        clock.token(this, stream);
+      }
+    }
+  }
+
+  @Override
+  public void closed(StreamInfo stream, StreamEvent finalEvent) {
+    activeGauge(stream.request().provider(), stream.transport()).decrementAndGet();
+    TokenClock clock = clocks.remove(stream);
+    String outcome = outcome(finalEvent);
+    Counter.builder("llmgate.streams.finished").description("Streams ended, by outcome")
+        .tags("provider", stream.request().provider(), "transport", stream.transport(), "outcome", outcome)
+        .register(registry).increment();
+    if (clock != null) {
+      timer("gen_ai.server.request.duration", "Stream duration, accepted to final event", stream, "outcome", outcome)
+          .record(System.nanoTime() - clock.startNanos, TimeUnit.NANOSECONDS);
+    }
+    if (finalEvent instanceof StreamEvent.Done done) {
+      done.usage().ifPresent(usage -> {
+        tokens(done.provider(), "input").record(usage.inputTokens());
+        tokens(done.provider(), "output").record(usage.outputTokens());
+      });
+    }
+  }
+
+  @Override
+  public void refused(String transport, ErrorCode code) {
+    Counter.builder("llmgate.requests.refused").description("Client messages refused before a stream started")
+        .tags("transport", transport, "code", code.wire()).register(registry).increment();
+  }
+
+  private AtomicInteger activeGauge(String provider, String transport) {
+    return active.computeIfAbsent(provider + '\n' + transport, key -> {
+      AtomicInteger gauge = new AtomicInteger();
+      registry.gauge("llmgate.streams.active",
+          io.micrometer.core.instrument.Tags.of("provider", provider, "transport", transport), gauge);
+      return gauge;
+    });
+  }
+
+  private DistributionSummary tokens(String provider, String type) {
+    return DistributionSummary.builder("gen_ai.client.token.usage").description("Tokens per stream")
+        .baseUnit("tokens").tags("gen_ai.provider.name", provider, "gen_ai.token.type", type)
+        .serviceLevelObjectives(10, 100, 1_000, 10_000, 100_000).register(registry);
+  }
+
+  Timer timer(String name, String description, StreamInfo stream, String tagKey, String tagValue) {
+    return Timer.builder(name).description(description)
+        .tags("gen_ai.provider.name", stream.request().provider(), tagKey, tagValue)
+        .serviceLevelObjectives(LATENCY_SLOS).register(registry);
+  }
+
+  private static String outcome(StreamEvent finalEvent) {
+    return switch (finalEvent.kind()) {
+      case DONE -> "done";
+      case CANCELLED -> "cancelled";
+      case FAILED -> ((StreamEvent.Failed) finalEvent).code().wire();
+      default -> "unknown";
+    };
+  }
+
+  /** Per-stream timing state: first-token latency, then the gap between consecutive tokens. */
+  private static final class TokenClock {
+    final long startNanos;
+    long lastTokenNanos;
+
+    TokenClock(long startNanos) {
+      this.startNanos = startNanos;
+    }
+
+    void token(StreamMetrics metrics, StreamInfo stream) {
+      long now = System.nanoTime();
+      if (lastTokenNanos == 0) {
+        metrics.timer("gen_ai.server.time_to_first_token", "Accepted to first token", stream, "transport",
+            stream.transport()).record(now - startNanos, TimeUnit.NANOSECONDS);
+      } else {
+        metrics.timer("llmgate.inter_token_gap", "Gap between consecutive tokens sent", stream, "transport",
+            stream.transport()).record(now - lastTokenNanos, TimeUnit.NANOSECONDS);
+      }
+      lastTokenNanos = now;
+    }
+  }
+}

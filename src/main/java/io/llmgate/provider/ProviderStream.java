@@ -1,0 +1,18 @@
+package io.llmgate.provider;
+
+import io.vertx.core.streams.ReadStream;
+
+/**
+ * One upstream generation as a Vert.x {@link ReadStream}: {@code pause()} stops reading the upstream body
+ * so a slow client slows the provider instead of filling memory. Handlers are called on the context that
+ * opened the stream. Failures reach the exception handler as a {@code GatewayException}.
+ */
+public interface ProviderStream extends ReadStream<UpstreamEvent> {
+
+  /**
+   * Aborts the upstream request at once, in whatever phase it is (connecting, waiting for headers,
+   * streaming), so the provider stops generating and billing. No handler is called afterwards.
+   * Idempotent, and harmless after the stream ended.
+   */
+  void cancel();
+}

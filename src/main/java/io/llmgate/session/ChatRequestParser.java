@@ -1,0 +1,205 @@
+package io.llmgate.session;
+
+import io.llmgate.error.ErrorCode;
+import io.llmgate.error.GatewayException;
+import io.llmgate.stream.ChatMessage;
+import io.llmgate.stream.ChatRequest;
+import io.llmgate.stream.Role;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+/**
+ * Turns a client's {@code llm:chat:stream} payload into a {@link ChatRequest}, or an
+ * {@code invalid_request} failure whose message names the field, the value and what was expected.
+ */
+public final class ChatRequestParser {
+  static final int MAX_SESSION_ID_LENGTH = 128;
+  private static final int MAX_ECHOED_VALUE = 40;
+
+  private final int maxRequestBytes;
+
+  public ChatRequestParser(int maxRequestBytes) {
+    this.maxRequestBytes = maxRequestBytes;
+  }
+
+  public ChatRequest parse(Object payload) {
+    JsonObject json = requireObject(payload, "request");
+    checkSize(json);
+    return new ChatRequest(
+        sessionId(json),
+        requireString(json, "provider"),
+        messages(json),
+        optionalString(json, "model"),
+        optionalString(json, "system"),
+        temperature(json),
+        maxTokens(json),
+        fallback(json),
+        metadata(json));
+  }
+
+  /** The {@code sessionId} of any client message that names one (cancel, resume). */
+  public String sessionId(Object payload) {
+    return sessionId(requireObject(payload, "request"));
+  }
+
+  /** Best effort, for error replies to payloads that failed validation. */
+  public static String sessionIdOrEmpty(Object payload) {
+    if (payload instanceof JsonObject json && json.getValue("sessionId") instanceof String id) {
+      return id.length() <= MAX_SESSION_ID_LENGTH ? id : "";
+    }
+    return "";
+  }
+
+  private String sessionId(JsonObject json) {
+    String id = requireString(json, "sessionId");
+    if (id.length() > MAX_SESSION_ID_LENGTH) {
+      throw invalid("sessionId: " + id.length() + " characters (expected: at most " + MAX_SESSION_ID_LENGTH + ")");
+    }
+    return id;
+  }
+
+  private void checkSize(JsonObject json) {
+    int bytes = json.encode().getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > maxRequestBytes) {
+      throw invalid("request: " + bytes + " bytes (expected: at most " + maxRequestBytes + ")");
+    }
+  }
+
+  private static List<ChatMessage> messages(JsonObject json) {
+    Object value = json.getValue("messages");
+    if (!(value instanceof JsonArray array) || array.isEmpty()) {
+      throw invalid("messages: " + describe(value) + " (expected: a non-empty array of {role, content})");
+    }
+    List<ChatMessage> messages = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      messages.add(message(array.getValue(i), "messages[" + i + "]"));
+    }
+    return messages;
+  }
+
+  private static ChatMessage message(Object value, String field) {
+    JsonObject json = requireObject(value, field);
+    Object role = json.getValue("role");
+    Role parsed = role instanceof String name ? roleOf(name) : null;
+    if (parsed == null) {
+      throw invalid(field + ".role: " + describe(role) + " (expected: system, user or assistant)");
+    }
+    Object content = json.getValue("content");
+    if (!(content instanceof String text)) {
+      throw invalid(field + ".content: " + describe(content) + " (expected: a string)");
+    }
+    return new ChatMessage(parsed, text);
+  }
+
+  private static Role roleOf(String name) {
+    for (Role role : Role.values()) {
+      if (role.wire().equals(name)) {
+        return role;
+      }
+    }
+    return null;
+  }
+
+  private static OptionalDouble temperature(JsonObject json) {
+    Object value = json.getValue("temperature");
+    if (value == null) {
+      return OptionalDouble.empty();
+    }
+    if (!(value instanceof Number number) || number.doubleValue() < 0 || number.doubleValue() > 2) {
+      throw invalid("temperature: " + describe(value) + " (expected: a number from 0 to 2)");
+    }
+    return OptionalDouble.of(number.doubleValue());
+  }
+
+  private static OptionalInt maxTokens(JsonObject json) {
+    Object value = json.getValue("maxTokens");
+    if (value == null) {
+      return OptionalInt.empty();
+    }
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() <= 0
+        || ((Number) value).longValue() > Integer.MAX_VALUE) {
+      throw invalid("maxTokens: " + describe(value) + " (expected: an integer > 0)");
+    }
+    return OptionalInt.of(((Number) value).intValue());
+  }
+
+  private static List<String> fallback(JsonObject json) {
+    Object value = json.getValue("fallback");
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array) || !array.stream().allMatch(v -> v instanceof String)) {
+      throw invalid("fallback: " + describe(value) + " (expected: an array of provider names)");
+    }
+    List<String> names = new ArrayList<>();
+    array.forEach(name -> names.add((String) name));
+    return names;
+  }
+
+  private static Map<String, Object> metadata(JsonObject json) {
+    Object value = json.getValue("metadata");
+    if (value == null) {
+      return Map.of();
+    }
+    return requireObject(value, "metadata").getMap();
+  }
+
+  private static Optional<String> optionalString(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof String text) || text.isEmpty()) {
+      throw invalid(field + ": " + describe(value) + " (expected: a non-empty string)");
+    }
+    return Optional.of(text);
+  }
+
+  private static String requireString(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (!(value instanceof String text) || text.isEmpty()) {
+      throw invalid(field + ": " + describe(value) + " (expected: a non-empty string)");
+    }
+    return text;
+  }
+
+  private static JsonObject requireObject(Object value, String field) {
+    if (!(value instanceof JsonObject json)) {
+      throw invalid(field + ": " + describe(value) + " (expected: an object)");
+    }
+    return json;
+  }
+
+  /** Names a bad value without echoing a huge string back to the client. */
+  static String describe(Object value) {
+    if (value == null) {
+      return "missing";
+    }
+    if (value instanceof String text) {
+      return text.length() <= MAX_ECHOED_VALUE
+          ? "\"" + text + "\""
+          : "a string of " + text.length() + " characters";
+    }
+    if (value instanceof JsonArray array) {
+      return array.isEmpty() ? "[]" : "an array";
+    }
+    if (value instanceof JsonObject) {
+      return "an object";
+    }
+    return value.getClass() == Boolean.class || value instanceof Number
+        ? String.valueOf(value)
+        : value.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+  }
+
+  private static GatewayException invalid(String message) {
+    return new GatewayException(ErrorCode.INVALID_REQUEST, message);
+  }
+}

@@ -1,0 +1,132 @@
+package io.llmgate.session;
+
+import io.llmgate.error.ErrorCode;
+import io.llmgate.error.GatewayException;
+import io.llmgate.provider.ChatProvider;
+import io.llmgate.provider.ProviderRegistry;
+import io.llmgate.ratelimit.RateLimiter;
+import io.llmgate.stream.Acknowledged;
+import io.llmgate.stream.ChatRequest;
+import io.llmgate.stream.EventSink;
+import io.llmgate.stream.StreamListener;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What every transport calls: start a stream, cancel one, forget a client that left, drain on shutdown.
+ * Transports turn its answers into their own wire form (an event, an HTTP status …); a refusal is a
+ * failed future carrying a {@link GatewayException}.
+ */
+public final class StreamService {
+  private final Vertx vertx;
+  private final ProviderRegistry providers;
+  private final RateLimiter rateLimiter;
+  private final ChatRequestParser parser;
+  private final SessionRegistry sessions;
+  private final StreamListener listener;
+  private volatile boolean shuttingDown;
+
+  public StreamService(Vertx vertx, ProviderRegistry providers, RateLimiter rateLimiter,
+      ChatRequestParser parser, int maxStreamsPerUser, StreamListener listener) {
+    this.vertx = vertx;
+    this.providers = providers;
+    this.rateLimiter = rateLimiter;
+    this.parser = parser;
+    this.sessions = new SessionRegistry(maxStreamsPerUser);
+    this.listener = listener;
+  }
+
+  /**
+   * Validates and starts a stream whose events go to {@code sink}. Call on the sink's context. The
+   * returned future completes before the stream's first event is sent, so a transport can put its
+   * acknowledgement first.
+   */
+  public Future<Acknowledged> start(String user, Object payload, EventSink sink) {
+    return admit(user).map(v -> {
+      if (shuttingDown) {
+        throw new GatewayException(ErrorCode.SHUTTING_DOWN, "server is shutting down (expected: retry on another node)");
+      }
+      ChatRequest request = parser.parse(payload);
+      ChatProvider provider = providers.require(request.provider());
+      request.fallback().forEach(providers::require);
+      Context context = currentContext();
+      StreamSession session = new StreamSession(context, user, request, sink, listener);
+      sessions.register(session);
+      session.closed().onComplete(ended -> sessions.remove(session));
+      // The next turn of the loop, so the transport sends its acknowledgement before llm:stream:start.
+      context.runOnContext(next -> session.start(provider));
+      return new Acknowledged(request.sessionId(), provider.name(), Instant.now());
+    }).onFailure(refusal -> listener.refused(sink.transport(), GatewayException.from(refusal).code()));
+  }
+
+  /**
+   * Cancels the user's stream {@code sessionId}; completes with whether a running stream was stopped.
+   * Counted against the rate limit but never refused by it: a cancel only ever lowers the load, and
+   * refusing it would keep a user paying for a stream they asked to stop.
+   */
+  public Future<Boolean> cancel(String user, Object payload) {
+    rateLimiter.tryAcquire(user);
+    String sessionId;
+    try {
+      sessionId = parser.sessionId(payload);
+    } catch (GatewayException invalid) {
+      return Future.failedFuture(invalid);
+    }
+    return sessions.find(user, sessionId).map(StreamSession::cancel).orElse(Future.succeededFuture(false));
+  }
+
+  /** The client behind {@code sink} is gone: cancel all its streams, upstream included. */
+  public void disconnected(String user, EventSink sink) {
+    sessions.sessionsOf(user, session -> session.sink() == sink).forEach(StreamSession::cancel);
+  }
+
+  /** Counts one client message against the user's budget; fails with {@code rate_limited} when over. */
+  public Future<Void> admit(String user) {
+    return rateLimiter.tryAcquire(user).compose(admitted -> admitted
+        ? Future.succeededFuture()
+        : Future.failedFuture(new GatewayException(ErrorCode.RATE_LIMITED,
+            "messages: over the limit per minute for this user (expected: slow down)")));
+  }
+
+  /**
+   * Refuses new streams from now on, lets running ones finish for up to {@code grace}, then ends the
+   * rest with {@code shutting_down}. Completes when no stream is left.
+   */
+  public Future<Void> drain(Duration grace) {
+    shuttingDown = true;
+    List<Future<?>> endings = sessions.all().stream().<Future<?>>map(StreamSession::closed).toList();
+    Promise<Void> drained = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, grace.toMillis()), t -> sessions.all().forEach(session ->
+        session.abort(new GatewayException(ErrorCode.SHUTTING_DOWN, "server shut down before the stream ended"))));
+    Future.join(endings).onComplete(all -> {
+      vertx.cancelTimer(timer);
+      drained.complete();
+    });
+    return drained.future();
+  }
+
+  public boolean isShuttingDown() {
+    return shuttingDown;
+  }
+
+  public int activeStreams() {
+    return sessions.activeCount();
+  }
+
+  public ProviderRegistry providers() {
+    return providers;
+  }
+
+  private Context currentContext() {
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      throw new IllegalStateException("StreamService.start must run on a Vert.x context");
+    }
+    return context;
+  }
+}

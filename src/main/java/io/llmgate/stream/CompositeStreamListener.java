@@ -1,0 +1,35 @@
+package io.llmgate.stream;
+
+import io.llmgate.error.ErrorCode;
+import java.util.List;
+
+/** Several listeners behind one, so a stream calls one object whatever is observing it. */
+final class CompositeStreamListener implements StreamListener {
+  private final List<StreamListener> listeners;
+
+  CompositeStreamListener(List<StreamListener> listeners) {
+    this.listeners = List.copyOf(listeners);
+  }
+
+  @Override
+  public void accepted(StreamInfo stream) {
+    listeners.forEach(l -> l.accepted(stream));
+  }
+
+  @Override
+  public void sent(StreamInfo stream, StreamEvent event, long relayNanos) {
+    for (StreamListener listener : listeners) {
+      listener.sent(stream, event, relayNanos);
+    }
+  }
+
+  @Override
+  public void closed(StreamInfo stream, StreamEvent finalEvent) {
+    listeners.forEach(l -> l.closed(stream, finalEvent));
+  }
+
+  @Override
+  public void refused(String transport, ErrorCode code) {
+    listeners.forEach(l -> l.refused(transport, code));
+  }
+}

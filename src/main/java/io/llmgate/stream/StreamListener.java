@@ -1,0 +1,32 @@
+package io.llmgate.stream;
+
+import io.llmgate.error.ErrorCode;
+
+/**
+ * Observes every stream without being part of it: metrics and logs implement this so that provider and
+ * transport code never touch a metrics API. Called on the stream's context; must be cheap and never block.
+ */
+public interface StreamListener {
+
+  StreamListener NONE = new StreamListener() {};
+
+  /** Who a stream is for and how it travels; the same instance for every call about one stream. */
+  record StreamInfo(String user, ChatRequest request, String transport) {}
+
+  /** A stream was accepted and its upstream is being opened. */
+  default void accepted(StreamInfo stream) {}
+
+  /** An event went to the client, {@code relayNanos} after its upstream event arrived (0 if none did). */
+  default void sent(StreamInfo stream, StreamEvent event, long relayNanos) {}
+
+  /** The final event went out and the upstream was released. */
+  default void closed(StreamInfo stream, StreamEvent finalEvent) {}
+
+  /** A client message was refused before any stream started (rate limit, validation, limits …). */
+  default void refused(String transport, ErrorCode code) {}
+
+  /** Fans one call out to several listeners (metrics and logs). */
+  static StreamListener all(StreamListener... listeners) {
+    return new CompositeStreamListener(java.util.List.of(listeners));
+  }
+}

@@ -1,0 +1,97 @@
+package io.llmgate.transport;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.llmgate.stream.Acknowledged;
+import io.llmgate.stream.StreamEvent;
+import io.llmgate.stream.Usage;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The one JSON form of every event, shared by all transports (protocol.md payloads). Written by hand into
+ * a StringBuilder because tokens are the hot path: building a JsonObject per token and encoding it costs a
+ * map, boxing and a tree walk; Jackson's own encoder does the string escaping.
+ */
+public final class EventJson {
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
+
+  private EventJson() {}
+
+  /** The payload of {@code event} as a JSON object string. */
+  public static String payload(StreamEvent event) {
+    StringBuilder json = new StringBuilder(128);
+    json.append('{');
+    field(json, "sessionId", event.sessionId());
+    switch (event.kind()) {
+      case STARTED -> started(json, (StreamEvent.Started) event);
+      case TOKEN -> piece(json, ((StreamEvent.Token) event).token(), ((StreamEvent.Token) event).index());
+      case REASONING -> piece(json, ((StreamEvent.Reasoning) event).token(), ((StreamEvent.Reasoning) event).index());
+      case DONE -> done(json, (StreamEvent.Done) event);
+      case FAILED -> failed(json, (StreamEvent.Failed) event);
+      case CANCELLED -> ((StreamEvent.Cancelled) event).usage().ifPresent(usage -> usage(json, usage));
+    }
+    field(json, "timestamp", timestamp(event.timestamp()));
+    json.setLength(json.length() - 1);
+    return json.append('}').toString();
+  }
+
+  public static JsonObject toJsonObject(StreamEvent event) {
+    return new JsonObject(payload(event));
+  }
+
+  public static JsonObject acknowledged(Acknowledged ack) {
+    return new JsonObject().put("sessionId", ack.sessionId()).put("provider", ack.provider())
+        .put("timestamp", timestamp(ack.timestamp()));
+  }
+
+  public static String timestamp(Instant instant) {
+    return TIMESTAMP.format(instant);
+  }
+
+  private static void started(StringBuilder json, StreamEvent.Started started) {
+    field(json, "provider", started.provider());
+    field(json, "model", started.model());
+  }
+
+  private static void piece(StringBuilder json, String token, long index) {
+    field(json, "token", token);
+    json.append("\"index\":").append(index).append(',');
+  }
+
+  private static void done(StringBuilder json, StreamEvent.Done done) {
+    field(json, "provider", done.provider());
+    field(json, "model", done.model());
+    field(json, "fullResponse", done.fullResponse());
+    json.append("\"tokenCount\":").append(done.tokenCount()).append(',');
+    field(json, "finishReason", done.finishReason().wire());
+    done.usage().ifPresent(usage -> usage(json, usage));
+    if (done.ttftMs() >= 0) {
+      json.append("\"ttftMs\":").append(done.ttftMs()).append(',');
+    }
+    json.append("\"durationMs\":").append(done.durationMs()).append(',');
+    if (!done.metadata().isEmpty()) {
+      json.append("\"metadata\":").append(new JsonObject(done.metadata()).encode()).append(',');
+    }
+  }
+
+  private static void failed(StringBuilder json, StreamEvent.Failed failed) {
+    field(json, "error", failed.error());
+    field(json, "code", failed.code().wire());
+    json.append("\"retryable\":").append(failed.retryable()).append(',');
+  }
+
+  private static void usage(StringBuilder json, Usage usage) {
+    json.append("\"usage\":{\"inputTokens\":").append(usage.inputTokens())
+        .append(",\"outputTokens\":").append(usage.outputTokens()).append("},");
+  }
+
+  private static void field(StringBuilder json, String name, String value) {
+    json.append('"').append(name).append("\":\"");
+    ENCODER.quoteAsString(value, json);
+    json.append("\",");
+  }
+}

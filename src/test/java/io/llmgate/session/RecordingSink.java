@@ -1,0 +1,59 @@
+package io.llmgate.session;
+
+import io.llmgate.stream.EventSink;
+import io.llmgate.stream.StreamEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+/** Records what a client would receive; can pretend its write queue is full. */
+final class RecordingSink implements EventSink {
+  final List<StreamEvent> events = new CopyOnWriteArrayList<>();
+  final CompletableFuture<StreamEvent> finalEvent = new CompletableFuture<>();
+  private final List<Runnable> drainWaiters = new ArrayList<>();
+  volatile boolean full;
+
+  @Override
+  public String transport() {
+    return "test";
+  }
+
+  @Override
+  public void send(StreamEvent event) {
+    events.add(event);
+    if (event.isFinal()) {
+      finalEvent.complete(event);
+    }
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return full;
+  }
+
+  @Override
+  public void onDrain(Runnable callback) {
+    if (!full) {
+      callback.run();
+    } else {
+      drainWaiters.add(callback);
+    }
+  }
+
+  void drain() {
+    full = false;
+    List<Runnable> waiting = new ArrayList<>(drainWaiters);
+    drainWaiters.clear();
+    waiting.forEach(Runnable::run);
+  }
+
+  List<StreamEvent.Kind> kinds() {
+    return events.stream().map(StreamEvent::kind).collect(Collectors.toList());
+  }
+
+  long finalCount() {
+    return events.stream().filter(StreamEvent::isFinal).count();
+  }
+}
