@@ -212,24 +212,42 @@ final class EngineIoSession {
 
   private void schedulePing() {
     long interval = options.getPingInterval();
-    long deadline = interval + options.getPingTimeout();
-    // Both timers start now, so a late ping timer cannot push the deadline back.
-    pongDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadline);
-    pingTimer =
+    // A client that never hears from us in interval + timeout is gone, however late our ping timer
+    // fires; one that did receive the ping gets the full pingTimeout from then (see sendPing).
+    pongDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(interval + options.getPingTimeout());
+    pingTimer = vertx.setTimer(interval, t -> sendPing());
+    armPongTimer();
+  }
+
+  private void sendPing() {
+    pingTimer = -1;
+    awaitingPong = true;
+    sendPacket(EnginePacket.PING);
+    boolean delivered = webSocket != null || outbox.isEmpty();
+    if (delivered) {
+      long fullTimeout = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.getPingTimeout());
+      pongDeadline = Math.max(pongDeadline, fullTimeout);
+    }
+  }
+
+  private void armPongTimer() {
+    long remaining = TimeUnit.NANOSECONDS.toMillis(pongDeadline - System.nanoTime());
+    pongTimer =
         vertx.setTimer(
-            interval,
+            Math.max(1, remaining),
             t -> {
-              pingTimer = -1;
-              awaitingPong = true;
-              sendPacket(EnginePacket.PING);
+              pongTimer = -1;
+              if (!expired()) {
+                armPongTimer(); // the deadline moved while we waited
+              }
             });
-    pongTimer = vertx.setTimer(deadline, t -> close("ping timeout"));
   }
 
   private void onPong() {
     if (awaitingPong) {
       awaitingPong = false;
       cancelTimer(pongTimer);
+      pongTimer = -1;
       schedulePing();
     }
   }

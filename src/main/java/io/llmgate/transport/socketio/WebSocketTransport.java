@@ -9,11 +9,12 @@ import java.util.ArrayDeque;
  * One WebSocket of a session: one Engine.IO packet per frame, binary messages as raw binary frames.
  *
  * <p>Like the reference engine.io server, a packet is written only once the previous write has
- * completed; packets produced meanwhile wait here and go out together, a moment later. This keeps
- * at most one batch in the socket's buffer, and keeps Vert.x from flushing a reply together with
- * the packets that follow it (CONNECT, then the first event) in one TCP segment: clients that
- * handle all frames of one read in one go (ws before 8.14, used by the official test suite) would
- * miss the second.
+ * completed; packets produced meanwhile wait here and go out together as one batch, after a short
+ * delay unless the batch is already large (Nagle-like: small bursts gather, bulk streams don't
+ * wait). This keeps at most one batch in the socket's buffer, and keeps Vert.x from flushing a
+ * reply together with the packets that follow it (CONNECT, then the first event) in one TCP
+ * segment: clients that handle all frames of one read in one go (ws before 8.14, used by the
+ * official test suite) would miss the second.
  *
  * <p>Vert.x calls the handlers on the WebSocket's own context, so each event hops to the session's.
  */
@@ -31,7 +32,8 @@ final class WebSocketTransport {
   private final int queueMaxSize;
   private final ArrayDeque<EnginePacket> queue = new ArrayDeque<>();
   private long queuedBytes;
-  private boolean writing; // a write is in flight
+  private boolean writing; // a write is in flight, or a batch waits for its delay
+  private long batchTimer = -1;
   private boolean drainWanted;
 
   WebSocketTransport(ServerWebSocket webSocket, EngineIoSession session, Vertx vertx, int queueMaxSize) {
@@ -51,11 +53,15 @@ final class WebSocketTransport {
 
   /** Called on the session's context. */
   void send(EnginePacket packet) {
-    if (writing) {
-      queue.add(packet);
-      queuedBytes += packet.size();
-    } else {
+    if (!writing) {
       writeGated(packet);
+      return;
+    }
+    queue.add(packet);
+    queuedBytes += packet.size();
+    if (batchTimer >= 0 && queuedBytes >= batchSize()) {
+      vertx.cancelTimer(batchTimer);
+      writeBatch();
     }
   }
 
@@ -74,18 +80,27 @@ final class WebSocketTransport {
     if (queue.isEmpty()) {
       writing = false;
       maybeDrain();
+    } else if (queuedBytes >= batchSize()) {
+      writeBatch();
     } else {
       // Still "writing": what is produced meanwhile joins this batch.
-      vertx.setTimer(BATCH_DELAY_MS, t -> writeBatch());
+      batchTimer = vertx.setTimer(BATCH_DELAY_MS, t -> writeBatch());
     }
   }
 
+  /** A batch this large goes out without waiting for the delay. */
+  private int batchSize() {
+    return queueMaxSize / 2;
+  }
+
   private void writeBatch() {
+    batchTimer = -1;
     while (queue.size() > 1) {
       write(queue.poll());
     }
     queuedBytes = 0;
     writeGated(queue.poll());
+    maybeDrain();
   }
 
   /** Whether the client is not keeping up: packets wait here or in the socket's own queue. */
