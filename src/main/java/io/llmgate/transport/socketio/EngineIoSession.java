@@ -130,7 +130,9 @@ final class EngineIoSession {
     sendPacket(EnginePacket.binaryMessage(data));
   }
 
-  /** Whether the client is not keeping up: the WebSocket's queue, or the polling outbox, is full. */
+  /**
+   * Whether the client is not keeping up: the WebSocket's queue, or the polling outbox, is full.
+   */
   boolean writeQueueFull() {
     if (webSocket != null) {
       return webSocket.writeQueueFull();
@@ -214,7 +216,8 @@ final class EngineIoSession {
     long interval = options.getPingInterval();
     // A client that never hears from us in interval + timeout is gone, however late our ping timer
     // fires; one that did receive the ping gets the full pingTimeout from then (see sendPing).
-    pongDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(interval + options.getPingTimeout());
+    pongDeadline =
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(interval + options.getPingTimeout());
     pingTimer = vertx.setTimer(interval, t -> sendPing());
     armPongTimer();
   }
@@ -225,7 +228,8 @@ final class EngineIoSession {
     sendPacket(EnginePacket.PING);
     boolean delivered = webSocket != null || outbox.isEmpty();
     if (delivered) {
-      long fullTimeout = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.getPingTimeout());
+      long fullTimeout =
+          System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.getPingTimeout());
       pongDeadline = Math.max(pongDeadline, fullTimeout);
     }
   }
@@ -253,8 +257,9 @@ final class EngineIoSession {
   }
 
   /**
-   * Closes the session when its pong deadline has passed, even if the timer has not fired yet (timers
-   * can run a little late; a request arriving just after the deadline must find the session gone).
+   * Closes the session when its pong deadline has passed, even if the timer has not fired yet
+   * (timers can run a little late; a request arriving just after the deadline must find the session
+   * gone).
    */
   private boolean expired() {
     if (!closed && System.nanoTime() - pongDeadline >= 0) {

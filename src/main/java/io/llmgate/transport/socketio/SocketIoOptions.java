@@ -64,7 +64,8 @@ public final class SocketIoOptions {
   public SocketIoOptions setPath(String path) {
     Objects.requireNonNull(path, "path");
     if (!path.startsWith("/") || !path.endsWith("/")) {
-      throw new IllegalArgumentException("path: " + path + " (expected: starting and ending with '/')");
+      throw new IllegalArgumentException(
+          "path: " + path + " (expected: starting and ending with '/')");
     }
     this.path = path;
     return this;
@@ -132,8 +133,8 @@ public final class SocketIoOptions {
 
   /**
    * Bytes waiting for a slow client (for the next poll, or for the WebSocket's previous write to
-   * complete) above which {@link SocketIoSocket#writeQueueFull()} says true. A full WebSocket
-   * write queue counts as full too.
+   * complete) above which {@link SocketIoSocket#writeQueueFull()} says true. A full WebSocket write
+   * queue counts as full too.
    */
   public int getWriteQueueMaxSize() {
     return writeQueueMaxSize;
@@ -146,7 +147,8 @@ public final class SocketIoOptions {
 
   /**
    * Browser origins allowed to connect (exact {@code Origin} header values); empty, the default,
-   * allows every origin. Requests without an Origin header (non-browser clients) are always allowed.
+   * allows every origin. Requests without an Origin header (non-browser clients) are always
+   * allowed.
    */
   public Set<String> getAllowedOrigins() {
     return allowedOrigins;

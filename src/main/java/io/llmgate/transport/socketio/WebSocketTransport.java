@@ -36,7 +36,8 @@ final class WebSocketTransport {
   private long batchTimer = -1;
   private boolean drainWanted;
 
-  WebSocketTransport(ServerWebSocket webSocket, EngineIoSession session, Vertx vertx, int queueMaxSize) {
+  WebSocketTransport(
+      ServerWebSocket webSocket, EngineIoSession session, Vertx vertx, int queueMaxSize) {
     this.webSocket = webSocket;
     this.session = session;
     this.vertx = vertx;

@@ -27,9 +27,11 @@ public final class ConformanceServer {
     SocketIoOptions socketIo = options("/socket.io/");
     SocketIoServer io = SocketIoServer.create(vertx, socketIo);
     io.namespace("/").connectionHandler(ConformanceServer::echo);
-    io.namespace("/custom").connectionHandler(socket -> socket.emit("auth", socket.handshakeAuth()));
+    io.namespace("/custom")
+        .connectionHandler(socket -> socket.emit("auth", socket.handshakeAuth()));
 
-    EngineIoServer engine = new EngineIoServer(vertx, options("/engine.io/"), ConformanceServer::rawEcho);
+    EngineIoServer engine =
+        new EngineIoServer(vertx, options("/engine.io/"), ConformanceServer::rawEcho);
 
     Router router = Router.router(vertx);
     io.mount(router);
@@ -54,7 +56,10 @@ public final class ConformanceServer {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
     Vertx vertx = Vertx.vertx();
     start(vertx, port)
-        .onSuccess(server -> System.out.println("conformance server listening on localhost:" + server.actualPort()))
+        .onSuccess(
+            server ->
+                System.out.println(
+                    "conformance server listening on localhost:" + server.actualPort()))
         .onFailure(
             err -> {
               err.printStackTrace();

@@ -45,10 +45,14 @@ class EngineIoServerTest {
   }
 
   private void start(SocketIoOptions options) {
-    start(options, new HttpServerOptions(), session -> session.textHandler(session::send).binaryHandler(session::send));
+    start(
+        options,
+        new HttpServerOptions(),
+        session -> session.textHandler(session::send).binaryHandler(session::send));
   }
 
-  private void start(SocketIoOptions options, HttpServerOptions serverOptions, Handler<EngineIoSession> app) {
+  private void start(
+      SocketIoOptions options, HttpServerOptions serverOptions, Handler<EngineIoSession> app) {
     EngineIoServer engine =
         new EngineIoServer(
             vertx,
@@ -59,7 +63,8 @@ class EngineIoServerTest {
             });
     Router router = Router.router(vertx);
     router.route(PATH + "*").handler(ctx -> engine.handle(ctx.request(), null));
-    port = await(vertx.createHttpServer(serverOptions).requestHandler(router).listen(0)).actualPort();
+    port =
+        await(vertx.createHttpServer(serverOptions).requestHandler(router).listen(0)).actualPort();
     client = new TestClient(vertx, port);
   }
 
@@ -72,7 +77,8 @@ class EngineIoServerTest {
     assertThat(response.headers().get("content-type")).isEqualTo("text/plain; charset=UTF-8");
     assertThat(response.body()).startsWith("0");
     JsonObject open = new JsonObject(response.body().substring(1));
-    assertThat(open.fieldNames()).containsExactlyInAnyOrder("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload");
+    assertThat(open.fieldNames())
+        .containsExactlyInAnyOrder("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload");
     assertThat(open.getJsonArray("upgrades").getList()).containsExactly("websocket");
     assertThat(open.getLong("pingInterval")).isEqualTo(300);
     assertThat(open.getLong("pingTimeout")).isEqualTo(200);
@@ -84,7 +90,9 @@ class EngineIoServerTest {
     start(options());
     try (TestWebSocket ws = client.webSocket(PATH + "?EIO=4&transport=websocket")) {
       JsonObject open = ws.readOpen();
-      assertThat(open.fieldNames()).containsExactlyInAnyOrder("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload");
+      assertThat(open.fieldNames())
+          .containsExactlyInAnyOrder(
+              "sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload");
       assertThat(open.getJsonArray("upgrades").isEmpty()).isTrue();
     }
   }
@@ -111,7 +119,8 @@ class EngineIoServerTest {
   void badRequestsGet400WithEngineIoErrorCodes() {
     start(options());
     assertError(client.get(PATH + "?transport=polling"), 400, 5, "Unsupported protocol version");
-    assertError(client.get(PATH + "?EIO=3&transport=polling"), 400, 5, "Unsupported protocol version");
+    assertError(
+        client.get(PATH + "?EIO=3&transport=polling"), 400, 5, "Unsupported protocol version");
     assertError(client.get(PATH + "?EIO=4"), 400, 0, "Transport unknown");
     assertError(client.get(PATH + "?EIO=4&transport=abc"), 400, 0, "Transport unknown");
     assertError(client.post(POLL, ""), 400, 2, "Bad handshake method");
@@ -121,7 +130,8 @@ class EngineIoServerTest {
 
   private static void assertError(Response response, int status, int code, String message) {
     assertThat(response.status()).isEqualTo(status);
-    assertThat(response.json()).isEqualTo(new JsonObject().put("code", code).put("message", message));
+    assertThat(response.json())
+        .isEqualTo(new JsonObject().put("code", code).put("message", message));
   }
 
   @Test
@@ -188,9 +198,10 @@ class EngineIoServerTest {
 
   @Test
   void pongsKeepThePollingSessionAlive() {
-    start(options().setPingInterval(100).setPingTimeout(100));
+    // 12 rounds of >= 50 ms outlive interval + timeout (550 ms) only if each pong counts.
+    start(options().setPingInterval(50).setPingTimeout(500));
     String sid = client.openPolling(PATH);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 12; i++) {
       assertThat(client.get(POLL + "&sid=" + sid).body()).isEqualTo("2");
       assertThat(client.post(POLL + "&sid=" + sid, "3").body()).isEqualTo("ok");
     }
@@ -200,7 +211,8 @@ class EngineIoServerTest {
   @Test
   void webSocketWithoutPongIsClosedAfterPingTimeout() throws Exception {
     start(options().setPingInterval(100).setPingTimeout(100));
-    try (TestWebSocket ws = client.webSocket(PATH + "?EIO=4&transport=websocket").answerPings(false)) {
+    try (TestWebSocket ws =
+        client.webSocket(PATH + "?EIO=4&transport=websocket").answerPings(false)) {
       ws.readOpen();
       assertThat(ws.nextText()).isEqualTo("2");
       assertThat(ws.awaitClose(2000)).isTrue();
@@ -240,13 +252,16 @@ class EngineIoServerTest {
     ws.send("2probe");
     assertThat(ws.nextText()).isEqualTo("3probe");
     assertThat(await(pendingPoll).body()).as("pending poll released").isEqualTo("6");
-    assertThat(client.get(POLL + "&sid=" + sid).body()).as("polls during the upgrade").isEqualTo("6");
+    assertThat(client.get(POLL + "&sid=" + sid).body())
+        .as("polls during the upgrade")
+        .isEqualTo("6");
     ws.send("5");
     ws.send("4after upgrade");
 
     assertThat(ws.nextText()).isEqualTo("4after upgrade");
     assertError(client.get(POLL + "&sid=" + sid), 400, 3, "Bad request");
-    try (TestWebSocket duplicate = client.webSocket(PATH + "?EIO=4&transport=websocket&sid=" + sid)) {
+    try (TestWebSocket duplicate =
+        client.webSocket(PATH + "?EIO=4&transport=websocket&sid=" + sid)) {
       assertThat(duplicate.awaitClose(2000)).as("second WebSocket for the sid").isTrue();
     }
     ws.send("4still open");
@@ -277,7 +292,9 @@ class EngineIoServerTest {
     SocketIoOptions options = options();
     start(options, options.applyTo(new HttpServerOptions()), s -> {});
     client.close();
-    client = new TestClient(vertx, port, new WebSocketClientOptions().setTryUsePerMessageCompression(true));
+    client =
+        new TestClient(
+            vertx, port, new WebSocketClientOptions().setTryUsePerMessageCompression(true));
     try (TestWebSocket ws = client.webSocket(PATH + "?EIO=4&transport=websocket")) {
       assertThat(ws.raw().headers().get("sec-websocket-extensions")).isNull();
     }
@@ -289,7 +306,8 @@ class EngineIoServerTest {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Origin", "https://app.example");
     Response response = await(client.send(HttpMethod.GET, POLL, null, headers));
 
-    assertThat(response.headers().get("access-control-allow-origin")).isEqualTo("https://app.example");
+    assertThat(response.headers().get("access-control-allow-origin"))
+        .isEqualTo("https://app.example");
     assertThat(response.headers().get("access-control-allow-credentials")).isEqualTo("true");
 
     Response preflight =
@@ -320,10 +338,18 @@ class EngineIoServerTest {
   void webSocketUpgradeFromForbiddenOriginIsRefused() {
     start(options().setAllowedOrigins(Set.of("https://app.example")));
     WebSocketConnectOptions connect =
-        new WebSocketConnectOptions().setURI(PATH + "?EIO=4&transport=websocket").addHeader("Origin", "https://evil.example");
+        new WebSocketConnectOptions()
+            .setURI(PATH + "?EIO=4&transport=websocket")
+            .addHeader("Origin", "https://evil.example");
     assertThat(
-            client.vertx().createWebSocketClient().connect(connect.setHost("localhost").setPort(port))
-                .toCompletionStage().toCompletableFuture().handle((ws, err) -> err).join())
+            client
+                .vertx()
+                .createWebSocketClient()
+                .connect(connect.setHost("localhost").setPort(port))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .handle((ws, err) -> err)
+                .join())
         .isNotNull();
   }
 

@@ -39,7 +39,9 @@ final class TestClient implements AutoCloseable {
     // request sent on a reused connection (a 10 s hang after "Connection evicted"). Keep-alive
     // against this server is covered by the official suites (node-fetch reuses connections).
     this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
-    this.webSockets = vertx.createWebSocketClient(webSocketOptions.setMaxFrameSize(2_000_000).setMaxMessageSize(2_000_000));
+    this.webSockets =
+        vertx.createWebSocketClient(
+            webSocketOptions.setMaxFrameSize(2_000_000).setMaxMessageSize(2_000_000));
   }
 
   static <T> T await(Future<T> future) {
@@ -52,12 +54,21 @@ final class TestClient implements AutoCloseable {
 
   Future<Response> send(HttpMethod method, String uri, Buffer body, MultiMap headers) {
     RequestOptions options =
-        new RequestOptions().setMethod(method).setHost("localhost").setPort(port).setURI(uri).setHeaders(headers);
+        new RequestOptions()
+            .setMethod(method)
+            .setHost("localhost")
+            .setPort(port)
+            .setURI(uri)
+            .setHeaders(headers);
     return http.request(options)
         .compose(request -> body == null ? request.send() : request.send(body))
         .compose(
             response ->
-                response.body().map(b -> new Response(response.statusCode(), b.toString(), response.headers())));
+                response
+                    .body()
+                    .map(
+                        b ->
+                            new Response(response.statusCode(), b.toString(), response.headers())));
   }
 
   Response get(String uri) {
@@ -69,7 +80,8 @@ final class TestClient implements AutoCloseable {
   }
 
   Response post(String uri, String body) {
-    return await(send(HttpMethod.POST, uri, Buffer.buffer(body), MultiMap.caseInsensitiveMultiMap()));
+    return await(
+        send(HttpMethod.POST, uri, Buffer.buffer(body), MultiMap.caseInsensitiveMultiMap()));
   }
 
   /** Opens a polling session on {@code path} and returns its sid. */
@@ -84,7 +96,8 @@ final class TestClient implements AutoCloseable {
 
   TestWebSocket webSocket(WebSocketConnectOptions options) {
     // Handlers go on as the connect completes, before the first frame can be delivered.
-    return await(webSockets.connect(options.setHost("localhost").setPort(port)).map(TestWebSocket::new));
+    return await(
+        webSockets.connect(options.setHost("localhost").setPort(port)).map(TestWebSocket::new));
   }
 
   Vertx vertx() {
