@@ -92,6 +92,10 @@ final class EngineIoServer {
       acceptWebSocket(request)
           .onSuccess(
               ws -> {
+                if (closing) { // closed while the handshake was in flight
+                  ws.close();
+                  return;
+                }
                 EngineIoSession session = newSession(headers, request);
                 session.startWebSocket(
                     new WebSocketTransport(ws, session, vertx, options.getWriteQueueMaxSize()));

@@ -110,7 +110,13 @@ final class SocketIoClient {
       protocolError("binary message without a binary packet");
       return;
     }
-    if (assembler.add(data)) {
+    boolean allIn = assembler.add(data);
+    if (assembler.bytes() > options().getMaxPayload()) {
+      // Each attachment fits maxPayload; together they must too, or a client could pile up memory.
+      protocolError("binary attachments larger than maxPayload");
+      return;
+    }
+    if (allIn) {
       BinaryPacketAssembler complete = assembler;
       assembler = null;
       try {

@@ -466,6 +466,50 @@ class SocketIoServerTest {
   }
 
   @Test
+  void socketKeepsWorkingAfterTheUpgradeFromPolling() throws Exception {
+    start(socket -> socket.on("ping-me", (args, ack) -> socket.emit("pong-you", args.toArray())));
+    String sid = client.openPolling("/socket.io/");
+    client.post(POLL + "&sid=" + sid, "40");
+    assertThat(client.get(POLL + "&sid=" + sid).body()).startsWith("40{\"sid\":");
+    SocketIoSocket socket = nextSocket();
+
+    TestWebSocket ws = client.webSocket(WS + "&sid=" + sid);
+    ws.send("2probe");
+    assertThat(ws.nextText()).isEqualTo("3probe");
+    socket.emit("during-upgrade", 1); // held until the upgrade completes
+    assertThat(client.get(POLL + "&sid=" + sid).body()).isEqualTo("6");
+    ws.send("5");
+
+    assertThat(ws.nextText()).isEqualTo("42[\"during-upgrade\",1]");
+    ws.send("42[\"ping-me\",\"x\"]");
+    assertThat(ws.nextText()).isEqualTo("42[\"pong-you\",\"x\"]");
+    assertThat(socket.isConnected()).isTrue();
+    ws.close();
+  }
+
+  @Test
+  void attachmentsLargerThanMaxPayloadCloseTheConnection() throws Exception {
+    start(options().setMaxPayload(1000), s -> {}, socket -> {});
+    try (TestWebSocket ws = connectedWebSocket()) {
+      ws.send(
+          "452-[\"upload\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]");
+      ws.send(Buffer.buffer(new byte[800]));
+      ws.send(Buffer.buffer(new byte[800]));
+      assertThat(ws.awaitClose(2000)).isTrue();
+    }
+  }
+
+  @Test
+  void plainRequestHandlerServesThePathAndAnswers404Elsewhere() {
+    io = SocketIoServer.create(vertx, options());
+    int port = await(vertx.createHttpServer().requestHandler(io::handle).listen(0)).actualPort();
+    client = new TestClient(vertx, port);
+
+    assertThat(client.get(POLL).body()).startsWith("0{\"sid\":");
+    assertThat(client.get("/elsewhere").status()).isEqualTo(404);
+  }
+
+  @Test
   void reservedEventNamesCannotBeEmitted() throws Exception {
     start(socket -> {});
     try (TestWebSocket ws = connectedWebSocket()) {
