@@ -14,11 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One Engine.IO v4 session: its transport (long-polling, WebSocket, or polling being upgraded),
- * heartbeat and outgoing queue.
+ * One Engine.IO v4 session: its transport (long-polling, WebSocket, or polling being upgraded), its
+ * outgoing queue and the upgrade; the {@link Heartbeat} watches the client.
  *
  * <p>Threading: the session lives on the context of the connection that created it and every field
  * is touched only there (no locks). Requests and frames arriving on other event loops hop over with
@@ -46,10 +45,7 @@ final class EngineIoSession {
   private long outboxBytes;
   private boolean drainWanted;
 
-  private long pingTimer = -1;
-  private long pongTimer = -1;
-  private long pongDeadline; // System.nanoTime() by which a pong must have arrived
-  private boolean awaitingPong;
+  private final Heartbeat heartbeat;
   private long upgradeTimer = -1;
 
   private Handler<String> textHandler = text -> {};
@@ -67,6 +63,13 @@ final class EngineIoSession {
     this.thread = Thread.currentThread();
     this.headers = headers;
     this.remoteAddress = remoteAddress;
+    this.heartbeat =
+        new Heartbeat(
+            vertx,
+            options.getPingInterval(),
+            options.getPingTimeout(),
+            this::sendPing,
+            () -> close("ping timeout"));
   }
 
   // ---- API for the layer above (Socket.IO, or the raw echo of the conformance server) ----
@@ -175,7 +178,7 @@ final class EngineIoSession {
             .put("pingTimeout", options.getPingTimeout())
             .put("maxPayload", options.getMaxPayload());
     sendPacket(EnginePacket.of(Type.OPEN, handshake.encode()));
-    schedulePing();
+    heartbeat.start();
   }
 
   // ---- sending ----
@@ -210,50 +213,10 @@ final class EngineIoSession {
     }
   }
 
-  // ---- heartbeat: the server pings every pingInterval; a pong must follow within pingTimeout ----
-
-  private void schedulePing() {
-    long interval = options.getPingInterval();
-    // A client that never hears from us in interval + timeout is gone, however late our ping timer
-    // fires; one that did receive the ping gets the full pingTimeout from then (see sendPing).
-    pongDeadline =
-        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(interval + options.getPingTimeout());
-    pingTimer = vertx.setTimer(interval, t -> sendPing());
-    armPongTimer();
-  }
-
-  private void sendPing() {
-    pingTimer = -1;
-    awaitingPong = true;
+  /** Sends a PING; true when it went out at once (not queued for a later poll or the upgrade). */
+  private boolean sendPing() {
     sendPacket(EnginePacket.PING);
-    boolean delivered = webSocket != null || outbox.isEmpty();
-    if (delivered) {
-      long fullTimeout =
-          System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.getPingTimeout());
-      pongDeadline = Math.max(pongDeadline, fullTimeout);
-    }
-  }
-
-  private void armPongTimer() {
-    long remaining = TimeUnit.NANOSECONDS.toMillis(pongDeadline - System.nanoTime());
-    pongTimer =
-        vertx.setTimer(
-            Math.max(1, remaining),
-            t -> {
-              pongTimer = -1;
-              if (!expired()) {
-                armPongTimer(); // the deadline moved while we waited
-              }
-            });
-  }
-
-  private void onPong() {
-    if (awaitingPong) {
-      awaitingPong = false;
-      cancelTimer(pongTimer);
-      pongTimer = -1;
-      schedulePing();
-    }
+    return webSocket != null || outbox.isEmpty();
   }
 
   /**
@@ -262,7 +225,7 @@ final class EngineIoSession {
    * gone).
    */
   private boolean expired() {
-    if (!closed && System.nanoTime() - pongDeadline >= 0) {
+    if (!closed && heartbeat.pastDeadline()) {
       close("ping timeout");
     }
     return closed;
@@ -279,7 +242,7 @@ final class EngineIoSession {
           textHandler.handle(packet.text());
         }
       }
-      case PONG -> onPong();
+      case PONG -> heartbeat.onPong();
       case CLOSE -> onClientClose();
       case NOOP, UPGRADE -> {}
       // v4 clients never ping (only probe during an upgrade) and never open.
@@ -468,8 +431,7 @@ final class EngineIoSession {
       return;
     }
     closed = true;
-    cancelTimer(pingTimer);
-    cancelTimer(pongTimer);
+    heartbeat.stop();
     cancelTimer(upgradeTimer);
     outbox.clear();
     outboxBytes = 0;
