@@ -2,7 +2,6 @@ package io.llmgate.provider.local;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
-import java.nio.ShortBuffer;
 
 /** Reads consecutive little-endian tensors stored as float32 or as IEEE-754 binary16 (fp16). */
 final class TensorReader {
@@ -14,6 +13,15 @@ final class TensorReader {
 
     Precision(int bytes) {
       this.bytes = bytes;
+    }
+  }
+
+  // A table lookup keeps loading fast while the JIT has not compiled halfToFloat yet.
+  private static final float[] HALF_TO_FLOAT = new float[1 << 16];
+
+  static {
+    for (int bits = 0; bits < HALF_TO_FLOAT.length; bits++) {
+      HALF_TO_FLOAT[bits] = halfToFloat((short) bits);
     }
   }
 
@@ -35,9 +43,10 @@ final class TensorReader {
       FloatBuffer floats = buffer.asFloatBuffer();
       floats.get(values);
     } else {
-      ShortBuffer halves = buffer.asShortBuffer();
+      short[] halves = new short[values.length];
+      buffer.asShortBuffer().get(halves);
       for (int i = 0; i < values.length; i++) {
-        values[i] = halfToFloat(halves.get());
+        values[i] = HALF_TO_FLOAT[halves[i] & 0xffff];
       }
     }
     skip(count);
