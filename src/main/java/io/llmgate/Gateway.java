@@ -6,7 +6,10 @@ import io.llmgate.health.HealthRoutes;
 import io.llmgate.metrics.MetricsRoute;
 import io.llmgate.metrics.StreamLog;
 import io.llmgate.metrics.StreamMetrics;
+import io.llmgate.config.ConfigException;
 import io.llmgate.provider.ProviderRegistry;
+import io.llmgate.provider.Providers;
+import io.llmgate.provider.ProvidersSettings;
 import io.llmgate.ratelimit.LocalRateLimiter;
 import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
@@ -58,7 +61,16 @@ public final class Gateway {
 
   /** Builds the providers from {@code config} and starts listening. */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
-    return start(vertx, config, Providers.create(vertx, config), StreamListener.NONE);
+    return start(vertx, config, providers(vertx, config), StreamListener.NONE);
+  }
+
+  /** The providers {@code config} enables: the local model always, remote ones whose key is set. */
+  public static ProviderRegistry providers(Vertx vertx, GatewayConfig config) {
+    try {
+      return Providers.fromEnvironment(vertx, config.env(), ProvidersSettings.fromJson(config.providers()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   /** Starts with the given providers: tests use this to add scripted ones next to the real wiring. */
