@@ -1,5 +1,8 @@
 package io.llmgate.error;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * The one failure type of llmgate: a client-facing {@link ErrorCode}, a message that names the value and
  * what was expected, and whether retrying may help. Expected failures carry no stack trace: they are
@@ -8,15 +11,22 @@ package io.llmgate.error;
 public final class GatewayException extends RuntimeException {
   private final ErrorCode code;
   private final boolean retryable;
+  private final Duration retryAfter;
 
   public GatewayException(ErrorCode code, String message) {
     this(code, message, code.retryable());
   }
 
   public GatewayException(ErrorCode code, String message, boolean retryable) {
+    this(code, message, retryable, null);
+  }
+
+  /** {@code retryAfter} is the upstream's own hint (a {@code retry-after} header), or null for none. */
+  GatewayException(ErrorCode code, String message, boolean retryable, Duration retryAfter) {
     super(message, null, false, false);
     this.code = code;
     this.retryable = retryable;
+    this.retryAfter = retryAfter;
   }
 
   public ErrorCode code() {
@@ -25,6 +35,11 @@ public final class GatewayException extends RuntimeException {
 
   public boolean retryable() {
     return retryable;
+  }
+
+  /** How long the upstream asked us to wait before trying again, when it said so. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
   }
 
   /** Wraps anything thrown into a GatewayException, keeping one that already is. */

@@ -2,8 +2,10 @@ package io.llmgate.provider;
 
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
+import io.llmgate.stream.ChatRequest;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,6 +17,7 @@ public final class ProviderRegistry {
   private final Map<String, ChatProvider> providers = new LinkedHashMap<>();
   private final Map<String, String> aliases = new LinkedHashMap<>();
   private final Map<String, String> unconfigured = new LinkedHashMap<>();
+  private final Map<String, List<String>> defaultFallbacks = new LinkedHashMap<>();
 
   public ProviderRegistry register(ChatProvider provider, String... aliasNames) {
     providers.put(provider.name(), provider);
@@ -28,6 +31,26 @@ public final class ProviderRegistry {
   public ProviderRegistry unconfigured(String name, String howToEnable) {
     unconfigured.put(name, howToEnable);
     return this;
+  }
+
+  /** The providers tried after {@code name} when a request names no {@code fallback} of its own. */
+  public ProviderRegistry defaultFallback(String name, List<String> fallback) {
+    defaultFallbacks.put(name, List.copyOf(fallback));
+    return this;
+  }
+
+  /**
+   * The providers to try, in order, when {@code request}'s provider fails before its first token: the
+   * request's own {@code fallback} (each must be offered, or {@code unknown_provider}), or else the
+   * configured default of its provider, minus any that are not configured on this node.
+   */
+  public List<ChatProvider> fallbacksFor(ChatRequest request) {
+    if (!request.fallback().isEmpty()) {
+      return request.fallback().stream().map(this::require).toList();
+    }
+    String name = aliases.getOrDefault(request.provider(), request.provider());
+    return defaultFallbacks.getOrDefault(name, List.of()).stream()
+        .map(this::find).flatMap(Optional::stream).toList();
   }
 
   public Optional<ChatProvider> find(String name) {

@@ -4,6 +4,7 @@ import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.ProviderRegistry;
+import io.llmgate.provider.resilience.FallbackProvider;
 import io.llmgate.ratelimit.RateLimiter;
 import io.llmgate.stream.Acknowledged;
 import io.llmgate.stream.ChatRequest;
@@ -52,8 +53,7 @@ public final class StreamService {
         throw new GatewayException(ErrorCode.SHUTTING_DOWN, "server is shutting down (expected: retry on another node)");
       }
       ChatRequest request = parser.parse(payload);
-      ChatProvider provider = providers.require(request.provider());
-      request.fallback().forEach(providers::require);
+      ChatProvider provider = FallbackProvider.resolve(providers, request);
       Context context = currentContext();
       StreamSession session = new StreamSession(context, user, request, sink, listener);
       sessions.register(session);

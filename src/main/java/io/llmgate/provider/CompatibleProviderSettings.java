@@ -1,0 +1,53 @@
+package io.llmgate.provider;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * An extra provider that speaks the OpenAI Chat Completions dialect (Ollama, vLLM, OpenRouter, LM
+ * Studio …), declared under {@code providers.compatible}. {@code baseUrl} is the URL that
+ * {@code /chat/completions} is appended to (e.g. {@code http://localhost:11434/v1}); {@code apiKeyEnv}
+ * names the environment variable holding its key, absent for a local server that needs none. The key
+ * itself never appears in configuration.
+ */
+public record CompatibleProviderSettings(String name, String baseUrl, Optional<String> apiKeyEnv,
+    String defaultModel, List<String> models, List<String> fallback, UpstreamTimeouts timeouts,
+    RetrySettings retry) {
+
+  static final Set<String> KEYS =
+      Set.of("name", "base-url", "api-key-env", "default-model", "models", "fallback", "timeouts", "retry");
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+  public CompatibleProviderSettings {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "providers.compatible.name: \"" + name + "\" (expected: lower-case letters, digits, '.', '_' or '-')");
+    }
+    Objects.requireNonNull(baseUrl, name + ".base-url");
+    Objects.requireNonNull(apiKeyEnv, "apiKeyEnv");
+    Objects.requireNonNull(defaultModel, name + ".default-model");
+    models = List.copyOf(models);
+    fallback = List.copyOf(fallback);
+    Objects.requireNonNull(timeouts, "timeouts");
+    Objects.requireNonNull(retry, "retry");
+  }
+
+  static CompatibleProviderSettings read(Settings in, UpstreamTimeouts timeouts, RetrySettings retry) {
+    return new CompatibleProviderSettings(
+        in.text("name").orElseThrow(() -> missing(in, "name")),
+        in.text("base-url").orElseThrow(() -> missing(in, "base-url")),
+        in.text("api-key-env"),
+        in.text("default-model").orElseThrow(() -> missing(in, "default-model")),
+        in.texts("models"),
+        in.texts("fallback"),
+        ProvidersSettings.timeouts(in, timeouts),
+        ProvidersSettings.retry(in, retry));
+  }
+
+  private static IllegalArgumentException missing(Settings in, String key) {
+    return new IllegalArgumentException(in.key(key) + ": missing (expected: a non-empty string)");
+  }
+}

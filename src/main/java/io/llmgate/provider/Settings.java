@@ -1,0 +1,125 @@
+package io.llmgate.provider;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the {@code providers:} section, with messages that name the key, the value and what was
+ * expected. Unknown keys are refused, because a misspelt {@code fallbak:} that silently does nothing is
+ * worse than a start-up error.
+ */
+final class Settings {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+  private final JsonObject json;
+  private final String path;
+
+  Settings(JsonObject json, String path, Set<String> allowedKeys) {
+    this.json = json;
+    this.path = path;
+    for (String key : json.fieldNames()) {
+      if (!allowedKeys.contains(key)) {
+        throw new IllegalArgumentException(
+            key(key) + ": unknown key (expected one of: " + String.join(", ", allowedKeys.stream().sorted().toList()) + ")");
+      }
+    }
+  }
+
+  static void positive(String key, Duration value) {
+    if (value == null || value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(key + ": " + value + " (expected: a duration > 0)");
+    }
+  }
+
+  String key(String name) {
+    return path.isEmpty() ? name : path + "." + name;
+  }
+
+  boolean has(String name) {
+    return json.getValue(name) != null;
+  }
+
+  Optional<String> text(String name) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof String text) || text.isBlank()) {
+      throw new IllegalArgumentException(key(name) + ": " + value + " (expected: a non-empty string)");
+    }
+    return Optional.of(text);
+  }
+
+  List<String> texts(String name) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array) || !array.stream().allMatch(v -> v instanceof String s && !s.isBlank())) {
+      throw new IllegalArgumentException(key(name) + ": " + value + " (expected: a list of names)");
+    }
+    List<String> names = new ArrayList<>();
+    array.forEach(v -> names.add((String) v));
+    return List.copyOf(names);
+  }
+
+  int integer(String name, int fallback) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Integer number)) {
+      throw new IllegalArgumentException(key(name) + ": " + value + " (expected: an integer)");
+    }
+    return number;
+  }
+
+  Settings object(String name, Set<String> allowedKeys) {
+    Object value = json.getValue(name);
+    if (value != null && !(value instanceof JsonObject)) {
+      throw new IllegalArgumentException(key(name) + ": " + value + " (expected: a map)");
+    }
+    return new Settings(value == null ? new JsonObject() : (JsonObject) value, key(name), allowedKeys);
+  }
+
+  List<Settings> objects(String name, Set<String> allowedKeys) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array) || !array.stream().allMatch(v -> v instanceof JsonObject)) {
+      throw new IllegalArgumentException(key(name) + ": " + value + " (expected: a list of maps)");
+    }
+    List<Settings> items = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      items.add(new Settings(array.getJsonObject(i), key(name) + "[" + i + "]", allowedKeys));
+    }
+    return items;
+  }
+
+  /** Accepts "30s", "500ms", "10m", "1h", or a bare number of milliseconds. */
+  Duration duration(String name, Duration fallback) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return fallback;
+    }
+    Matcher m = DURATION.matcher(String.valueOf(value).trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(key(name) + ": \"" + value + "\" (expected: a duration like 500ms, 30s, 10m)");
+    }
+    long amount = Long.parseLong(m.group(1));
+    return switch (m.group(2) == null ? "ms" : m.group(2)) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      default -> Duration.ofHours(amount);
+    };
+  }
+}

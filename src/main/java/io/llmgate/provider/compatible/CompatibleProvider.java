@@ -1,0 +1,23 @@
+package io.llmgate.provider.compatible;
+
+import io.llmgate.provider.ChatProvider;
+import io.llmgate.provider.CompatibleProviderSettings;
+import io.llmgate.provider.http.HttpUpstream;
+import io.llmgate.provider.http.ProviderEndpoint;
+import io.llmgate.provider.openai.OpenAiProvider;
+import java.util.Optional;
+
+/**
+ * A provider declared in configuration that speaks the OpenAI dialect: Ollama's {@code /v1}, vLLM,
+ * OpenRouter, LM Studio … It sends {@code max_tokens}, the field all of them know; reasoning arrives as
+ * {@code delta.reasoning} (Ollama, vLLM) or {@code delta.reasoning_content}, and the OpenAI decoder reads both.
+ */
+public final class CompatibleProvider {
+  private CompatibleProvider() {}
+
+  public static ChatProvider create(HttpUpstream http, CompatibleProviderSettings settings, Optional<String> apiKey) {
+    ProviderEndpoint endpoint = new ProviderEndpoint(settings.name(), settings.baseUrl(), apiKey,
+        settings.defaultModel(), settings.models(), settings.timeouts());
+    return new OpenAiProvider(http, endpoint, OpenAiProvider.TokenLimit.MAX_TOKENS);
+  }
+}

@@ -1,0 +1,25 @@
+package io.llmgate.provider.deepseek;
+
+import io.llmgate.provider.ChatProvider;
+import io.llmgate.provider.http.HttpUpstream;
+import io.llmgate.provider.http.ProviderEndpoint;
+import io.llmgate.provider.openai.OpenAiProvider;
+import java.util.List;
+
+/**
+ * DeepSeek speaks the OpenAI dialect (wire-formats.md §7): the OpenAI request and decoder serve it as
+ * they are, since the decoder already reads {@code reasoning_content}, usage on the finish chunk and
+ * {@code finish_reason: insufficient_system_resource}, and SSE keep-alive comments never reach it. What
+ * is DeepSeek's own is its address, its models, and {@code max_tokens} as the token-limit field.
+ */
+public final class DeepSeekProvider {
+  public static final String DEFAULT_BASE_URL = "https://api.deepseek.com";
+  public static final String DEFAULT_MODEL = "deepseek-chat";
+  public static final List<String> MODELS = List.of("deepseek-chat", "deepseek-reasoner");
+
+  private DeepSeekProvider() {}
+
+  public static ChatProvider create(HttpUpstream http, ProviderEndpoint endpoint) {
+    return new OpenAiProvider(http, endpoint, OpenAiProvider.TokenLimit.MAX_TOKENS);
+  }
+}

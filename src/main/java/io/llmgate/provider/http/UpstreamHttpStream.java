@@ -1,0 +1,282 @@
+package io.llmgate.provider.http;
+
+import io.llmgate.error.GatewayException;
+import io.llmgate.error.UpstreamErrors;
+import io.llmgate.provider.AbstractProviderStream;
+import io.llmgate.provider.ProviderStream;
+import io.llmgate.provider.UpstreamEvent;
+import io.llmgate.provider.UpstreamTimeouts;
+import io.llmgate.provider.sse.SseDecoder;
+import io.llmgate.provider.sse.SseEvent;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import java.util.ArrayDeque;
+
+/**
+ * One streaming HTTP exchange with a provider, as a {@link ProviderStream}. Everything runs on the
+ * context that opened it, so plain fields suffice. Bytes go through the {@link SseDecoder} and the
+ * provider's {@link StreamDecoder} into a small queue that honours the reader's demand; while the reader
+ * is paused (or the queue holds what one network read produced) the HTTP response is paused, so a slow
+ * client slows the upstream read instead of filling memory.
+ *
+ * <p>{@link #cancel()} aborts at once in every phase: before the connection exists it marks the stream so
+ * the connection is closed the moment it opens, without a byte sent; afterwards it resets the request,
+ * which on HTTP/1.1 closes the connection, so the provider stops generating and billing.
+ */
+final class UpstreamHttpStream extends AbstractProviderStream {
+  private static final int MAX_ERROR_BODY = 64 << 10;
+
+  private enum Phase { CONNECTING, AWAITING_HEADERS, STREAMING, DRAINING, CLOSED }
+
+  private final Context context;
+  private final HttpClient client;
+  private final UpstreamCall call;
+  private final StreamDecoder decoder;
+  private final UpstreamTimeouts timeouts;
+  private final SseDecoder sse = new SseDecoder(this::onFrame);
+  private final ArrayDeque<UpstreamEvent> queue = new ArrayDeque<>();
+  private final UpstreamTimers timers;
+
+  private Phase phase = Phase.CONNECTING;
+  private long demand = Long.MAX_VALUE;
+  private boolean delivering;
+  private boolean cancelled;
+  private boolean finishQueued;
+  private boolean endDelivered;
+  private boolean responseEnded;
+  private GatewayException failure;
+  private HttpClientRequest request;
+  private HttpClientResponse response;
+
+  UpstreamHttpStream(Context context, HttpClient client, UpstreamCall call, StreamDecoder decoder,
+      UpstreamTimeouts timeouts) {
+    this.context = context;
+    this.client = client;
+    this.call = call;
+    this.decoder = decoder;
+    this.timeouts = timeouts;
+    this.timers = new UpstreamTimers(context.owner(), call.provider(), timeouts, this::terminate);
+  }
+
+  /** Starts on the next turn of the loop, so the caller can set its handlers first. */
+  UpstreamHttpStream start() {
+    context.runOnContext(v -> connect());
+    return this;
+  }
+
+  private void connect() {
+    if (phase != Phase.CONNECTING) {
+      return;
+    }
+    timers.startFirstToken();
+    client.request(call.options(timeouts.connect())).onComplete(this::onConnected);
+  }
+
+  private void onConnected(AsyncResult<HttpClientRequest> connected) {
+    if (connected.failed()) {
+      terminate(UpstreamErrors.unreachable(call.provider(), call.target(), reason(connected.cause())));
+      return;
+    }
+    if (phase != Phase.CONNECTING) {
+      // Cancelled (or timed out) while connecting: close before a byte of the request is sent.
+      connected.result().connection().close();
+      return;
+    }
+    request = connected.result();
+    phase = Phase.AWAITING_HEADERS;
+    call.headers().forEach(request::putHeader);
+    request.send(call.body()).onComplete(this::onResponse);
+  }
+
+  private void onResponse(AsyncResult<HttpClientResponse> answered) {
+    if (phase != Phase.AWAITING_HEADERS) {
+      return;
+    }
+    if (answered.failed()) {
+      terminate(UpstreamErrors.connectionLost(call.provider(), reason(answered.cause())));
+      return;
+    }
+    response = answered.result();
+    response.exceptionHandler(e -> terminate(UpstreamErrors.connectionLost(call.provider(), reason(e))));
+    if (response.statusCode() / 100 == 2) {
+      phase = Phase.STREAMING;
+      response.handler(this::onBytes);
+      response.endHandler(v -> onBodyEnd());
+      flowControl();
+    } else {
+      readErrorBody(response);
+    }
+  }
+
+  private void readErrorBody(HttpClientResponse errorResponse) {
+    Buffer body = Buffer.buffer();
+    errorResponse.handler(chunk -> body.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_ERROR_BODY - body.length())));
+    errorResponse.endHandler(v -> {
+      responseEnded = true;
+      String text = body.toString();
+      terminate(UpstreamErrors.httpStatus(call.provider(), errorResponse.statusCode(), ErrorEnvelope.fromBody(text),
+          RetryHints.retryAfter(errorResponse.headers(), text), RetryHints.shouldRetry(errorResponse.headers())));
+    });
+  }
+
+  private void onBytes(Buffer bytes) {
+    if (phase != Phase.STREAMING) {
+      return; // after the end marker: let the rest drain so the connection can be reused
+    }
+    try {
+      sse.feed(bytes.getBytes());
+    } catch (IllegalStateException tooLong) {
+      terminate(UpstreamErrors.malformed(call.provider(), "(line)", tooLong.getMessage()));
+    }
+    flowControl();
+  }
+
+  private void onFrame(SseEvent frame) {
+    if (phase != Phase.STREAMING) {
+      return;
+    }
+    timers.frameArrived();
+    try {
+      decoder.onEvent(frame, this::enqueue);
+    } catch (GatewayException reported) {
+      terminate(reported);
+    }
+  }
+
+  private void onBodyEnd() {
+    responseEnded = true;
+    if (phase != Phase.STREAMING) {
+      return;
+    }
+    try {
+      decoder.onEnd(sse.end(), this::enqueue);
+    } catch (GatewayException reported) {
+      terminate(reported);
+      return;
+    }
+    if (!finishQueued) {
+      terminate(UpstreamErrors.truncated(call.provider(), "the provider's end marker"));
+    }
+  }
+
+  private void enqueue(UpstreamEvent event) {
+    if (phase != Phase.STREAMING) {
+      return;
+    }
+    if (event.kind() != UpstreamEvent.Kind.OPENED && event.kind() != UpstreamEvent.Kind.USAGE) {
+      timers.firstTokenArrived();
+    }
+    queue.add(event);
+    if (event.kind() == UpstreamEvent.Kind.FINISHED) {
+      finishQueued = true;
+      phase = Phase.DRAINING;
+      timers.cancelAll();
+    }
+    deliver();
+  }
+
+  /** Hands queued events to the reader while it wants them, then the end or the failure, in order. */
+  private void deliver() {
+    if (delivering) {
+      return;
+    }
+    delivering = true;
+    try {
+      while (demand > 0 && !queue.isEmpty() && !cancelled) {
+        if (demand != Long.MAX_VALUE) {
+          demand--;
+        }
+        emitEvent(queue.poll());
+      }
+      if (queue.isEmpty() && !cancelled) {
+        deliverEnding();
+      }
+    } finally {
+      delivering = false;
+    }
+  }
+
+  private void deliverEnding() {
+    if (finishQueued && !endDelivered) {
+      endDelivered = true;
+      emitEnd();
+    } else if (failure != null) {
+      GatewayException reported = failure;
+      failure = null;
+      emitFailure(reported);
+    }
+  }
+
+  /** The HTTP response reads only while the reader wants events and nothing is waiting for it. */
+  private void flowControl() {
+    if (response == null || phase != Phase.STREAMING) {
+      return;
+    }
+    if (demand > 0 && queue.isEmpty()) {
+      response.resume();
+    } else {
+      response.pause();
+    }
+  }
+
+  /** Ends the exchange with {@code reported}, after the events already queued. */
+  private void terminate(GatewayException reported) {
+    if (phase == Phase.CLOSED || phase == Phase.DRAINING) {
+      return;
+    }
+    phase = Phase.CLOSED;
+    timers.cancelAll();
+    failure = UpstreamErrors.redacted(reported, call.secret());
+    abortUpstream();
+    deliver();
+  }
+
+  @Override
+  public void cancel() {
+    if (cancelled) {
+      return;
+    }
+    cancelled = true;
+    phase = Phase.CLOSED;
+    timers.cancelAll();
+    queue.clear();
+    abortUpstream();
+  }
+
+  private void abortUpstream() {
+    if (request != null && !responseEnded) {
+      // HTTP/1.1 resets an exchange in flight by closing its connection.
+      request.reset();
+    }
+  }
+
+  private static String reason(Throwable cause) {
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  }
+
+  @Override
+  public ProviderStream pause() {
+    demand = 0;
+    timers.paused(true);
+    flowControl();
+    return this;
+  }
+
+  @Override
+  public ProviderStream resume() {
+    return fetch(Long.MAX_VALUE);
+  }
+
+  @Override
+  public ProviderStream fetch(long amount) {
+    demand = amount == Long.MAX_VALUE || demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
+    timers.paused(false);
+    deliver();
+    flowControl();
+    return this;
+  }
+}

@@ -1,0 +1,27 @@
+package io.llmgate.provider.openai;
+
+import io.llmgate.provider.http.HttpStreamingProvider;
+import io.llmgate.provider.http.HttpUpstream;
+import io.llmgate.provider.http.ProviderEndpoint;
+
+/**
+ * OpenAI Chat Completions, and every server that speaks its dialect (DeepSeek, Ollama's {@code /v1},
+ * vLLM, OpenRouter, LM Studio …): the same request and decoder under another name and base URL.
+ */
+public final class OpenAiProvider extends HttpStreamingProvider {
+  public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
+  public static final String DEFAULT_MODEL = "gpt-4o-mini";
+
+  /**
+   * Which field carries {@code maxTokens}: OpenAI's reasoning models reject {@code max_tokens}
+   * (§3.1), while DeepSeek and most compatible servers know only {@code max_tokens}.
+   */
+  public enum TokenLimit {
+    MAX_COMPLETION_TOKENS,
+    MAX_TOKENS
+  }
+
+  public OpenAiProvider(HttpUpstream http, ProviderEndpoint endpoint, TokenLimit tokenLimit) {
+    super(http, endpoint, new OpenAiRequestMapper(endpoint, tokenLimit)::map, OpenAiEventDecoder::new);
+  }
+}

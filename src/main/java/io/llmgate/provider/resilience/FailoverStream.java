@@ -1,0 +1,149 @@
+package io.llmgate.provider.resilience;
+
+import io.llmgate.error.GatewayException;
+import io.llmgate.provider.AbstractProviderStream;
+import io.llmgate.provider.ProviderStream;
+import io.llmgate.provider.UpstreamEvent;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A {@link ProviderStream} that may replace its upstream until the first token: the one mechanism behind
+ * both retries and fallback. It holds back {@link UpstreamEvent.Opened} until the first event that would
+ * reach the client, so a failed attempt leaves no trace there and {@code Opened} names the provider that
+ * actually answered. From that event on it is committed, and a failure goes to the client as it is:
+ * once a token went out, a silent restart would repeat or garble text. Runs on the opener's context.
+ */
+final class FailoverStream extends AbstractProviderStream {
+
+  /** What to do after an attempt failed before its first token. */
+  interface Plan {
+    ProviderStream first();
+
+    /** The next attempt after {@code failure}, or empty to give up. */
+    Optional<Attempt> next(GatewayException failure);
+
+    /** What the reader is told when the plan gives up after {@code last}. */
+    default GatewayException giveUp(GatewayException last) {
+      return last;
+    }
+  }
+
+  record Attempt(Duration delay, Supplier<ProviderStream> open) {}
+
+  private final Vertx vertx;
+  private final Plan plan;
+  private ProviderStream current;
+  private UpstreamEvent heldOpened;
+  private boolean committed;
+  private boolean cancelled;
+  private boolean paused;
+  private long retryTimer = -1;
+
+  private FailoverStream(Vertx vertx, Plan plan) {
+    this.vertx = vertx;
+    this.plan = plan;
+  }
+
+  static ProviderStream open(Plan plan) {
+    Vertx vertx = Vertx.currentContext() == null ? null : Vertx.currentContext().owner();
+    if (vertx == null) {
+      throw new IllegalStateException("open() outside a Vert.x context (expected: on a context)");
+    }
+    FailoverStream stream = new FailoverStream(vertx, plan);
+    stream.attach(plan.first());
+    return stream;
+  }
+
+  private void attach(ProviderStream attempt) {
+    current = attempt;
+    attempt.exceptionHandler(this::onFailure);
+    attempt.endHandler(v -> emitEnd());
+    attempt.handler(this::onEvent);
+    if (paused) {
+      attempt.pause();
+    }
+  }
+
+  private void onEvent(UpstreamEvent event) {
+    if (cancelled) {
+      return;
+    }
+    if (!committed) {
+      if (event.kind() == UpstreamEvent.Kind.OPENED) {
+        heldOpened = event;
+        return;
+      }
+      committed = true;
+      if (heldOpened != null) {
+        emitEvent(heldOpened);
+      }
+    }
+    emitEvent(event);
+  }
+
+  private void onFailure(Throwable cause) {
+    if (cancelled) {
+      return;
+    }
+    GatewayException failure = GatewayException.from(cause);
+    if (committed) {
+      emitFailure(failure);
+      return;
+    }
+    Optional<Attempt> next = plan.next(failure);
+    if (next.isEmpty()) {
+      emitFailure(plan.giveUp(failure));
+      return;
+    }
+    current = null;
+    heldOpened = null;
+    retryTimer = vertx.setTimer(Math.max(1, next.get().delay().toMillis()), id -> {
+      retryTimer = -1;
+      if (!cancelled) {
+        attach(next.get().open().get());
+      }
+    });
+  }
+
+  @Override
+  public void cancel() {
+    if (cancelled) {
+      return;
+    }
+    cancelled = true;
+    vertx.cancelTimer(retryTimer);
+    if (current != null) {
+      current.cancel();
+    }
+  }
+
+  @Override
+  public ProviderStream pause() {
+    paused = true;
+    if (current != null) {
+      current.pause();
+    }
+    return this;
+  }
+
+  @Override
+  public ProviderStream resume() {
+    paused = false;
+    if (current != null) {
+      current.resume();
+    }
+    return this;
+  }
+
+  @Override
+  public ProviderStream fetch(long amount) {
+    paused = false;
+    if (current != null) {
+      current.fetch(amount);
+    }
+    return this;
+  }
+}

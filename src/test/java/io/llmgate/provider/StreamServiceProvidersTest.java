@@ -1,0 +1,137 @@
+package io.llmgate.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmgate.provider.FakeUpstream.Reply;
+import io.llmgate.ratelimit.LocalRateLimiter;
+import io.llmgate.session.ChatRequestParser;
+import io.llmgate.session.StreamService;
+import io.llmgate.stream.EventSink;
+import io.llmgate.stream.StreamEvent;
+import io.llmgate.stream.StreamListener;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The production wiring end to end: config → registry → StreamService → client events. */
+class StreamServiceProvidersTest {
+  private Vertx vertx;
+  private FakeUpstream openai;
+  private FakeUpstream claude;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    openai = FakeUpstream.start(vertx);
+    claude = FakeUpstream.start(vertx);
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close();
+  }
+
+  private StreamService service() {
+    ProviderRegistry registry = Providers.fromEnvironment(vertx, Map.of(
+        "OPENAI_API_KEY", "sk-1", "OPENAI_BASE_URL", openai.baseUrl() + "/v1",
+        "ANTHROPIC_API_KEY", "a-1", "ANTHROPIC_BASE_URL", claude.baseUrl()),
+        ProvidersSettings.fromJson(new JsonObject("{\"retry\": {\"initial-backoff\": \"10ms\"},"
+            + " \"openai\": {\"fallback\": [\"claude\"]}}")));
+    return new StreamService(vertx, registry, new LocalRateLimiter(60, Duration.ofMinutes(1)),
+        new ChatRequestParser(1 << 20), 8, StreamListener.NONE);
+  }
+
+  /** Collects what a client would receive, and completes on the final event. */
+  private static final class Client implements EventSink {
+    final List<StreamEvent> events = new CopyOnWriteArrayList<>();
+    final CompletableFuture<StreamEvent> done = new CompletableFuture<>();
+
+    @Override
+    public String transport() {
+      return "test";
+    }
+
+    @Override
+    public void send(StreamEvent event) {
+      events.add(event);
+      if (event.isFinal()) {
+        done.complete(event);
+      }
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return false;
+    }
+
+    @Override
+    public void onDrain(Runnable callback) {
+      callback.run();
+    }
+  }
+
+  private Client run(JsonObject payload) throws Exception {
+    StreamService service = service();
+    Client client = new Client();
+    vertx.runOnContext(v -> service.start("user-1", payload, client));
+    client.done.get(15, TimeUnit.SECONDS);
+    return client;
+  }
+
+  private static JsonObject payload(String provider) {
+    return new JsonObject().put("sessionId", "s-1").put("provider", provider)
+        .put("messages", new io.vertx.core.json.JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+  }
+
+  @Test
+  void streamsTokensThenDoneWithTheProvidersUsageAndFinish() throws Exception {
+    openai.enqueue(Reply.stream(Fixtures.bytes("openai-chat/text-with-usage.sse")));
+    Client client = run(payload("openai"));
+    StreamEvent.Done done = (StreamEvent.Done) client.done.get();
+    assertThat(done.provider()).isEqualTo("openai");
+    assertThat(done.model()).isEqualTo("gpt-4o-mini-2024-07-18");
+    assertThat(done.fullResponse()).isEqualTo("The capital of the UK is London.");
+    assertThat(done.tokenCount()).isEqualTo(8);
+    assertThat(done.usage()).contains(new io.llmgate.stream.Usage(78, 9));
+    assertThat(client.events.get(0)).isInstanceOf(StreamEvent.Started.class);
+  }
+
+  @Test
+  void theConfiguredDefaultFallbackAnswersAndDoneSaysWhich() throws Exception {
+    openai.enqueue(Reply.status(401).body(Fixtures.bytes("openai-chat/reconstructed/http-401-invalid-api-key.json")));
+    claude.enqueue(Reply.stream(Fixtures.bytes("anthropic/text.sse")));
+    Client client = run(payload("openai"));
+    StreamEvent.Started started = (StreamEvent.Started) client.events.get(0);
+    StreamEvent.Done done = (StreamEvent.Done) client.done.get();
+    assertThat(started.provider()).isEqualTo("claude");
+    assertThat(done.provider()).isEqualTo("claude");
+    assertThat(done.fullResponse()).isEqualTo("- Captain\n- Scoop");
+    assertThat(claude.takeRequest().json().getString("model")).isEqualTo("claude-sonnet-4-5");
+  }
+
+  @Test
+  void whenEveryProviderFailsTheErrorSaysWhyEachDid() throws Exception {
+    openai.enqueue(Reply.status(401).body(Fixtures.bytes("openai-chat/reconstructed/http-401-invalid-api-key.json")));
+    claude.enqueue(Reply.status(400).body(Fixtures.bytes("anthropic/reconstructed/http-400-invalid-request.json")));
+    StreamEvent.Failed failed = (StreamEvent.Failed) run(payload("openai")).done.get();
+    assertThat(failed.error()).startsWith("openai: HTTP 401").contains("; then claude: HTTP 400");
+    assertThat(failed.code().wire()).isEqualTo("upstream_error");
+  }
+
+  @Test
+  void anUpstreamThatClosesEarlyIsAnErrorNeverDone() throws Exception {
+    byte[] bytes = Fixtures.bytes("anthropic/text.sse");
+    claude.enqueue(Reply.stream(bytes).endAfter(Fixtures.lengthOfFrames(bytes, 6)));
+    StreamEvent finalEvent = run(payload("claude")).done.get();
+    assertThat(finalEvent).isInstanceOf(StreamEvent.Failed.class);
+    assertThat(((StreamEvent.Failed) finalEvent).error()).contains("end marker");
+  }
+}

@@ -1,0 +1,181 @@
+package io.llmgate.provider.sse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.llmgate.provider.Fixtures;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SseDecoderTest {
+
+  /** Decodes {@code bytes} fed as the given reads. */
+  private static Decoded decode(byte[]... reads) {
+    List<SseEvent> events = new ArrayList<>();
+    SseDecoder decoder = new SseDecoder(events::add);
+    for (byte[] read : reads) {
+      decoder.feed(read);
+    }
+    SseDecoder.Tail tail = decoder.end();
+    return new Decoded(events, tail, decoder);
+  }
+
+  private record Decoded(List<SseEvent> events, SseDecoder.Tail tail, SseDecoder decoder) {
+    List<String> data() {
+      return events.stream().map(SseEvent::data).toList();
+    }
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\n", "\r", "\r\n"})
+  void everyLineEndingFramesTheSameEvents(String eol) {
+    String stream = "event: delta" + eol + "data: {\"a\":" + eol + "data: 1}" + eol + eol + ": comment" + eol
+        + "data: second" + eol + eol;
+    Decoded decoded = decode(utf8(stream));
+    assertThat(decoded.events()).containsExactly(new SseEvent("delta", "{\"a\":\n1}", ""), new SseEvent("", "second", ""));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\n", "\r", "\r\n"})
+  void everySplitOffsetDecodesTheSame(String eol) {
+    byte[] bytes = utf8("data: {\"t\":\"известни 😊 é\"}" + eol + eol + "data: [DONE]" + eol + eol);
+    List<SseEvent> whole = decode(bytes).events();
+    assertThat(whole).hasSize(2);
+    assertThat(whole.get(0).data()).isEqualTo("{\"t\":\"известни 😊 é\"}");
+    for (int cut = 0; cut <= bytes.length; cut++) {
+      assertThat(decode(Arrays.copyOfRange(bytes, 0, cut), Arrays.copyOfRange(bytes, cut, bytes.length)).events())
+          .as("split at byte %d", cut).isEqualTo(whole);
+    }
+  }
+
+  @Test
+  void aCrEndingOneReadAndAnLfStartingTheNextAreOneLineBreak() {
+    assertThat(decode(utf8("data: a\r"), utf8("\ndata: b\r"), utf8("\n\r\n")).events())
+        .containsExactly(new SseEvent("", "a\nb", ""));
+  }
+
+  @Test
+  void everyRecordedFixtureDecodesTheSameAtEverySplitAndByteByByte() {
+    for (String file : List.of("gemini/text.sse", "anthropic/thinking.sse", "openai-chat/text-with-usage.sse",
+        "deepseek/synthetic/keepalive-then-stream.sse")) {
+      byte[] bytes = Fixtures.bytes(file);
+      List<SseEvent> whole = decode(bytes).events();
+      assertThat(whole).as(file).isNotEmpty();
+      for (int cut = 0; cut <= bytes.length; cut++) {
+        assertThat(decode(Arrays.copyOfRange(bytes, 0, cut), Arrays.copyOfRange(bytes, cut, bytes.length)).events())
+            .as("%s split at %d", file, cut).isEqualTo(whole);
+      }
+      byte[][] single = new byte[bytes.length][];
+      for (int i = 0; i < bytes.length; i++) {
+        single[i] = new byte[] {bytes[i]};
+      }
+      assertThat(decode(single).events()).as(file + " byte by byte").isEqualTo(whole);
+    }
+  }
+
+  @Test
+  void geminiCrlfFramingIsNotOneGiantEvent() {
+    assertThat(decode(Fixtures.bytes("gemini/text.sse")).events()).hasSize(3);
+  }
+
+  @Test
+  void theFourByteEmojiOfTheDeepSeekRecordingSurvivesEverySplitAroundIt() {
+    byte[] bytes = Fixtures.bytes("deepseek/reasoner.sse");
+    int emoji = indexOf(bytes, utf8("😊"));
+    List<String> whole = decode(bytes).data();
+    for (int cut = emoji - 1; cut <= emoji + 5; cut++) {
+      assertThat(decode(Arrays.copyOfRange(bytes, 0, cut), Arrays.copyOfRange(bytes, cut, bytes.length)).data())
+          .as("split at %d", cut).isEqualTo(whole);
+    }
+    assertThat(String.join("", whole)).contains("😊");
+  }
+
+  @Test
+  void multilineData() {
+    assertThat(decode(Fixtures.bytes("sse-framing/synthetic/multiline-data.sse")).events())
+        .containsExactly(new SseEvent("message", "{\"a\":\n1}", ""), new SseEvent("", "[DONE]", ""));
+  }
+
+  @Test
+  void crOnlyAndMixedLineEndings() {
+    assertThat(decode(Fixtures.bytes("sse-framing/synthetic/cr-only-line-endings.sse")).data())
+        .containsExactly("{\"n\":1}", "{\"n\":2}");
+    assertThat(decode(Fixtures.bytes("sse-framing/synthetic/mixed-line-endings.sse")).data())
+        .containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":3}");
+  }
+
+  @Test
+  void commentsIdRetryAndUnknownFields() {
+    Decoded decoded = decode(Fixtures.bytes("sse-framing/synthetic/comments-id-retry-unknown-fields.sse"));
+    assertThat(decoded.events()).containsExactly(new SseEvent("", "{\"n\":1}", "42"));
+    assertThat(decoded.decoder().reconnectionTime()).hasValue(3000);
+    assertThat(decoded.tail().unframed()).isEqualTo("foo: ignored\n");
+  }
+
+  @Test
+  void onlyOneLeadingSpaceIsStripped() {
+    assertThat(decode(Fixtures.bytes("sse-framing/synthetic/no-space-after-colon.sse")).events())
+        .containsExactly(new SseEvent("ping", "{\"n\":1}", ""), new SseEvent("", " {\"n\":2}", ""));
+  }
+
+  @Test
+  void aBomAtTheStartIsStripped() {
+    assertThat(decode(Fixtures.bytes("sse-framing/synthetic/bom-prefixed.sse")).data()).containsExactly("{\"n\":1}");
+  }
+
+  @Test
+  void anEventWithoutDataIsDispatchedWithEmptyData() {
+    assertThat(decode(Fixtures.bytes("sse-framing/synthetic/event-without-data.sse")).events())
+        .containsExactly(new SseEvent("ping", "", ""), new SseEvent("", "{\"n\":1}", ""));
+  }
+
+  @Test
+  void anUnterminatedLastEventIsDiscardedButReported() {
+    Decoded decoded = decode(Fixtures.bytes("sse-framing/synthetic/no-trailing-blank-line.sse"));
+    assertThat(decoded.data()).containsExactly("{\"n\":1}");
+    assertThat(decoded.tail().discardedEvent()).isTrue();
+    assertThat(decode(utf8("data: x\n\n")).tail().discardedEvent()).isFalse();
+  }
+
+  @Test
+  void u2028InsideJsonIsNotALineBreak() {
+    assertThat(decode(Fixtures.bytes("sse-framing/synthetic/u2028-inside-json.sse")).data())
+        .containsExactly("{\"content\":\" \u2028\"}", "{\"content\":\"foo\"}");
+  }
+
+  @Test
+  void keepsGeminisUnframedErrorTail() {
+    Decoded decoded = decode(Fixtures.bytes("gemini/synthetic/midstream-error-tail-after-text.sse"));
+    assertThat(decoded.events()).hasSize(2);
+    assertThat(decoded.tail().unframed()).startsWith("{\n  \"error\": {\n").contains("\"status\": \"UNAVAILABLE\"");
+  }
+
+  @Test
+  void refusesALineLongerThanTheLimit() {
+    SseDecoder decoder = new SseDecoder(event -> { }, 16);
+    assertThatThrownBy(() -> decoder.feed(utf8("data: " + "x".repeat(20))))
+        .hasMessageContaining("over 16 bytes without a line break");
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
+}
