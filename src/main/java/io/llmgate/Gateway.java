@@ -6,13 +6,20 @@ import io.llmgate.health.HealthRoutes;
 import io.llmgate.metrics.MetricsRoute;
 import io.llmgate.metrics.StreamLog;
 import io.llmgate.metrics.StreamMetrics;
+import io.llmgate.config.ConfigException;
 import io.llmgate.provider.ProviderRegistry;
+import io.llmgate.provider.Providers;
+import io.llmgate.provider.local.LocalProvider;
+import io.llmgate.provider.ProvidersSettings;
 import io.llmgate.ratelimit.LocalRateLimiter;
 import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.StreamListener;
 import io.llmgate.transport.Connections;
 import io.llmgate.transport.openai.OpenAiRoutes;
+import io.llmgate.transport.socketio.SocketIoChatHandler;
+import io.llmgate.transport.socketio.SocketIoOptions;
+import io.llmgate.transport.socketio.SocketIoServer;
 import io.llmgate.transport.sse.SseRoutes;
 import io.llmgate.transport.web.ChatPageRoutes;
 import io.llmgate.transport.websocket.WebSocketRoutes;
@@ -42,6 +49,7 @@ public final class Gateway {
   private final Connections connections = new Connections();
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final boolean generatedSecret;
+  private final SocketIoServer socketIo;
   private HttpServer server;
 
   private Gateway(Vertx vertx, GatewayConfig config, ProviderRegistry providers, StreamListener listener) {
@@ -58,11 +66,36 @@ public final class Gateway {
           c -> c.count(transport));
     }
     this.authenticator = new JwtAuthenticator(vertx, this.config.jwtSecret().orElseThrow(), config.apiKey());
+    this.socketIo = SocketIoServer.create(vertx, socketIoOptions(config));
+    new SocketIoChatHandler(streams, authenticator, connections).bind(socketIo.namespace("/"));
   }
 
-  /** Builds the providers from {@code config} and starts listening. */
+  private static SocketIoOptions socketIoOptions(GatewayConfig config) {
+    return new SocketIoOptions()
+        .setPingInterval(config.socketIo().pingInterval().toMillis())
+        .setPingTimeout(config.socketIo().pingTimeout().toMillis())
+        .setConnectTimeout(config.socketIo().connectTimeout().toMillis())
+        .setMaxPayload(config.socketIo().maxPayload());
+  }
+
+  /** Builds the providers from {@code config} (loading the local model off the event loop) and listens. */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
-    return start(vertx, config, Providers.create(vertx, config), StreamListener.NONE);
+    return vertx.executeBlocking(() -> providers(vertx, config))
+        .compose(providers -> start(vertx, config, providers, StreamListener.NONE));
+  }
+
+  /**
+   * The providers {@code config} enables: the local model always, remote ones whose key is set. Blocks
+   * while the local model loads, so call it at start-up, off the event loop.
+   */
+  public static ProviderRegistry providers(Vertx vertx, GatewayConfig config) {
+    ProviderRegistry registry;
+    try {
+      registry = Providers.fromEnvironment(vertx, config.env(), ProvidersSettings.fromJson(config.providers()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    return registry.register(LocalProvider.load(config.local()));
   }
 
   /** Starts with the given providers: tests use this to add scripted ones next to the real wiring. */
@@ -76,21 +109,21 @@ public final class Gateway {
     Router router = Router.router(vertx);
     new HealthRoutes(streams, connections).mount(router);
     MetricsRoute.mount(router, registry);
+    socketIo.mount(router);
     int maxRequestBytes = config.limits().maxRequestBytes();
     new OpenAiRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api()).mount(router);
     new SseRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api().heartbeat()).mount(router);
     new WebSocketRoutes(vertx, streams, authenticator, connections).mount(router);
     new ChatPageRoutes().mount(router);
-    HttpServerOptions options = new HttpServerOptions()
+    // The Socket.IO options also turn WebSocket compression off: token frames are tiny and frequent, and
+    // compressing them costs ~10x throughput (measured).
+    HttpServerOptions options = socketIoOptions(config).applyTo(new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
-        // Token frames are tiny and frequent: compressing them costs ~10x throughput (measured).
-        .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false)
-        // A whole llm:chat:stream frame up to the request size limit, so the parser can name the limit.
+        // A whole /ws llm:chat:stream frame up to the request size limit, so the parser can name the limit.
         .setMaxWebSocketMessageSize(Math.max(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE,
-            config.limits().maxRequestBytes() + 4096))
-        .setTcpNoDelay(true);
+            maxRequestBytes + 4096))
+        .setTcpNoDelay(true));
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
   }
 
@@ -116,7 +149,9 @@ public final class Gateway {
    * ended with {@code shutting_down}; then the server closes.
    */
   public Future<Void> shutdown() {
-    return streams.drain(config.drainTimeout()).compose(v -> server == null ? Future.succeededFuture() : server.close());
+    return streams.drain(config.drainTimeout())
+        .compose(v -> socketIo.close())
+        .compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 
   private static String randomSecret() {

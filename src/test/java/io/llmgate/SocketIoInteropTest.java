@@ -27,7 +27,7 @@ class SocketIoInteropTest {
     tokens = new TestTokens(vertx);
     GatewayConfig config = GatewayConfig.defaults(0).withJwtSecret(TestTokens.SECRET)
         .withLimits(new Limits(MESSAGES_PER_MINUTE, Duration.ofMinutes(1), 8, 64 * 1024));
-    ProviderRegistry providers = Providers.create(vertx, config)
+    ProviderRegistry providers = Gateway.providers(vertx, config)
         .register(new ScriptedProvider(vertx, "scripted", 2, () -> ScriptedProvider.tokens(8)))
         .register(new ScriptedProvider(vertx, "slow", 150, () -> ScriptedProvider.tokens(6)));
     gateway = Gateway.start(vertx, config, providers, StreamListener.NONE).await();
