@@ -24,7 +24,8 @@ final class WebSocketTransportClient implements TransportClient {
     this.client = vertx.createWebSocketClient(
         new WebSocketClientOptions().setReceiveBufferSize(TransportContract.CLIENT_RECEIVE_BUFFER)
             // A done event repeats the whole response: far above the client's default 256 KB for bulk.
-            .setMaxMessageSize(64 * 1024 * 1024));
+            // … and the server sends frames of up to 1 MB (the Socket.IO max payload), above its 64 KB.
+            .setMaxMessageSize(64 * 1024 * 1024).setMaxFrameSize(4 * 1024 * 1024));
     this.port = port;
     this.auth = auth;
   }
