@@ -139,8 +139,19 @@ final class WebSocketTransport {
   }
 
   void close() {
+    if (batchTimer >= 0) {
+      vertx.cancelTimer(batchTimer);
+      batchTimer = -1;
+    }
     if (!webSocket.isClosed()) {
+      // What waits for the in-flight write (a DISCONNECT right after the last token, say) still
+      // goes out, ahead of the close frame: engine.io, too, flushes its buffer before closing.
+      while (!queue.isEmpty()) {
+        write(queue.poll());
+      }
       webSocket.close();
     }
+    queue.clear();
+    queuedBytes = 0;
   }
 }
