@@ -97,8 +97,7 @@ final class EngineIoServer {
                   return;
                 }
                 EngineIoSession session = newSession(headers, request);
-                session.startWebSocket(
-                    new WebSocketTransport(ws, session, vertx, options.getWriteQueueMaxSize()));
+                session.startWebSocket(new WebSocketTransport(ws, session, vertx, options));
                 connectionHandler.handle(session);
               });
     } else if (request.method() != HttpMethod.GET) {
@@ -129,8 +128,7 @@ final class EngineIoServer {
       acceptWebSocket(request)
           .onSuccess(
               ws -> {
-                WebSocketTransport transport =
-                    new WebSocketTransport(ws, session, vertx, options.getWriteQueueMaxSize());
+                WebSocketTransport transport = new WebSocketTransport(ws, session, vertx, options);
                 session.execute(() -> session.onProbeWebSocket(transport));
               });
     } else if (request.method() == HttpMethod.GET) {

@@ -95,6 +95,11 @@ final class EngineIoSession {
     return closed;
   }
 
+  /** The WebSocket carrying the session, null while polling (for tests). */
+  WebSocketTransport webSocketTransport() {
+    return webSocket;
+  }
+
   EngineIoSession textHandler(Handler<String> handler) {
     this.textHandler = handler;
     return this;

@@ -2,6 +2,7 @@ package io.llmgate.transport.socketio;
 
 import static io.llmgate.transport.socketio.TestClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmgate.transport.socketio.TestClient.Response;
 import io.vertx.core.Future;
@@ -17,7 +18,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -285,6 +288,86 @@ class EngineIoServerTest {
 
     assertThat(ws.nextText()).isEqualTo("4queued");
     ws.close();
+  }
+
+  /** Starts an app sending each comma-separated part of a text message, all in the same turn. */
+  private List<EngineIoSession> startSplitter(SocketIoOptions options) {
+    List<EngineIoSession> sessions = new CopyOnWriteArrayList<>();
+    start(
+        options,
+        new HttpServerOptions(),
+        session -> {
+          sessions.add(session);
+          session.textHandler(text -> List.of(text.split(",")).forEach(session::send));
+        });
+    return sessions;
+  }
+
+  /** {batches written, coalescing timers set} of the session's WebSocket, read on its context. */
+  private static List<Integer> batchStats(EngineIoSession session) throws Exception {
+    CompletableFuture<List<Integer>> stats = new CompletableFuture<>();
+    session.execute(
+        () -> {
+          WebSocketTransport ws = session.webSocketTransport();
+          stats.complete(List.of(ws.batchesWritten(), ws.batchTimersSet()));
+        });
+    return stats.get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void eventsOfOneTurnGoOutAsSoonAsTheFirstWriteCompletesWithNoTimer() throws Exception {
+    assertThat(options().getWriteCoalescingDelay()).isZero();
+    List<EngineIoSession> sessions = startSplitter(options());
+    try (TestWebSocket ws = client.webSocket(PATH + "?EIO=4&transport=websocket")) {
+      ws.readOpen();
+      ws.send("4last token,done");
+
+      assertThat(ws.nextText()).isEqualTo("4last token");
+      assertThat(ws.nextText()).isEqualTo("4done");
+      // "done" waited for the write of "last token" and went out from its completion, as a batch
+      // of its own: no timer was involved.
+      assertThat(batchStats(sessions.get(0))).containsExactly(1, 0);
+    }
+  }
+
+  @Test
+  void coalescingDelayHoldsTheBatchOnATimer() throws Exception {
+    List<EngineIoSession> sessions = startSplitter(options().setWriteCoalescingDelay(5));
+    try (TestWebSocket ws = client.webSocket(PATH + "?EIO=4&transport=websocket")) {
+      ws.readOpen();
+      ws.send("4a,b,c");
+
+      assertThat(ws.nextText()).isEqualTo("4a");
+      assertThat(ws.nextText()).isEqualTo("4b");
+      assertThat(ws.nextText()).isEqualTo("4c");
+      assertThat(batchStats(sessions.get(0))).containsExactly(1, 1);
+    }
+  }
+
+  @Test
+  void batchOfHalfTheWriteQueueGoesOutWithoutWaitingForTheDelay() throws Exception {
+    List<EngineIoSession> sessions =
+        startSplitter(options().setWriteCoalescingDelay(60_000).setWriteQueueMaxSize(1000));
+    try (TestWebSocket ws = client.webSocket(PATH + "?EIO=4&transport=websocket")) {
+      ws.readOpen();
+      ws.send("4a,b");
+      assertThat(ws.nextText()).isEqualTo("4a");
+      ws.assertSilentFor(300); // "b" waits for the (long) delay
+
+      String big = "x".repeat(600);
+      ws.send("4" + big);
+      assertThat(ws.nextText()).isEqualTo("4b");
+      assertThat(ws.nextText()).isEqualTo("4" + big);
+      assertThat(batchStats(sessions.get(0))).containsExactly(1, 1);
+    }
+  }
+
+  @Test
+  void writeCoalescingDelayIsCopiedAndNeverNegative() {
+    assertThat(new SocketIoOptions(options().setWriteCoalescingDelay(5)).getWriteCoalescingDelay())
+        .isEqualTo(5);
+    assertThatThrownBy(() -> options().setWriteCoalescingDelay(-1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

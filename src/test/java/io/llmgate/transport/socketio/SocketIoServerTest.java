@@ -300,6 +300,25 @@ class SocketIoServerTest {
   }
 
   @Test
+  void packetsWaitingForAWriteStillGoOutBeforeTheServerClosesTheConnection() throws Exception {
+    // The CONNECT reply is being written when the app emits and closes: what waits behind it must
+    // not be dropped by the close (engine.io, too, flushes its buffer before closing).
+    start(
+        socket -> {
+          socket.emit("last", "token");
+          socket.emitRaw("done", "{}");
+          socket.disconnect(true);
+        });
+    try (TestWebSocket ws = client.webSocket(WS)) {
+      assertThat(ws.connect("", "")).startsWith("40{\"sid\":");
+      assertThat(ws.nextText()).isEqualTo("42[\"last\",\"token\"]");
+      assertThat(ws.nextText()).isEqualTo("42[\"done\",{}]");
+      assertThat(ws.nextText()).isEqualTo("41");
+      assertThat(ws.awaitClose(2000)).isTrue();
+    }
+  }
+
+  @Test
   void serverDisconnectSendsDisconnectPacket() throws Exception {
     start(socket -> {});
     try (TestWebSocket ws = connectedWebSocket()) {
