@@ -124,7 +124,7 @@ class StreamServiceTest {
 
     assertThat(cancelled).isTrue();
     assertThat(awaitFinal(sink)).isInstanceOf(StreamEvent.Cancelled.class);
-    assertThat(slow.opened.get(0).cancelled).isTrue();
+    assertThat(slow.opened.get(0).isCancelled()).isTrue();
     Thread.sleep(450);
     assertThat(sink.events.get(sink.events.size() - 1).kind()).isEqualTo(Kind.CANCELLED);
     assertThat(service.activeStreams()).isZero();
@@ -138,7 +138,7 @@ class StreamServiceTest {
     boolean cancelled = onContext(() -> service.cancel("mallory", new JsonObject().put("sessionId", "s1")));
 
     assertThat(cancelled).isFalse();
-    assertThat(slow.opened.get(0).cancelled).isFalse();
+    assertThat(slow.opened.get(0).isCancelled()).isFalse();
     onContext(() -> service.cancel("alice", new JsonObject().put("sessionId", "s1")));
   }
 
@@ -234,7 +234,7 @@ class StreamServiceTest {
     RecordingSink sink = new RecordingSink();
     sink.full = true;
     onContext(() -> service.start("alice", request("s1", "fast"), sink));
-    await(() -> !fast.opened.isEmpty() && fast.opened.get(0).pauses > 0);
+    await(() -> !fast.opened.isEmpty() && fast.opened.get(0).pauses() > 0);
     Thread.sleep(50);
     int seen = sink.events.size();
     assertThat(seen).isLessThan(TOKENS + 2);
@@ -265,7 +265,7 @@ class StreamServiceTest {
 
     assertThat(awaitFinal(sink)).isInstanceOfSatisfying(StreamEvent.Failed.class,
         failed -> assertThat(failed.code()).isEqualTo(ErrorCode.SHUTTING_DOWN));
-    assertThat(slow.opened.get(0).cancelled).isTrue();
+    assertThat(slow.opened.get(0).isCancelled()).isTrue();
   }
 
   /** Cancel, disconnect, drain and upstream completion racing: still exactly one final event each time. */
