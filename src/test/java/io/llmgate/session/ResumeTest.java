@@ -11,6 +11,7 @@ import io.llmgate.stream.Resumed;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamEvent.Kind;
 import io.llmgate.stream.StreamListener;
+import io.llmgate.testing.RecordingSink;
 import io.llmgate.testing.ScriptedProvider;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -8,6 +8,7 @@ import io.llmgate.error.GatewayException;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.ratelimit.LocalRateLimiter;
+import io.llmgate.testing.RecordingSink;
 import io.llmgate.testing.ScriptedProvider;
 import io.llmgate.stream.Acknowledged;
 import io.llmgate.stream.FinishReason;
