@@ -1,5 +1,7 @@
 package io.llmgate.session;
 
+import static io.llmgate.testing.OnContext.await;
+import static io.llmgate.testing.OnContext.onContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,8 +21,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -226,31 +226,5 @@ class ResumeTest {
   static List<Long> indexes(RecordingSink sink) {
     return sink.events.stream().filter(e -> e instanceof StreamEvent.Token)
         .map(e -> ((StreamEvent.Token) e).index()).collect(Collectors.toList());
-  }
-
-  private static <T> T onContext(Context on, Supplier<Future<T>> action) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    on.runOnContext(v -> action.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        result.complete(ar.result());
-      } else {
-        result.completeExceptionally(ar.cause());
-      }
-    }));
-    try {
-      return result.get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw (Exception) e.getCause();
-    }
-  }
-
-  private static void await(Supplier<Boolean> condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met in 10s");
-      }
-      Thread.sleep(5);
-    }
   }
 }

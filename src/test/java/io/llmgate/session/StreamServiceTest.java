@@ -1,5 +1,6 @@
 package io.llmgate.session;
 
+import static io.llmgate.testing.OnContext.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +9,7 @@ import io.llmgate.error.GatewayException;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.ratelimit.LocalRateLimiter;
+import io.llmgate.testing.OnContext;
 import io.llmgate.testing.RecordingSink;
 import io.llmgate.testing.ScriptedProvider;
 import io.llmgate.stream.Acknowledged;
@@ -24,8 +26,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -77,19 +77,7 @@ class StreamServiceTest {
   }
 
   private <T> T onContext(Supplier<Future<T>> action) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> action.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        result.complete(ar.result());
-      } else {
-        result.completeExceptionally(ar.cause());
-      }
-    }));
-    try {
-      return result.get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw (Exception) e.getCause();
-    }
+    return OnContext.onContext(context, action);
   }
 
   private StreamEvent awaitFinal(RecordingSink sink) throws Exception {
@@ -289,15 +277,5 @@ class StreamServiceTest {
     assertThat(sink.finalCount()).isEqualTo(1);
     assertThat(sink.events.get(sink.events.size() - 1).isFinal()).isTrue();
     assertThat(racy.activeStreams()).isZero();
-  }
-
-  private static void await(Supplier<Boolean> condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met in 10s");
-      }
-      Thread.sleep(5);
-    }
   }
 }
