@@ -20,6 +20,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.ext.web.Router;
@@ -52,6 +55,9 @@ public final class Gateway {
     this.streams = new StreamService(vertx, providers, limiter,
         new ChatRequestParser(config.limits().maxRequestBytes()), config.limits().concurrentStreams(),
         StreamListener.all(new StreamMetrics(registry), new StreamLog(), listener));
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
     for (String transport : TRANSPORTS) {
       registry.gauge("llmgate.connections.active", Tags.of("transport", transport), connections,
           c -> c.count(transport));

@@ -69,11 +69,34 @@ public final class StreamMetrics implements StreamListener {
           .record(System.nanoTime() - clock.startNanos, TimeUnit.NANOSECONDS);
     }
     if (finalEvent instanceof StreamEvent.Done done) {
-      done.usage().ifPresent(usage -> {
-        tokens(done.provider(), "input").record(usage.inputTokens());
-        tokens(done.provider(), "output").record(usage.outputTokens());
-      });
+      done.usage().ifPresent(usage -> usage(done.provider(), usage));
+    } else if (finalEvent instanceof StreamEvent.Cancelled cancelled) {
+      // What was generated before the cancel is billed too.
+      cancelled.usage().ifPresent(usage -> usage(stream.request().provider(), usage));
     }
+  }
+
+  @Override
+  public void retried(StreamInfo stream, String provider, ErrorCode code) {
+    Counter.builder("llmgate.upstream.retries").description("Attempts repeated before the first token")
+        .tags("gen_ai.provider.name", provider, "error.type", code.wire()).register(registry).increment();
+  }
+
+  @Override
+  public void fellBack(StreamInfo stream, String from, String to, ErrorCode code) {
+    Counter.builder("llmgate.upstream.fallbacks").description("Streams moved to the next provider before the first token")
+        .tags("gen_ai.provider.name", from, "fallback", to, "error.type", code.wire()).register(registry).increment();
+  }
+
+  @Override
+  public void upstreamClosed(StreamInfo stream, long cancelToCloseNanos) {
+    timer("llmgate.cancel.upstream_close", "Cancel or disconnect to upstream connection closed", stream, "transport",
+        stream.transport()).record(cancelToCloseNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void usage(String provider, io.llmgate.stream.Usage usage) {
+    tokens(provider, "input").record(usage.inputTokens());
+    tokens(provider, "output").record(usage.outputTokens());
   }
 
   @Override

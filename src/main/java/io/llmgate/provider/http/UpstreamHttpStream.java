@@ -48,6 +48,9 @@ final class UpstreamHttpStream extends AbstractProviderStream {
   private boolean finishQueued;
   private boolean endDelivered;
   private boolean responseEnded;
+  private boolean connecting;
+  private boolean connectionClosed;
+  private boolean closeReported;
   private GatewayException failure;
   private HttpClientRequest request;
   private HttpClientResponse response;
@@ -73,20 +76,26 @@ final class UpstreamHttpStream extends AbstractProviderStream {
       return;
     }
     timers.startFirstToken();
+    connecting = true;
     client.request(call.options(timeouts.connect())).onComplete(this::onConnected);
   }
 
   private void onConnected(AsyncResult<HttpClientRequest> connected) {
+    connecting = false;
     if (connected.failed()) {
+      onConnectionClosed();
       terminate(UpstreamErrors.unreachable(call.provider(), call.target(), reason(connected.cause())));
       return;
     }
     if (phase != Phase.CONNECTING) {
       // Cancelled (or timed out) while connecting: close before a byte of the request is sent.
-      connected.result().connection().close();
+      connected.result().connection().close().onComplete(closed -> context.runOnContext(v -> onConnectionClosed()));
       return;
     }
     request = connected.result();
+    // A pooled connection serves one exchange at a time, so this handler is this stream's until it ends.
+    // The handler runs on the connection's context, which may be another stream's: come back to ours.
+    request.connection().closeHandler(closed -> context.runOnContext(v -> onConnectionClosed()));
     phase = Phase.AWAITING_HEADERS;
     call.headers().forEach(request::putHeader);
     request.send(call.body()).onComplete(this::onResponse);
@@ -245,10 +254,22 @@ final class UpstreamHttpStream extends AbstractProviderStream {
     timers.cancelAll();
     queue.clear();
     abortUpstream();
+    if (!connecting && (request == null || responseEnded || connectionClosed)) {
+      onConnectionClosed(); // nothing was open, or the exchange was already over: nothing left to close
+    }
+  }
+
+  /** Tells the observer, once, that a cancelled stream's connection is gone. */
+  private void onConnectionClosed() {
+    connectionClosed = true;
+    if (cancelled && !closeReported) {
+      closeReported = true;
+      observer().connectionClosed();
+    }
   }
 
   private void abortUpstream() {
-    if (request != null && !responseEnded) {
+    if (request != null && !responseEnded && !connectionClosed) {
       // HTTP/1.1 resets an exchange in flight by closing its connection.
       request.reset();
     }
