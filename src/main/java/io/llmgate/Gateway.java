@@ -9,6 +9,7 @@ import io.llmgate.metrics.StreamMetrics;
 import io.llmgate.config.ConfigException;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.provider.Providers;
+import io.llmgate.provider.local.LocalProvider;
 import io.llmgate.provider.ProvidersSettings;
 import io.llmgate.ratelimit.LocalRateLimiter;
 import io.llmgate.session.ChatRequestParser;
@@ -65,18 +66,24 @@ public final class Gateway {
     this.authenticator = new JwtAuthenticator(vertx, this.config.jwtSecret().orElseThrow(), config.apiKey());
   }
 
-  /** Builds the providers from {@code config} and starts listening. */
+  /** Builds the providers from {@code config} (loading the local model off the event loop) and listens. */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
-    return start(vertx, config, providers(vertx, config), StreamListener.NONE);
+    return vertx.executeBlocking(() -> providers(vertx, config))
+        .compose(providers -> start(vertx, config, providers, StreamListener.NONE));
   }
 
-  /** The providers {@code config} enables: the local model always, remote ones whose key is set. */
+  /**
+   * The providers {@code config} enables: the local model always, remote ones whose key is set. Blocks
+   * while the local model loads, so call it at start-up, off the event loop.
+   */
   public static ProviderRegistry providers(Vertx vertx, GatewayConfig config) {
+    ProviderRegistry registry;
     try {
-      return Providers.fromEnvironment(vertx, config.env(), ProvidersSettings.fromJson(config.providers()));
+      registry = Providers.fromEnvironment(vertx, config.env(), ProvidersSettings.fromJson(config.providers()));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
+    return registry.register(LocalProvider.load(config.local()));
   }
 
   /** Starts with the given providers: tests use this to add scripted ones next to the real wiring. */

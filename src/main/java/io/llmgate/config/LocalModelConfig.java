@@ -16,7 +16,7 @@ public record LocalModelConfig(
     double temperature,
     double topP) {
   public static final LocalModelConfig DEFAULT =
-      new LocalModelConfig(Optional.empty(), Optional.empty(), Duration.ofMillis(20), 200, 0.0, 0.9);
+      new LocalModelConfig(Optional.empty(), Optional.empty(), Duration.ofMillis(20), 200, 0.8, 0.9);
 
   public LocalModelConfig {
     Checks.notNegative("local.token-delay", tokenDelay);

@@ -1,0 +1,166 @@
+package io.llmgate.transport.socketio;
+
+import io.vertx.core.http.HttpServerOptions;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Settings of a {@link SocketIoServer}, with the Socket.IO reference server's defaults. Mutable and
+ * fluent like Vert.x options; the server copies them at creation.
+ */
+public final class SocketIoOptions {
+
+  public static final String DEFAULT_PATH = "/socket.io/";
+  public static final long DEFAULT_PING_INTERVAL = 25_000;
+  public static final long DEFAULT_PING_TIMEOUT = 20_000;
+  public static final int DEFAULT_MAX_PAYLOAD = 1_000_000;
+  public static final long DEFAULT_CONNECT_TIMEOUT = 45_000;
+  public static final long DEFAULT_UPGRADE_TIMEOUT = 10_000;
+  public static final long DEFAULT_ACK_TIMEOUT = 10_000;
+  public static final int DEFAULT_WRITE_QUEUE_MAX_SIZE = 64 * 1024;
+
+  private String path = DEFAULT_PATH;
+  private long pingInterval = DEFAULT_PING_INTERVAL;
+  private long pingTimeout = DEFAULT_PING_TIMEOUT;
+  private int maxPayload = DEFAULT_MAX_PAYLOAD;
+  private long connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+  private long upgradeTimeout = DEFAULT_UPGRADE_TIMEOUT;
+  private long ackTimeout = DEFAULT_ACK_TIMEOUT;
+  private int writeQueueMaxSize = DEFAULT_WRITE_QUEUE_MAX_SIZE;
+  private Set<String> allowedOrigins = Set.of();
+
+  public SocketIoOptions() {}
+
+  public SocketIoOptions(SocketIoOptions other) {
+    this.path = other.path;
+    this.pingInterval = other.pingInterval;
+    this.pingTimeout = other.pingTimeout;
+    this.maxPayload = other.maxPayload;
+    this.connectTimeout = other.connectTimeout;
+    this.upgradeTimeout = other.upgradeTimeout;
+    this.ackTimeout = other.ackTimeout;
+    this.writeQueueMaxSize = other.writeQueueMaxSize;
+    this.allowedOrigins = other.allowedOrigins;
+  }
+
+  /**
+   * Makes an HTTP server fit for this Socket.IO server: permessage-deflate off (compressing each
+   * small token frame costs far more than it saves: ~5k instead of 70k+ events/s) and WebSocket
+   * frames and messages allowed up to {@code maxPayload} (Vert.x defaults to 64 KiB frames).
+   */
+  public HttpServerOptions applyTo(HttpServerOptions server) {
+    return server
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setMaxWebSocketFrameSize(Math.max(server.getMaxWebSocketFrameSize(), maxPayload))
+        .setMaxWebSocketMessageSize(Math.max(server.getMaxWebSocketMessageSize(), maxPayload));
+  }
+
+  /** The URL path the server answers on, with leading and trailing slash. */
+  public String getPath() {
+    return path;
+  }
+
+  public SocketIoOptions setPath(String path) {
+    Objects.requireNonNull(path, "path");
+    if (!path.startsWith("/") || !path.endsWith("/")) {
+      throw new IllegalArgumentException("path: " + path + " (expected: starting and ending with '/')");
+    }
+    this.path = path;
+    return this;
+  }
+
+  /** Milliseconds between server pings. */
+  public long getPingInterval() {
+    return pingInterval;
+  }
+
+  public SocketIoOptions setPingInterval(long millis) {
+    this.pingInterval = positive("pingInterval", millis);
+    return this;
+  }
+
+  /** Milliseconds to wait for a pong before the session is closed. */
+  public long getPingTimeout() {
+    return pingTimeout;
+  }
+
+  public SocketIoOptions setPingTimeout(long millis) {
+    this.pingTimeout = positive("pingTimeout", millis);
+    return this;
+  }
+
+  /** Largest message (WebSocket) or POST body (polling), in bytes, a client may send. */
+  public int getMaxPayload() {
+    return maxPayload;
+  }
+
+  public SocketIoOptions setMaxPayload(int bytes) {
+    this.maxPayload = (int) positive("maxPayload", bytes);
+    return this;
+  }
+
+  /** Milliseconds a new connection has to join a namespace before it is closed. */
+  public long getConnectTimeout() {
+    return connectTimeout;
+  }
+
+  public SocketIoOptions setConnectTimeout(long millis) {
+    this.connectTimeout = positive("connectTimeout", millis);
+    return this;
+  }
+
+  /** Milliseconds a polling client has to complete its upgrade to WebSocket after the probe. */
+  public long getUpgradeTimeout() {
+    return upgradeTimeout;
+  }
+
+  public SocketIoOptions setUpgradeTimeout(long millis) {
+    this.upgradeTimeout = positive("upgradeTimeout", millis);
+    return this;
+  }
+
+  /** Default milliseconds {@link SocketIoSocket#emitWithAck} waits for the client's ack. */
+  public long getAckTimeout() {
+    return ackTimeout;
+  }
+
+  public SocketIoOptions setAckTimeout(long millis) {
+    this.ackTimeout = positive("ackTimeout", millis);
+    return this;
+  }
+
+  /**
+   * Bytes waiting for a slow client (for the next poll, or for the WebSocket's previous write to
+   * complete) above which {@link SocketIoSocket#writeQueueFull()} says true. A full WebSocket
+   * write queue counts as full too.
+   */
+  public int getWriteQueueMaxSize() {
+    return writeQueueMaxSize;
+  }
+
+  public SocketIoOptions setWriteQueueMaxSize(int bytes) {
+    this.writeQueueMaxSize = (int) positive("writeQueueMaxSize", bytes);
+    return this;
+  }
+
+  /**
+   * Browser origins allowed to connect (exact {@code Origin} header values); empty, the default,
+   * allows every origin. Requests without an Origin header (non-browser clients) are always allowed.
+   */
+  public Set<String> getAllowedOrigins() {
+    return allowedOrigins;
+  }
+
+  public SocketIoOptions setAllowedOrigins(Set<String> origins) {
+    this.allowedOrigins = Set.copyOf(origins);
+    return this;
+  }
+
+  private static long positive(String name, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,301 @@
+package io.llmgate.transport.socketio;
+
+import io.llmgate.transport.socketio.SocketIoPacketCodec.Encoded;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connected to one namespace.
+ *
+ * <p>Threading: the socket lives on {@link #context()}, where its handlers are called. Its methods
+ * may be called from any thread (calls from elsewhere hop to that context), but {@link
+ * #writeQueueFull()} is only exact on it.
+ */
+public final class SocketIoSocket {
+
+  /** Handles one event: its arguments (without the name) and the ack callback, if the client asked for one. */
+  @FunctionalInterface
+  public interface EventHandler {
+    void handle(List<Object> args, Optional<Ack> ack);
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(SocketIoSocket.class);
+
+  /** Names the client library gives its own meaning; emitting them would confuse it. */
+  private static final Set<String> RESERVED_EVENTS =
+      Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
+
+  private record PendingAck(Promise<List<Object>> promise, long timer) {}
+
+  private final SocketIoClient client;
+  private final SocketIoNamespace namespace;
+  private final String id;
+  private final Object principal;
+  private final JsonObject auth;
+
+  private final Map<String, EventHandler> handlers = new HashMap<>();
+  private final Map<Long, PendingAck> pendingAcks = new HashMap<>();
+  private long nextAckId;
+  private boolean connected = true;
+  private Handler<String> disconnectHandler = reason -> {};
+  private Handler<Void> drainHandler = v -> {};
+
+  SocketIoSocket(
+      SocketIoClient client, SocketIoNamespace namespace, String id, Object principal, JsonObject auth) {
+    this.client = client;
+    this.namespace = namespace;
+    this.id = id;
+    this.principal = principal;
+    this.auth = auth;
+  }
+
+  /** The Socket.IO socket id (not the Engine.IO session id). */
+  public String id() {
+    return id;
+  }
+
+  public String namespace() {
+    return namespace.name();
+  }
+
+  /** What the namespace's auth handler returned (the auth object when it has none). */
+  public Object principal() {
+    return principal;
+  }
+
+  public <T> T principal(Class<T> type) {
+    return type.cast(principal);
+  }
+
+  /** The {@code auth} object the client sent with CONNECT; {@code {}} when none. */
+  public JsonObject handshakeAuth() {
+    return auth;
+  }
+
+  /** Headers of the request that opened the connection. */
+  public MultiMap handshakeHeaders() {
+    return client.session().headers();
+  }
+
+  public SocketAddress remoteAddress() {
+    return client.session().remoteAddress();
+  }
+
+  /** The Vert.x context this socket lives on. */
+  public Context context() {
+    return client.session().context();
+  }
+
+  public boolean isConnected() {
+    return connected;
+  }
+
+  /** Sets the handler of one event, replacing any earlier one. */
+  public SocketIoSocket on(String event, EventHandler handler) {
+    Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(handler, "handler");
+    client.execute(() -> handlers.put(event, handler));
+    return this;
+  }
+
+  /**
+   * Sends an event. Arguments: JsonObject, JsonArray, String, Number, Boolean, null, and Buffer or
+   * byte[] (sent as binary attachments). Encoded at once, so later changes to them don't show.
+   */
+  public SocketIoSocket emit(String event, Object... args) {
+    Encoded packet = SocketIoPacketCodec.encodeEvent(namespace(), SocketIoPacket.NO_ACK, checkName(event), args);
+    client.execute(
+        () -> {
+          if (connected) {
+            client.send(packet);
+          }
+        });
+    return this;
+  }
+
+  /**
+   * Sends an event whose one argument is already-encoded JSON, without parsing it: the cheap path
+   * for token streams. The caller guarantees {@code jsonPayload} is one valid JSON value.
+   */
+  public SocketIoSocket emitRaw(String event, String jsonPayload) {
+    String packet = SocketIoPacketCodec.encodeRawEvent(namespace(), checkName(event), jsonPayload);
+    client.execute(
+        () -> {
+          if (connected) {
+            client.send(packet);
+          }
+        });
+    return this;
+  }
+
+  /** Sends an event and waits up to the default ack timeout for the client's ack arguments. */
+  public Future<List<Object>> emitWithAck(String event, Object... args) {
+    return emitWithAck(Duration.ofMillis(client.options().getAckTimeout()), event, args);
+  }
+
+  /**
+   * Sends an event and waits for the client's ack arguments; fails with a {@link SocketIoException}
+   * after {@code timeout} or when the socket disconnects first.
+   */
+  public Future<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
+    checkName(event);
+    Promise<List<Object>> promise = Promise.promise();
+    client.execute(() -> sendWithAck(promise, timeout.toMillis(), event, args));
+    return promise.future();
+  }
+
+  private void sendWithAck(Promise<List<Object>> promise, long timeoutMs, String event, Object[] args) {
+    if (!connected) {
+      promise.fail(new SocketIoException("socket disconnected"));
+      return;
+    }
+    long ackId = nextAckId++;
+    long timer =
+        client.vertx().setTimer(
+            timeoutMs,
+            t -> {
+              if (pendingAcks.remove(ackId) != null) {
+                promise.tryFail(
+                    new SocketIoException("ack timeout: no ack for '" + event + "' within " + timeoutMs + " ms"));
+              }
+            });
+    pendingAcks.put(ackId, new PendingAck(promise, timer));
+    client.send(SocketIoPacketCodec.encodeEvent(namespace(), ackId, event, args));
+  }
+
+  /** Leaves the namespace (the client gets DISCONNECT and won't reconnect on its own); the connection stays open. */
+  public void disconnect() {
+    disconnect(false);
+  }
+
+  /** Leaves the namespace and, with {@code closeConnection}, closes the whole connection too. */
+  public void disconnect(boolean closeConnection) {
+    client.execute(
+        () -> {
+          if (connected) {
+            client.send(SocketIoPacketCodec.encodeDisconnect(namespace()));
+            client.leave(this);
+            onClose("server namespace disconnect");
+          }
+          if (closeConnection) {
+            client.close("forced server close");
+          }
+        });
+  }
+
+  /**
+   * Called once when the socket is gone, with Socket.IO's reason: "client namespace disconnect",
+   * "server namespace disconnect", "transport close", "transport error", "ping timeout", "parse
+   * error", "forced server close" or "server shutting down".
+   */
+  public SocketIoSocket disconnectHandler(Handler<String> handler) {
+    Objects.requireNonNull(handler, "handler");
+    client.execute(() -> this.disconnectHandler = handler);
+    return this;
+  }
+
+  /**
+   * Whether the client is not keeping up: the WebSocket's write queue (or, while long-polling, the
+   * outgoing queue) is full. Stop emitting until {@link #drainHandler} fires.
+   */
+  public boolean writeQueueFull() {
+    return client.session().writeQueueFull();
+  }
+
+  /** Called when the write queue has room again after {@link #writeQueueFull()} said true. */
+  public SocketIoSocket drainHandler(Handler<Void> handler) {
+    Objects.requireNonNull(handler, "handler");
+    client.execute(() -> this.drainHandler = handler);
+    return this;
+  }
+
+  // ---- called by SocketIoClient, on the context ----
+
+  void onEvent(SocketIoPacket packet) {
+    JsonArray data = (JsonArray) packet.data();
+    String event = data.getString(0);
+    EventHandler handler = handlers.get(event);
+    if (handler == null) {
+      return; // like Socket.IO: events nobody listens to are dropped
+    }
+    Optional<Ack> ack = packet.hasAckId() ? Optional.of(ackSender(packet.ackId())) : Optional.empty();
+    try {
+      handler.handle(SocketIoPacketCodec.values(data, 1), ack);
+    } catch (RuntimeException e) {
+      LOG.warn("handler of event '{}' on namespace {} failed", event, namespace(), e);
+    }
+  }
+
+  private Ack ackSender(long ackId) {
+    boolean[] sent = {false};
+    return args -> {
+      Encoded packet = SocketIoPacketCodec.encodeAck(namespace(), ackId, args);
+      client.execute(
+          () -> {
+            if (connected && !sent[0]) {
+              sent[0] = true;
+              client.send(packet);
+            }
+          });
+    };
+  }
+
+  void onAck(SocketIoPacket packet) {
+    PendingAck pending = pendingAcks.remove(packet.ackId());
+    if (pending != null) {
+      client.vertx().cancelTimer(pending.timer());
+      pending.promise().tryComplete(SocketIoPacketCodec.values((JsonArray) packet.data(), 0));
+    }
+  }
+
+  void onDrain() {
+    drainHandler.handle(null);
+  }
+
+  void onClose(String reason) {
+    if (!connected) {
+      return;
+    }
+    connected = false;
+    for (PendingAck pending : new ArrayList<>(pendingAcks.values())) {
+      client.vertx().cancelTimer(pending.timer());
+      pending.promise().tryFail(new SocketIoException("socket disconnected: " + reason));
+    }
+    pendingAcks.clear();
+    namespace.onDisconnected(this);
+    try {
+      disconnectHandler.handle(reason);
+    } catch (RuntimeException e) {
+      LOG.warn("disconnect handler on namespace {} failed", namespace(), e);
+    }
+  }
+
+  private static String checkName(String event) {
+    Objects.requireNonNull(event, "event");
+    if (RESERVED_EVENTS.contains(event)) {
+      throw new IllegalArgumentException("event: '" + event + "' (expected: not a reserved name)");
+    }
+    return event;
+  }
+
+  @Override
+  public String toString() {
+    return "SocketIoSocket[" + id + " on " + namespace() + "]";
+  }
+}
