@@ -36,7 +36,10 @@ function refused(socket) {
   });
 }
 
-/** Records every llm:* event of a session until its final event. */
+const STREAM_EVENTS = ['llm:stream:start', 'llm:stream:token', 'llm:stream:reasoning', 'llm:stream:done',
+  'llm:stream:error', 'llm:stream:cancelled'];
+
+/** Records every stream event of a session (not the acknowledgements) until its final event. */
 function record(socket, sessionId) {
   const events = [];
   const finals = ['llm:stream:done', 'llm:stream:error', 'llm:stream:cancelled'];
@@ -44,7 +47,7 @@ function record(socket, sessionId) {
     events,
     final: new Promise((resolve) => {
       socket.onAny((name, payload) => {
-        if (!name.startsWith('llm:') || !payload || payload.sessionId !== sessionId) return;
+        if (!STREAM_EVENTS.includes(name) || !payload || payload.sessionId !== sessionId) return;
         events.push({ name, payload });
         if (finals.includes(name)) resolve({ name, payload });
       });

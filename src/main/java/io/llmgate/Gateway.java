@@ -16,6 +16,9 @@ import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.StreamListener;
 import io.llmgate.transport.Connections;
+import io.llmgate.transport.socketio.SocketIoChatHandler;
+import io.llmgate.transport.socketio.SocketIoOptions;
+import io.llmgate.transport.socketio.SocketIoServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -45,6 +48,7 @@ public final class Gateway {
   private final Connections connections = new Connections();
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final boolean generatedSecret;
+  private final SocketIoServer socketIo;
   private HttpServer server;
 
   private Gateway(Vertx vertx, GatewayConfig config, ProviderRegistry providers, StreamListener listener) {
@@ -64,6 +68,16 @@ public final class Gateway {
           c -> c.count(transport));
     }
     this.authenticator = new JwtAuthenticator(vertx, this.config.jwtSecret().orElseThrow(), config.apiKey());
+    this.socketIo = SocketIoServer.create(vertx, socketIoOptions(config));
+    new SocketIoChatHandler(streams, authenticator, connections).bind(socketIo.namespace("/"));
+  }
+
+  private static SocketIoOptions socketIoOptions(GatewayConfig config) {
+    return new SocketIoOptions()
+        .setPingInterval(config.socketIo().pingInterval().toMillis())
+        .setPingTimeout(config.socketIo().pingTimeout().toMillis())
+        .setConnectTimeout(config.socketIo().connectTimeout().toMillis())
+        .setMaxPayload(config.socketIo().maxPayload());
   }
 
   /** Builds the providers from {@code config} (loading the local model off the event loop) and listens. */
@@ -97,13 +111,13 @@ public final class Gateway {
     Router router = Router.router(vertx);
     new HealthRoutes(streams, connections).mount(router);
     MetricsRoute.mount(router, registry);
-    HttpServerOptions options = new HttpServerOptions()
+    socketIo.mount(router);
+    // The Socket.IO options also turn WebSocket compression off: token frames are tiny and frequent, and
+    // compressing them costs ~10x throughput (measured).
+    HttpServerOptions options = socketIoOptions(config).applyTo(new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
-        // Token frames are tiny and frequent: compressing them costs ~10x throughput (measured).
-        .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false)
-        .setTcpNoDelay(true);
+        .setTcpNoDelay(true));
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
   }
 
@@ -129,7 +143,9 @@ public final class Gateway {
    * ended with {@code shutting_down}; then the server closes.
    */
   public Future<Void> shutdown() {
-    return streams.drain(config.drainTimeout()).compose(v -> server == null ? Future.succeededFuture() : server.close());
+    return streams.drain(config.drainTimeout())
+        .compose(v -> socketIo.close())
+        .compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 
   private static String randomSecret() {

@@ -1,0 +1,81 @@
+package io.llmgate.transport.socketio;
+
+import io.llmgate.auth.Authenticator;
+import io.llmgate.error.GatewayException;
+import io.llmgate.session.ChatRequestParser;
+import io.llmgate.session.StreamService;
+import io.llmgate.stream.StreamEvent;
+import io.llmgate.transport.Connections;
+import io.llmgate.transport.EventJson;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Binds the protocol.md Socket.IO events to the stream service: the one place where Socket.IO meets
+ * llmgate. Authentication happens at CONNECT (a refused token becomes a {@code connect_error} whose
+ * message says why); each socket then carries any number of independent streams.
+ */
+public final class SocketIoChatHandler {
+  static final String TRANSPORT = "socketio";
+
+  private final StreamService streams;
+  private final Authenticator authenticator;
+  private final Connections connections;
+
+  public SocketIoChatHandler(StreamService streams, Authenticator authenticator, Connections connections) {
+    this.streams = streams;
+    this.authenticator = authenticator;
+    this.connections = connections;
+  }
+
+  public void bind(SocketIoNamespace namespace) {
+    namespace.authHandler(auth -> authenticator.authenticate(auth.getValue("token") instanceof String token ? token : null));
+    namespace.connectionHandler(this::connected);
+  }
+
+  private void connected(SocketIoSocket socket) {
+    String user = socket.principal(String.class);
+    SocketSink sink = new SocketSink(socket);
+    connections.opened(TRANSPORT);
+    socket.on("llm:chat:stream", (args, ack) -> start(socket, user, sink, first(args), ack));
+    socket.on("llm:stream:cancel", (args, ack) -> cancel(socket, user, first(args), ack));
+    socket.disconnectHandler(reason -> {
+      connections.closed(TRANSPORT);
+      streams.disconnected(user, sink);
+    });
+  }
+
+  private void start(SocketIoSocket socket, String user, SocketSink sink, Object payload, Optional<Ack> ack) {
+    streams.start(user, payload, sink).onComplete(result -> {
+      JsonObject reply = result.succeeded()
+          ? EventJson.acknowledged(result.result())
+          : error(payload, result.cause());
+      socket.emit(result.succeeded() ? "llm:chat:stream:acknowledged" : "llm:stream:error", reply);
+      ack.ifPresent(callback -> callback.send(reply));
+    });
+  }
+
+  private void cancel(SocketIoSocket socket, String user, Object payload, Optional<Ack> ack) {
+    streams.cancel(user, payload).onComplete(result -> {
+      JsonObject reply = result.succeeded()
+          ? new JsonObject().put("sessionId", ChatRequestParser.sessionIdOrEmpty(payload))
+              .put("cancelled", result.result()).put("timestamp", EventJson.timestamp(Instant.now()))
+          : error(payload, result.cause());
+      socket.emit(result.succeeded() ? "llm:stream:cancel:acknowledged" : "llm:stream:error", reply);
+      ack.ifPresent(callback -> callback.send(reply));
+    });
+  }
+
+  /** A refusal in the shape of {@code llm:stream:error}, so clients handle it like any stream error. */
+  private static JsonObject error(Object payload, Throwable cause) {
+    GatewayException failure = GatewayException.from(cause);
+    return EventJson.toJsonObject(new StreamEvent.Failed(ChatRequestParser.sessionIdOrEmpty(payload),
+        failure.code(), failure.getMessage(), failure.retryable(), Instant.now()));
+  }
+
+  private static Object first(List<Object> args) {
+    return args.isEmpty() ? null : args.get(0);
+  }
+}

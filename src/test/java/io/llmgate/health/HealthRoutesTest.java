@@ -1,0 +1,65 @@
+package io.llmgate.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmgate.Gateway;
+import io.llmgate.config.GatewayConfig;
+import io.llmgate.provider.ProviderRegistry;
+import io.llmgate.stream.StreamListener;
+import io.llmgate.testing.TestTokens;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HealthRoutesTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+  private Vertx vertx;
+  private Gateway gateway;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    gateway = Gateway.start(vertx, GatewayConfig.defaults(0).withJwtSecret(TestTokens.SECRET), new ProviderRegistry(),
+        StreamListener.NONE).await();
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void websocketHealthHasTheOriginalCounters() throws Exception {
+    HttpResponse<String> response = get("/websocket/health");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonObject body = new JsonObject(response.body());
+    assertThat(body.getInteger("connectedClients")).isZero();
+    assertThat(body.getInteger("totalSubscriptions")).isZero();
+    assertThat(body.getInteger("activeLLMStreams")).isZero();
+    assertThat(body.getLong("uptimeSeconds")).isNotNegative();
+  }
+
+  @Test
+  void readinessTurnsOffWhenDrainingWhileLivenessStays() throws Exception {
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    assertThat(get("/readyz").statusCode()).isEqualTo(200);
+
+    vertx.runOnContext(v -> gateway.streams().drain(java.time.Duration.ofSeconds(5)));
+    Thread.sleep(100);
+
+    assertThat(get("/readyz").statusCode()).isEqualTo(503);
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+  }
+}
