@@ -52,9 +52,9 @@ public final class FakeUpstream extends AbstractVerticle {
   }
 
   @Override
-  public void start() {
+  public void start(io.vertx.core.Promise<Void> started) {
     vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setHost("127.0.0.1").setPort(port))
-        .requestHandler(this::handle).listen().await();
+        .requestHandler(this::handle).listen().<Void>mapEmpty().onComplete(started);
   }
 
   private void handle(HttpServerRequest request) {

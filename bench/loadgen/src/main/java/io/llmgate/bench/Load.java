@@ -60,6 +60,7 @@ public final class Load {
     final int loops = Integer.getInteger("bench.loops", 2);
     final int users = Integer.getInteger("bench.users", 100);
     final List<String> phases = List.of(System.getProperty("bench.phases", "latency,ladder,cancel,throughput").split(","));
+    final List<String> targets = List.of(System.getProperty("bench.targets", "socketio,sse,openai,portkey").split(","));
     final int rounds = Integer.getInteger("bench.rounds", 2);
     final int latConcurrency = Integer.getInteger("bench.latency.concurrency", 20);
     final int latStreams = Integer.getInteger("bench.latency.streams", 200);
@@ -144,7 +145,9 @@ public final class Load {
   }
 
   private boolean available(String name) {
-    return !name.startsWith("portkey") || cfg.portkeyPort > 0;
+    String base = name.startsWith("socketio") ? "socketio" : name;
+    return (!name.startsWith("portkey") || cfg.portkeyPort > 0)
+        && (base.equals("direct") || cfg.targets.contains(base));
   }
 
   // ---- driving streams ----
@@ -184,7 +187,7 @@ public final class Load {
       Context context = loop();
       context.runOnContext(v -> next(context, target, spec, cancelAfter, rec, total, started, finished, runs, all, deadline));
     }
-    all.future().await(total * deadline, TimeUnit.MILLISECONDS);
+    await(all.future(), total * deadline);
     return runs;
   }
 
@@ -274,7 +277,7 @@ public final class Load {
           + added(r.frameLatency, direct.frameLatency, 50) + " | " + added(r.frameLatency, direct.frameLatency, 99) + " | "
           + (name.equals("direct") ? "–" : cores(c[0])) + " | " + cores(c[1]) + " | " + cores(c[2]) + " |");
     }
-    if (recorders.containsKey("portkey")) {
+    if (recorders.containsKey("portkey") && recorders.containsKey("openai")) {
       long ours = recorders.get("openai").ttft.percentile(99) - direct.ttft.percentile(99);
       long theirs = recorders.get("portkey").ttft.percentile(99) - direct.ttft.percentile(99);
       long ours50 = recorders.get("openai").ttft.percentile(50) - direct.ttft.percentile(50);
@@ -292,7 +295,7 @@ public final class Load {
         + "| CPU gateway | CPU upstream | CPU loadgen | gateway RSS | gateway heap |");
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (String name : cfg.ladderTargets) {
-      if (!available(name)) {
+      if (!available(name) || name.equals("direct")) {
         continue;
       }
       for (int n : cfg.ladder) {
@@ -328,7 +331,7 @@ public final class Load {
         vertx.executeBlocking(() -> heapUsed()).onSuccess(h -> memory[1] = h);
       }
     });
-    Future.join(runs.stream().map(Run::future).toList()).await(deadline + 10_000, TimeUnit.MILLISECONDS);
+    await(Future.join(runs.stream().map(Run::future).toList()), deadline + 10_000);
     long stallNanos = 10 * spec.intervalMs() * 1_000_000;
     long failed = runs.stream().filter(r -> !r.ok).count();
     long stalled = runs.stream().filter(r -> r.ok && (r.maxGapNanos > stallNanos
@@ -441,15 +444,23 @@ public final class Load {
   }
 
   private String get(int port, String path) {
-    return http.request(HttpMethod.GET, port, "127.0.0.1", path)
-        .compose(r -> r.send()).compose(r -> r.body())
-        .await(10, TimeUnit.SECONDS).toString();
+    return await(http.request(HttpMethod.GET, port, "127.0.0.1", path)
+        .compose(r -> r.send()).compose(r -> r.body()), 10_000).toString();
   }
 
   private void print(String line) {
     System.out.println(line);
     System.out.flush();
     report.append(line).append('\n');
+  }
+
+  /** Waits for {@code future}; fails loudly after {@code ms}, so no phase hangs. */
+  private static <T> T await(Future<T> future, long ms) {
+    try {
+      return future.await(ms, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("no answer within " + ms + " ms", e);
+    }
   }
 
   private static void pause(long ms) {

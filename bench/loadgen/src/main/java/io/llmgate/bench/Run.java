@@ -65,7 +65,7 @@ final class Run {
   void end(boolean success, String why) {
     if (ended.tryComplete(this)) {
       ok = success && (cancelAfter > 0 || tokens > 0);
-      failure = ok ? "" : why + " after " + tokens + " tokens";
+      failure = ok ? "" : (why.isEmpty() ? "no token" : why) + " after " + tokens + " tokens";
     }
   }
 
