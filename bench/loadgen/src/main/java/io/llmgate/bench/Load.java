@@ -298,6 +298,7 @@ public final class Load {
       if (!available(name) || name.equals("direct")) {
         continue;
       }
+      closedLoop(target(name), 50, 100, new Spec(10, 10), 0, new Recorder()); // warm-up
       for (int n : cfg.ladder) {
         boolean allGood = ladderStep(name, n);
         if (!allGood && n >= 1000) {
@@ -399,6 +400,7 @@ public final class Load {
     print("| path | tokens/s relayed | gateway CPU | tokens/s per gateway core | CPU upstream | CPU loadgen |");
     print("|---|---|---|---|---|---|");
     for (String name : names) {
+      closedLoop(target(name), 20, 20, new Spec(cfg.tputFrames / 2, 0), 0, new Recorder()); // warm-up
       Recorder rec = new Recorder();
       Proc.Meter meter = new Proc.Meter(gatewayPid(name), cfg.upstreamPid, selfPid);
       long start = System.nanoTime();
