@@ -24,6 +24,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -49,6 +50,7 @@ public final class Gateway {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final boolean generatedSecret;
   private final SocketIoServer socketIo;
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics(); // GC pauses and bytes allocated
   private HttpServer server;
 
   private Gateway(Vertx vertx, GatewayConfig config, ProviderRegistry providers, StreamListener listener) {
@@ -61,6 +63,7 @@ public final class Gateway {
         new ChatRequestParser(config.limits().maxRequestBytes()), config.limits().concurrentStreams(),
         StreamListener.all(new StreamMetrics(registry), new StreamLog(), listener));
     new JvmMemoryMetrics().bindTo(registry);
+    gcMetrics.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     for (String transport : TRANSPORTS) {
@@ -145,7 +148,8 @@ public final class Gateway {
   public Future<Void> shutdown() {
     return streams.drain(config.drainTimeout())
         .compose(v -> socketIo.close())
-        .compose(v -> server == null ? Future.succeededFuture() : server.close());
+        .compose(v -> server == null ? Future.succeededFuture() : server.close())
+        .onComplete(closed -> gcMetrics.close());
   }
 
   private static String randomSecret() {

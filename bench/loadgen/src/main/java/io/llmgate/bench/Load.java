@@ -397,20 +397,25 @@ public final class Load {
     Spec spec = new Spec(cfg.tputFrames, 0);
     print("\n### Throughput at saturation (" + cfg.tputStreams + " streams of " + cfg.tputFrames
         + " frames, the upstream writing as fast as it is read)\n");
-    print("| path | tokens/s relayed | gateway CPU | tokens/s per gateway core | CPU upstream | CPU loadgen |");
-    print("|---|---|---|---|---|---|");
+    print("| path | tokens/s relayed | gateway CPU | tokens/s per gateway core | bytes allocated per token "
+        + "| CPU upstream | CPU loadgen |");
+    print("|---|---|---|---|---|---|---|");
     for (String name : names) {
       closedLoop(target(name), 20, 20, new Spec(cfg.tputFrames / 2, 0), 0, new Recorder()); // warm-up
       Recorder rec = new Recorder();
+      boolean ours = !name.equals("direct") && !name.startsWith("portkey");
+      long allocatedBefore = ours ? allocated() : 0;
       Proc.Meter meter = new Proc.Meter(gatewayPid(name), cfg.upstreamPid, selfPid);
       long start = System.nanoTime();
       closedLoop(target(name), cfg.tputStreams, cfg.tputStreams, spec, 0, rec);
+      long allocatedBytes = ours ? allocated() - allocatedBefore : 0;
       double seconds = (System.nanoTime() - start) / 1e9;
       double perSecond = rec.tokens.get() / seconds;
       double gatewayCores = meter.cores(0);
       print("| " + target(name).name() + " | " + String.format(Locale.ROOT, "%,.0f", perSecond) + " | "
           + (name.equals("direct") ? "–" : cores(gatewayCores)) + " | "
           + (name.equals("direct") ? "–" : String.format(Locale.ROOT, "%,.0f", perSecond / gatewayCores)) + " | "
+          + (ours ? String.format(Locale.ROOT, "%,d", allocatedBytes / Math.max(1, rec.tokens.get())) : "–") + " | "
           + cores(meter.cores(1)) + " | " + cores(meter.cores(2)) + " |");
     }
   }
@@ -419,6 +424,16 @@ public final class Load {
 
   private long gatewayPid(String name) {
     return name.startsWith("portkey") ? cfg.portkeyPid : name.equals("direct") ? cfg.upstreamPid : cfg.llmgatePid;
+  }
+
+  /** Bytes llmgate allocated so far (young-generation growth seen at each GC), from its /metrics. */
+  private long allocated() {
+    for (String line : get(cfg.llmgatePort, "/metrics").split("\n")) {
+      if (line.startsWith("jvm_gc_memory_allocated_bytes_total")) {
+        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
   }
 
   /** Heap in use, from llmgate's own /metrics. */
