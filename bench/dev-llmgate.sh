@@ -3,8 +3,8 @@
 # Extra JVM options for llmgate (e.g. -XX:StartFlightRecording=...) come from BENCH_LLMGATE_JAVA_OPTS.
 cd "$(dirname "$0")/.."
 r=bench/results; mkdir -p $r
-for p in $r/dev-llmgate.pid $r/dev-upstream.pid; do [ -f $p ] && kill "$(cat $p)" 2>/dev/null; done
-sleep 1
+for p in $r/dev-llmgate.pid $r/dev-upstream.pid; do [ -f $p ] && kill -9 "$(cat $p)" 2>/dev/null; done
+while ss -ltn | grep -qE ':1840[12] '; do sleep 0.2; done
 java -Xms128m -Xmx512m -XX:+UseParallelGC -cp bench/loadgen/target/llmgate-bench.jar io.llmgate.bench.FakeUpstream 18401 1 \
   > $r/dev-upstream.log 2>&1 & echo $! > $r/dev-upstream.pid
 cat > $r/dev-llmgate.yaml <<YAML
