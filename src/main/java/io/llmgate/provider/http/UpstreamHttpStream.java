@@ -10,7 +10,9 @@ import io.llmgate.provider.sse.SseDecoder;
 import io.llmgate.provider.sse.SseEvent;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -137,7 +139,13 @@ final class UpstreamHttpStream extends AbstractProviderStream {
       return; // after the end marker: let the rest drain so the connection can be reused
     }
     try {
-      sse.feed(bytes.getBytes());
+      // Decode straight from the network buffer's array when it has one (Vert.x hands heap buffers): no copy.
+      ByteBuf buf = ((BufferInternal) bytes).getByteBuf();
+      if (buf.hasArray()) {
+        sse.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+      } else {
+        sse.feed(bytes.getBytes());
+      }
     } catch (IllegalStateException tooLong) {
       terminate(UpstreamErrors.malformed(call.provider(), "(line)", tooLong.getMessage()));
     }
