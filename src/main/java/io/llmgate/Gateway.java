@@ -16,9 +16,13 @@ import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.StreamListener;
 import io.llmgate.transport.Connections;
+import io.llmgate.transport.openai.OpenAiRoutes;
 import io.llmgate.transport.socketio.SocketIoChatHandler;
 import io.llmgate.transport.socketio.SocketIoOptions;
 import io.llmgate.transport.socketio.SocketIoServer;
+import io.llmgate.transport.sse.SseRoutes;
+import io.llmgate.transport.web.ChatPageRoutes;
+import io.llmgate.transport.websocket.WebSocketRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -115,11 +119,19 @@ public final class Gateway {
     new HealthRoutes(streams, connections).mount(router);
     MetricsRoute.mount(router, registry);
     socketIo.mount(router);
+    int maxRequestBytes = config.limits().maxRequestBytes();
+    new OpenAiRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api()).mount(router);
+    new SseRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api().heartbeat()).mount(router);
+    new WebSocketRoutes(vertx, streams, authenticator, connections).mount(router);
+    new ChatPageRoutes().mount(router);
     // The Socket.IO options also turn WebSocket compression off: token frames are tiny and frequent, and
     // compressing them costs ~10x throughput (measured).
     HttpServerOptions options = socketIoOptions(config).applyTo(new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
+        // A whole /ws llm:chat:stream frame up to the request size limit, so the parser can name the limit.
+        .setMaxWebSocketMessageSize(Math.max(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE,
+            maxRequestBytes + 4096))
         .setTcpNoDelay(true));
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
   }

@@ -29,6 +29,7 @@ public final class ConfigLoader {
     JsonNode limits = yaml.path("limits");
     JsonNode local = yaml.path("local");
     JsonNode socketIo = yaml.path("socketio");
+    JsonNode api = yaml.path("api");
     return new GatewayConfig(
         env.getOrDefault("LLMGATE_HOST", server.path("host").asText(GatewayConfig.DEFAULT_HOST)),
         intOf("LLMGATE_PORT", env.get("LLMGATE_PORT"), server.path("port").asInt(GatewayConfig.DEFAULT_PORT)),
@@ -53,6 +54,9 @@ public final class ConfigLoader {
             duration("socketio.connect-timeout", socketIo.path("connect-timeout"),
                 SocketIoConfig.DEFAULT.connectTimeout()),
             socketIo.path("max-payload").asInt(SocketIoConfig.DEFAULT.maxPayload())),
+        new ApiConfig(
+            env.getOrDefault("LLMGATE_DEFAULT_MODEL", api.path("default-model").asText(ApiConfig.DEFAULT.defaultModel())),
+            duration("api.heartbeat", api.path("heartbeat"), ApiConfig.DEFAULT.heartbeat())),
         yaml.has("providers") ? new JsonObject(yaml.get("providers").toString()) : new JsonObject(),
         env);
   }

@@ -19,6 +19,7 @@ public record GatewayConfig(
     Duration drainTimeout,
     LocalModelConfig local,
     SocketIoConfig socketIo,
+    ApiConfig api,
     JsonObject providers,
     Map<String, String> env) {
 
@@ -36,31 +37,40 @@ public record GatewayConfig(
   /** Defaults with the given port: what tests start (port 0 picks a free one). */
   public static GatewayConfig defaults(int port) {
     return new GatewayConfig("127.0.0.1", port, Optional.empty(), Optional.empty(), Limits.DEFAULT,
-        DEFAULT_DRAIN_TIMEOUT, LocalModelConfig.DEFAULT, SocketIoConfig.DEFAULT, new JsonObject(), Map.of());
+        DEFAULT_DRAIN_TIMEOUT, LocalModelConfig.DEFAULT, SocketIoConfig.DEFAULT, ApiConfig.DEFAULT, new JsonObject(), Map.of());
   }
 
   public GatewayConfig withJwtSecret(String secret) {
-    return new GatewayConfig(host, port, Optional.of(secret), apiKey, limits, drainTimeout, local, socketIo,
+    return new GatewayConfig(host, port, Optional.of(secret), apiKey, limits, drainTimeout, local, socketIo, api,
+        providers, env);
+  }
+
+  public GatewayConfig withApiKey(String key) {
+    return new GatewayConfig(host, port, jwtSecret, Optional.of(key), limits, drainTimeout, local, socketIo, api,
         providers, env);
   }
 
   public GatewayConfig withLimits(Limits other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, other, drainTimeout, local, socketIo, providers, env);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, other, drainTimeout, local, socketIo, api, providers, env);
   }
 
   public GatewayConfig withLocal(LocalModelConfig other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, other, socketIo, providers, env);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, other, socketIo, api, providers, env);
   }
 
   public GatewayConfig withDrainTimeout(Duration other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, other, local, socketIo, providers, env);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, other, local, socketIo, api, providers, env);
   }
 
   public GatewayConfig withEnv(Map<String, String> other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, providers, other);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, api, providers, other);
+  }
+
+  public GatewayConfig withApi(ApiConfig other) {
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, other, providers, env);
   }
 
   public GatewayConfig withProviders(JsonObject other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, other, env);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, api, other, env);
   }
 }

@@ -179,7 +179,7 @@ public final class ChatRequestParser {
   }
 
   /** Names a bad value without echoing a huge string back to the client. */
-  static String describe(Object value) {
+  public static String describe(Object value) {
     if (value == null) {
       return "missing";
     }

@@ -1,6 +1,7 @@
 package io.llmgate.transport;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.llmgate.error.GatewayException;
 import io.llmgate.stream.Acknowledged;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.Usage;
@@ -46,6 +47,21 @@ public final class EventJson {
   public static JsonObject acknowledged(Acknowledged ack) {
     return new JsonObject().put("sessionId", ack.sessionId()).put("provider", ack.provider())
         .put("timestamp", timestamp(ack.timestamp()));
+  }
+
+  /** The payload of {@code llm:stream:cancel:acknowledged}. */
+  public static JsonObject cancelAcknowledged(String sessionId, boolean cancelled, Instant timestamp) {
+    return new JsonObject().put("sessionId", sessionId).put("cancelled", cancelled)
+        .put("timestamp", timestamp(timestamp));
+  }
+
+  /**
+   * The {@code llm:stream:error} payload for a refused client message (bad request, rate limited …):
+   * the same form as a stream's own error event. {@code sessionId} is empty when the message named none.
+   */
+  public static String refusal(String sessionId, GatewayException failure) {
+    return payload(new StreamEvent.Failed(sessionId, failure.code(), failure.getMessage(), failure.retryable(),
+        Instant.now()));
   }
 
   /**

@@ -30,8 +30,12 @@ public final class NodeTests {
     return result.output();
   }
 
-  private static synchronized void ensureInstalled() throws IOException, InterruptedException {
-    if (Files.isDirectory(INTEROP.resolve("node_modules"))) {
+  public static synchronized void ensureInstalled() throws IOException, InterruptedException {
+    // npm records what it installed in node_modules/.package-lock.json: a lockfile changed since (a
+    // dependency added on another branch) means the installed tree is stale.
+    Path installed = INTEROP.resolve("node_modules/.package-lock.json");
+    if (Files.exists(installed) && Files.getLastModifiedTime(installed)
+        .compareTo(Files.getLastModifiedTime(INTEROP.resolve("package-lock.json"))) >= 0) {
       return;
     }
     Result install = exec(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of());

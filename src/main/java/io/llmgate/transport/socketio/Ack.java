@@ -7,6 +7,9 @@ package io.llmgate.transport.socketio;
 @FunctionalInterface
 public interface Ack {
 
-  /** Sends the ack with these arguments (JsonObject, JsonArray, String, Number, Boolean, Buffer, byte[], null). */
+  /**
+   * Sends the ack with these arguments (JsonObject, JsonArray, String, Number, Boolean, Buffer,
+   * byte[], null).
+   */
   void send(Object... args);
 }

@@ -12,6 +12,7 @@ final class BinaryPacketAssembler {
 
   private final SocketIoPacket header;
   private final List<Buffer> attachments;
+  private long bytes;
 
   BinaryPacketAssembler(SocketIoPacket header) {
     this.header = header;
@@ -21,7 +22,13 @@ final class BinaryPacketAssembler {
   /** Adds one attachment; returns true when all have arrived. */
   boolean add(Buffer attachment) {
     attachments.add(attachment);
+    bytes += attachment.length();
     return attachments.size() == header.attachments();
+  }
+
+  /** Bytes of the attachments received so far. */
+  long bytes() {
+    return bytes;
   }
 
   SocketIoPacket assemble() throws MalformedPacketException {

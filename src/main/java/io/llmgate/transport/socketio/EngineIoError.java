@@ -3,7 +3,9 @@ package io.llmgate.transport.socketio;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 
-/** The HTTP errors of Engine.IO v4, with the codes and messages clients and the test suites expect. */
+/**
+ * The HTTP errors of Engine.IO v4, with the codes and messages clients and the test suites expect.
+ */
 enum EngineIoError {
   TRANSPORT_UNKNOWN(0, "Transport unknown", 400),
   UNKNOWN_SID(1, "Session ID unknown", 400),

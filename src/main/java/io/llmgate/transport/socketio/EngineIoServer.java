@@ -92,8 +92,12 @@ final class EngineIoServer {
       acceptWebSocket(request)
           .onSuccess(
               ws -> {
+                if (closing) { // closed while the handshake was in flight
+                  ws.close();
+                  return;
+                }
                 EngineIoSession session = newSession(headers, request);
-                session.startWebSocket(new WebSocketTransport(ws, session, vertx, options.getWriteQueueMaxSize()));
+                session.startWebSocket(new WebSocketTransport(ws, session, vertx, options));
                 connectionHandler.handle(session);
               });
     } else if (request.method() != HttpMethod.GET) {
@@ -124,7 +128,7 @@ final class EngineIoServer {
       acceptWebSocket(request)
           .onSuccess(
               ws -> {
-                WebSocketTransport transport = new WebSocketTransport(ws, session, vertx, options.getWriteQueueMaxSize());
+                WebSocketTransport transport = new WebSocketTransport(ws, session, vertx, options);
                 session.execute(() -> session.onProbeWebSocket(transport));
               });
     } else if (request.method() == HttpMethod.GET) {
@@ -176,8 +180,8 @@ final class EngineIoServer {
   }
 
   /**
-   * Accepts the upgrade. Whether permessage-deflate is negotiated is the HTTP server's setting (Netty
-   * negotiates it before the request reaches us): create the server with {@link
+   * Accepts the upgrade. Whether permessage-deflate is negotiated is the HTTP server's setting
+   * (Netty negotiates it before the request reaches us): create the server with {@link
    * SocketIoOptions#applyTo} to keep it off.
    */
   private static Future<ServerWebSocket> acceptWebSocket(HttpServerRequest request) {
@@ -186,7 +190,9 @@ final class EngineIoServer {
 
   private static boolean isWebSocketUpgrade(HttpServerRequest request) {
     return request.method() == HttpMethod.GET
-        && HttpHeaders.WEBSOCKET.toString().equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE));
+        && HttpHeaders.WEBSOCKET
+            .toString()
+            .equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE));
   }
 
   private static MultiMap copy(MultiMap headers) {

@@ -14,11 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One Engine.IO v4 session: its transport (long-polling, WebSocket, or polling being upgraded),
- * heartbeat and outgoing queue.
+ * One Engine.IO v4 session: its transport (long-polling, WebSocket, or polling being upgraded), its
+ * outgoing queue and the upgrade; the {@link Heartbeat} watches the client.
  *
  * <p>Threading: the session lives on the context of the connection that created it and every field
  * is touched only there (no locks). Requests and frames arriving on other event loops hop over with
@@ -46,10 +45,7 @@ final class EngineIoSession {
   private long outboxBytes;
   private boolean drainWanted;
 
-  private long pingTimer = -1;
-  private long pongTimer = -1;
-  private long pongDeadline; // System.nanoTime() by which a pong must have arrived
-  private boolean awaitingPong;
+  private final Heartbeat heartbeat;
   private long upgradeTimer = -1;
 
   private Handler<String> textHandler = text -> {};
@@ -67,6 +63,13 @@ final class EngineIoSession {
     this.thread = Thread.currentThread();
     this.headers = headers;
     this.remoteAddress = remoteAddress;
+    this.heartbeat =
+        new Heartbeat(
+            vertx,
+            options.getPingInterval(),
+            options.getPingTimeout(),
+            this::sendPing,
+            () -> close("ping timeout"));
   }
 
   // ---- API for the layer above (Socket.IO, or the raw echo of the conformance server) ----
@@ -90,6 +93,11 @@ final class EngineIoSession {
 
   boolean isClosed() {
     return closed;
+  }
+
+  /** The WebSocket carrying the session, null while polling (for tests). */
+  WebSocketTransport webSocketTransport() {
+    return webSocket;
   }
 
   EngineIoSession textHandler(Handler<String> handler) {
@@ -130,7 +138,9 @@ final class EngineIoSession {
     sendPacket(EnginePacket.binaryMessage(data));
   }
 
-  /** Whether the client is not keeping up: the WebSocket's queue, or the polling outbox, is full. */
+  /**
+   * Whether the client is not keeping up: the WebSocket's queue, or the polling outbox, is full.
+   */
   boolean writeQueueFull() {
     if (webSocket != null) {
       return webSocket.writeQueueFull();
@@ -173,7 +183,7 @@ final class EngineIoSession {
             .put("pingTimeout", options.getPingTimeout())
             .put("maxPayload", options.getMaxPayload());
     sendPacket(EnginePacket.of(Type.OPEN, handshake.encode()));
-    schedulePing();
+    heartbeat.start();
   }
 
   // ---- sending ----
@@ -208,38 +218,19 @@ final class EngineIoSession {
     }
   }
 
-  // ---- heartbeat: the server pings every pingInterval; a pong must follow within pingTimeout ----
-
-  private void schedulePing() {
-    long interval = options.getPingInterval();
-    long deadline = interval + options.getPingTimeout();
-    // Both timers start now, so a late ping timer cannot push the deadline back.
-    pongDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadline);
-    pingTimer =
-        vertx.setTimer(
-            interval,
-            t -> {
-              pingTimer = -1;
-              awaitingPong = true;
-              sendPacket(EnginePacket.PING);
-            });
-    pongTimer = vertx.setTimer(deadline, t -> close("ping timeout"));
-  }
-
-  private void onPong() {
-    if (awaitingPong) {
-      awaitingPong = false;
-      cancelTimer(pongTimer);
-      schedulePing();
-    }
+  /** Sends a PING; true when it went out at once (not queued for a later poll or the upgrade). */
+  private boolean sendPing() {
+    sendPacket(EnginePacket.PING);
+    return webSocket != null || outbox.isEmpty();
   }
 
   /**
-   * Closes the session when its pong deadline has passed, even if the timer has not fired yet (timers
-   * can run a little late; a request arriving just after the deadline must find the session gone).
+   * Closes the session when its pong deadline has passed, even if the timer has not fired yet
+   * (timers can run a little late; a request arriving just after the deadline must find the session
+   * gone).
    */
   private boolean expired() {
-    if (!closed && System.nanoTime() - pongDeadline >= 0) {
+    if (!closed && heartbeat.pastDeadline()) {
       close("ping timeout");
     }
     return closed;
@@ -256,7 +247,7 @@ final class EngineIoSession {
           textHandler.handle(packet.text());
         }
       }
-      case PONG -> onPong();
+      case PONG -> heartbeat.onPong();
       case CLOSE -> onClientClose();
       case NOOP, UPGRADE -> {}
       // v4 clients never ping (only probe during an upgrade) and never open.
@@ -445,8 +436,7 @@ final class EngineIoSession {
       return;
     }
     closed = true;
-    cancelTimer(pingTimer);
-    cancelTimer(pongTimer);
+    heartbeat.stop();
     cancelTimer(upgradeTimer);
     outbox.clear();
     outboxBytes = 0;

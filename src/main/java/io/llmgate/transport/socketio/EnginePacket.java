@@ -5,8 +5,8 @@ import java.util.Base64;
 import java.util.Objects;
 
 /**
- * One Engine.IO v4 packet: a type and either text data or, for a binary MESSAGE, raw bytes. Pure value
- * with its text encodings; no I/O.
+ * One Engine.IO v4 packet: a type and either text data or, for a binary MESSAGE, raw bytes. Pure
+ * value with its text encodings; no I/O.
  */
 final class EnginePacket {
 

@@ -29,7 +29,8 @@ final class PollingPayload {
     int start = 0;
     while (true) {
       int end = body.indexOf(SEPARATOR, start);
-      packets.add(EnginePacket.decodePolling(end < 0 ? body.substring(start) : body.substring(start, end)));
+      packets.add(
+          EnginePacket.decodePolling(end < 0 ? body.substring(start) : body.substring(start, end)));
       if (end < 0) {
         return packets;
       }

@@ -38,14 +38,15 @@ final class SocketIoClient {
         .closeHandler(this::onClose)
         .drainHandler(v -> new ArrayList<>(sockets.values()).forEach(SocketIoSocket::onDrain));
     connectTimer =
-        vertx().setTimer(
-            server.options().getConnectTimeout(),
-            t -> {
-              connectTimer = -1;
-              if (sockets.isEmpty()) {
-                session.close("forced server close");
-              }
-            });
+        vertx()
+            .setTimer(
+                server.options().getConnectTimeout(),
+                t -> {
+                  connectTimer = -1;
+                  if (sockets.isEmpty()) {
+                    session.close("forced server close");
+                  }
+                });
   }
 
   Vertx vertx() {
@@ -109,7 +110,13 @@ final class SocketIoClient {
       protocolError("binary message without a binary packet");
       return;
     }
-    if (assembler.add(data)) {
+    boolean allIn = assembler.add(data);
+    if (assembler.bytes() > options().getMaxPayload()) {
+      // Each attachment fits maxPayload; together they must too, or a client could pile up memory.
+      protocolError("binary attachments larger than maxPayload");
+      return;
+    }
+    if (allIn) {
       BinaryPacketAssembler complete = assembler;
       assembler = null;
       try {
@@ -128,7 +135,8 @@ final class SocketIoClient {
   private void dispatch(SocketIoPacket packet) {
     String nsp = packet.namespace();
     switch (packet.type()) {
-      case CONNECT -> connect(nsp, packet.data() instanceof JsonObject auth ? auth : new JsonObject());
+      case CONNECT ->
+          connect(nsp, packet.data() instanceof JsonObject auth ? auth : new JsonObject());
       case DISCONNECT -> {
         SocketIoSocket socket = sockets.remove(nsp);
         if (socket != null) {
@@ -154,7 +162,9 @@ final class SocketIoClient {
   private void connect(String name, JsonObject auth) {
     SocketIoNamespace namespace = server.existingNamespace(name);
     if (namespace == null) {
-      send(SocketIoPacketCodec.encodeConnectError(name, new JsonObject().put("message", "Invalid namespace")));
+      send(
+          SocketIoPacketCodec.encodeConnectError(
+              name, new JsonObject().put("message", "Invalid namespace")));
       return;
     }
     if (sockets.containsKey(name) || !authenticating.add(name)) {
@@ -165,7 +175,8 @@ final class SocketIoClient {
         .onComplete(result -> execute(() -> onAuthenticated(namespace, auth, result)));
   }
 
-  private void onAuthenticated(SocketIoNamespace namespace, JsonObject auth, AsyncResult<?> result) {
+  private void onAuthenticated(
+      SocketIoNamespace namespace, JsonObject auth, AsyncResult<?> result) {
     authenticating.remove(namespace.name());
     if (closed) {
       return;
@@ -176,12 +187,15 @@ final class SocketIoClient {
     }
     SocketIoSocket socket = new SocketIoSocket(this, namespace, Ids.next(), result.result(), auth);
     sockets.put(namespace.name(), socket);
-    send(SocketIoPacketCodec.encodeConnect(namespace.name(), new JsonObject().put("sid", socket.id())));
+    send(
+        SocketIoPacketCodec.encodeConnect(
+            namespace.name(), new JsonObject().put("sid", socket.id())));
     namespace.onConnected(socket);
   }
 
   private static JsonObject connectError(Throwable cause) {
-    String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    String message =
+        cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     JsonObject error = new JsonObject().put("message", message);
     if (cause instanceof SocketIoException e) {
       e.data().ifPresent(data -> error.put("data", data));

@@ -17,7 +17,9 @@ public final class SocketIoException extends VertxException {
     this(message, null);
   }
 
-  /** @param data extra details for the client's {@code connect_error.data}, or null */
+  /**
+   * @param data extra details for the client's {@code connect_error.data}, or null
+   */
   public SocketIoException(String message, JsonObject data) {
     super(message, true);
     this.data = data;

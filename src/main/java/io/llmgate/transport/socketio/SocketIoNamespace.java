@@ -33,9 +33,9 @@ public final class SocketIoNamespace {
   }
 
   /**
-   * Decides whether a client may join, from the {@code auth} object of its CONNECT packet ({@code {}}
-   * when it sent none). The future's value becomes {@link SocketIoSocket#principal()}; a failure
-   * refuses the client with a CONNECT_ERROR carrying the failure's message (and {@link
+   * Decides whether a client may join, from the {@code auth} object of its CONNECT packet ({@code
+   * {}} when it sent none). The future's value becomes {@link SocketIoSocket#principal()}; a
+   * failure refuses the client with a CONNECT_ERROR carrying the failure's message (and {@link
    * SocketIoException#data()}). Called on the client's context. Default: accept everyone, principal
    * = the auth object.
    */

@@ -44,7 +44,9 @@ final class SocketIoPacketCodec {
   // ---- encoding ----
 
   static String encodeConnect(String namespace, JsonObject data) {
-    return header(Type.CONNECT, 0, namespace, SocketIoPacket.NO_ACK).append(data.encode()).toString();
+    return header(Type.CONNECT, 0, namespace, SocketIoPacket.NO_ACK)
+        .append(data.encode())
+        .toString();
   }
 
   static String encodeConnectError(String namespace, JsonObject error) {
@@ -71,8 +73,9 @@ final class SocketIoPacketCodec {
   }
 
   /**
-   * The hot path for token streams: an EVENT whose single argument is already-encoded JSON, spliced in
-   * without parsing. The caller guarantees {@code jsonPayload} is one valid JSON value without binary.
+   * The hot path for token streams: an EVENT whose single argument is already-encoded JSON, spliced
+   * in without parsing. The caller guarantees {@code jsonPayload} is one valid JSON value without
+   * binary.
    */
   static String encodeRawEvent(String namespace, String event, String jsonPayload) {
     StringBuilder sb = header(Type.EVENT, 0, namespace, SocketIoPacket.NO_ACK);
@@ -88,7 +91,8 @@ final class SocketIoPacketCodec {
   private static Encoded encodeArray(Type type, String namespace, long ackId, List<Object> values) {
     if (!hasBinary(values)) {
       JsonArray array = new JsonArray(new ArrayList<>(values));
-      return new Encoded(header(type, 0, namespace, ackId).append(array.encode()).toString(), List.of());
+      return new Encoded(
+          header(type, 0, namespace, ackId).append(array.encode()).toString(), List.of());
     }
     List<Buffer> attachments = new ArrayList<>();
     Object array = deconstruct(values, attachments);
@@ -199,8 +203,8 @@ final class SocketIoPacketCodec {
   // ---- decoding ----
 
   /**
-   * Decodes one text packet. A BINARY_* packet comes back with its placeholders still in place; pass
-   * it to {@link #reconstruct} once its attachments have arrived.
+   * Decodes one text packet. A BINARY_* packet comes back with its placeholders still in place;
+   * pass it to {@link #reconstruct} once its attachments have arrived.
    */
   static SocketIoPacket decode(String s) throws MalformedPacketException {
     if (s.isEmpty()) {
@@ -212,7 +216,8 @@ final class SocketIoPacketCodec {
     if (type.isBinary()) {
       int dash = s.indexOf('-', i);
       if (dash < 0 || !isDigits(s, i, dash) || dash - i > MAX_ATTACHMENTS_DIGITS) {
-        throw new MalformedPacketException("binary packet: attachment count (expected: digits then '-')");
+        throw new MalformedPacketException(
+            "binary packet: attachment count (expected: digits then '-')");
       }
       attachments = Integer.parseInt(s.substring(i, dash));
       i = dash + 1;
@@ -290,9 +295,9 @@ final class SocketIoPacketCodec {
   }
 
   /**
-   * Replaces the placeholders of a decoded BINARY_* packet by its attachments. Works on the raw maps
-   * and lists under the Vert.x wrappers because {@code JsonObject.getValue} turns a Buffer into
-   * base64 text; {@code getBuffer} still reads the raw Buffer back.
+   * Replaces the placeholders of a decoded BINARY_* packet by its attachments. Works on the raw
+   * maps and lists under the Vert.x wrappers because {@code JsonObject.getValue} turns a Buffer
+   * into base64 text; {@code getBuffer} still reads the raw Buffer back.
    */
   static SocketIoPacket reconstruct(SocketIoPacket packet, List<Buffer> attachments)
       throws MalformedPacketException {

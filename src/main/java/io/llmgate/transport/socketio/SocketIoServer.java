@@ -34,7 +34,8 @@ public final class SocketIoServer {
   private SocketIoServer(Vertx vertx, SocketIoOptions options) {
     this.vertx = vertx;
     this.options = new SocketIoOptions(options);
-    this.engine = new EngineIoServer(vertx, this.options, session -> new SocketIoClient(this, session));
+    this.engine =
+        new EngineIoServer(vertx, this.options, session -> new SocketIoClient(this, session));
     namespace("/");
   }
 
@@ -42,7 +43,9 @@ public final class SocketIoServer {
     return new SocketIoServer(Objects.requireNonNull(vertx, "vertx"), options);
   }
 
-  /** The namespace with this name, created on first use. Clients asking for any other are refused. */
+  /**
+   * The namespace with this name, created on first use. Clients asking for any other are refused.
+   */
   public SocketIoNamespace namespace(String name) {
     if (name == null || !name.startsWith("/")) {
       throw new IllegalArgumentException("namespace: " + name + " (expected: starting with '/')");

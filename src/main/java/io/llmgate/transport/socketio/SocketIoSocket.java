@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SocketIoSocket {
 
-  /** Handles one event: its arguments (without the name) and the ack callback, if the client asked for one. */
+  /**
+   * Handles one event: its arguments (without the name) and the ack callback, if the client asked
+   * for one.
+   */
   @FunctionalInterface
   public interface EventHandler {
     void handle(List<Object> args, Optional<Ack> ack);
@@ -39,7 +42,13 @@ public final class SocketIoSocket {
 
   /** Names the client library gives its own meaning; emitting them would confuse it. */
   private static final Set<String> RESERVED_EVENTS =
-      Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
+      Set.of(
+          "connect",
+          "connect_error",
+          "disconnect",
+          "disconnecting",
+          "newListener",
+          "removeListener");
 
   private record PendingAck(Promise<List<Object>> promise, long timer) {}
 
@@ -57,7 +66,11 @@ public final class SocketIoSocket {
   private Handler<Void> drainHandler = v -> {};
 
   SocketIoSocket(
-      SocketIoClient client, SocketIoNamespace namespace, String id, Object principal, JsonObject auth) {
+      SocketIoClient client,
+      SocketIoNamespace namespace,
+      String id,
+      Object principal,
+      JsonObject auth) {
     this.client = client;
     this.namespace = namespace;
     this.id = id;
@@ -119,7 +132,8 @@ public final class SocketIoSocket {
    * byte[] (sent as binary attachments). Encoded at once, so later changes to them don't show.
    */
   public SocketIoSocket emit(String event, Object... args) {
-    Encoded packet = SocketIoPacketCodec.encodeEvent(namespace(), SocketIoPacket.NO_ACK, checkName(event), args);
+    Encoded packet =
+        SocketIoPacketCodec.encodeEvent(namespace(), SocketIoPacket.NO_ACK, checkName(event), args);
     client.execute(
         () -> {
           if (connected) {
@@ -160,26 +174,33 @@ public final class SocketIoSocket {
     return promise.future();
   }
 
-  private void sendWithAck(Promise<List<Object>> promise, long timeoutMs, String event, Object[] args) {
+  private void sendWithAck(
+      Promise<List<Object>> promise, long timeoutMs, String event, Object[] args) {
     if (!connected) {
       promise.fail(new SocketIoException("socket disconnected"));
       return;
     }
     long ackId = nextAckId++;
     long timer =
-        client.vertx().setTimer(
-            timeoutMs,
-            t -> {
-              if (pendingAcks.remove(ackId) != null) {
-                promise.tryFail(
-                    new SocketIoException("ack timeout: no ack for '" + event + "' within " + timeoutMs + " ms"));
-              }
-            });
+        client
+            .vertx()
+            .setTimer(
+                timeoutMs,
+                t -> {
+                  if (pendingAcks.remove(ackId) != null) {
+                    promise.tryFail(
+                        new SocketIoException(
+                            "ack timeout: no ack for '" + event + "' within " + timeoutMs + " ms"));
+                  }
+                });
     pendingAcks.put(ackId, new PendingAck(promise, timer));
     client.send(SocketIoPacketCodec.encodeEvent(namespace(), ackId, event, args));
   }
 
-  /** Leaves the namespace (the client gets DISCONNECT and won't reconnect on its own); the connection stays open. */
+  /**
+   * Leaves the namespace (the client gets DISCONNECT and won't reconnect on its own); the
+   * connection stays open.
+   */
   public void disconnect() {
     disconnect(false);
   }
@@ -234,7 +255,8 @@ public final class SocketIoSocket {
     if (handler == null) {
       return; // like Socket.IO: events nobody listens to are dropped
     }
-    Optional<Ack> ack = packet.hasAckId() ? Optional.of(ackSender(packet.ackId())) : Optional.empty();
+    Optional<Ack> ack =
+        packet.hasAckId() ? Optional.of(ackSender(packet.ackId())) : Optional.empty();
     try {
       handler.handle(SocketIoPacketCodec.values(data, 1), ack);
     } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package io.llmgate.transport.socketio;
 
 import static io.llmgate.transport.socketio.TestClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmgate.transport.socketio.TestClient.Response;
 import io.vertx.core.Future;
@@ -17,7 +18,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,10 +48,14 @@ class EngineIoServerTest {
   }
 
   private void start(SocketIoOptions options) {
-    start(options, new HttpServerOptions(), session -> session.textHandler(session::send).binaryHandler(session::send));
+    start(
+        options,
+        new HttpServerOptions(),
+        session -> session.textHandler(session::send).binaryHandler(session::send));
   }
 
-  private void start(SocketIoOptions options, HttpServerOptions serverOptions, Handler<EngineIoSession> app) {
+  private void start(
+      SocketIoOptions options, HttpServerOptions serverOptions, Handler<EngineIoSession> app) {
     EngineIoServer engine =
         new EngineIoServer(
             vertx,
@@ -59,7 +66,8 @@ class EngineIoServerTest {
             });
     Router router = Router.router(vertx);
     router.route(PATH + "*").handler(ctx -> engine.handle(ctx.request(), null));
-    port = await(vertx.createHttpServer(serverOptions).requestHandler(router).listen(0)).actualPort();
+    port =
+        await(vertx.createHttpServer(serverOptions).requestHandler(router).listen(0)).actualPort();
     client = new TestClient(vertx, port);
   }
 
@@ -72,7 +80,8 @@ class EngineIoServerTest {
     assertThat(response.headers().get("content-type")).isEqualTo("text/plain; charset=UTF-8");
     assertThat(response.body()).startsWith("0");
     JsonObject open = new JsonObject(response.body().substring(1));
-    assertThat(open.fieldNames()).containsExactlyInAnyOrder("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload");
+    assertThat(open.fieldNames())
+        .containsExactlyInAnyOrder("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload");
     assertThat(open.getJsonArray("upgrades").getList()).containsExactly("websocket");
     assertThat(open.getLong("pingInterval")).isEqualTo(300);
     assertThat(open.getLong("pingTimeout")).isEqualTo(200);
@@ -84,7 +93,9 @@ class EngineIoServerTest {
     start(options());
     try (TestWebSocket ws = client.webSocket(PATH + "?EIO=4&transport=websocket")) {
       JsonObject open = ws.readOpen();
-      assertThat(open.fieldNames()).containsExactlyInAnyOrder("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload");
+      assertThat(open.fieldNames())
+          .containsExactlyInAnyOrder(
+              "sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload");
       assertThat(open.getJsonArray("upgrades").isEmpty()).isTrue();
     }
   }
@@ -111,7 +122,8 @@ class EngineIoServerTest {
   void badRequestsGet400WithEngineIoErrorCodes() {
     start(options());
     assertError(client.get(PATH + "?transport=polling"), 400, 5, "Unsupported protocol version");
-    assertError(client.get(PATH + "?EIO=3&transport=polling"), 400, 5, "Unsupported protocol version");
+    assertError(
+        client.get(PATH + "?EIO=3&transport=polling"), 400, 5, "Unsupported protocol version");
     assertError(client.get(PATH + "?EIO=4"), 400, 0, "Transport unknown");
     assertError(client.get(PATH + "?EIO=4&transport=abc"), 400, 0, "Transport unknown");
     assertError(client.post(POLL, ""), 400, 2, "Bad handshake method");
@@ -121,7 +133,8 @@ class EngineIoServerTest {
 
   private static void assertError(Response response, int status, int code, String message) {
     assertThat(response.status()).isEqualTo(status);
-    assertThat(response.json()).isEqualTo(new JsonObject().put("code", code).put("message", message));
+    assertThat(response.json())
+        .isEqualTo(new JsonObject().put("code", code).put("message", message));
   }
 
   @Test
@@ -188,9 +201,10 @@ class EngineIoServerTest {
 
   @Test
   void pongsKeepThePollingSessionAlive() {
-    start(options().setPingInterval(100).setPingTimeout(100));
+    // 12 rounds of >= 50 ms outlive interval + timeout (550 ms) only if each pong counts.
+    start(options().setPingInterval(50).setPingTimeout(500));
     String sid = client.openPolling(PATH);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 12; i++) {
       assertThat(client.get(POLL + "&sid=" + sid).body()).isEqualTo("2");
       assertThat(client.post(POLL + "&sid=" + sid, "3").body()).isEqualTo("ok");
     }
@@ -200,7 +214,8 @@ class EngineIoServerTest {
   @Test
   void webSocketWithoutPongIsClosedAfterPingTimeout() throws Exception {
     start(options().setPingInterval(100).setPingTimeout(100));
-    try (TestWebSocket ws = client.webSocket(PATH + "?EIO=4&transport=websocket").answerPings(false)) {
+    try (TestWebSocket ws =
+        client.webSocket(PATH + "?EIO=4&transport=websocket").answerPings(false)) {
       ws.readOpen();
       assertThat(ws.nextText()).isEqualTo("2");
       assertThat(ws.awaitClose(2000)).isTrue();
@@ -240,13 +255,16 @@ class EngineIoServerTest {
     ws.send("2probe");
     assertThat(ws.nextText()).isEqualTo("3probe");
     assertThat(await(pendingPoll).body()).as("pending poll released").isEqualTo("6");
-    assertThat(client.get(POLL + "&sid=" + sid).body()).as("polls during the upgrade").isEqualTo("6");
+    assertThat(client.get(POLL + "&sid=" + sid).body())
+        .as("polls during the upgrade")
+        .isEqualTo("6");
     ws.send("5");
     ws.send("4after upgrade");
 
     assertThat(ws.nextText()).isEqualTo("4after upgrade");
     assertError(client.get(POLL + "&sid=" + sid), 400, 3, "Bad request");
-    try (TestWebSocket duplicate = client.webSocket(PATH + "?EIO=4&transport=websocket&sid=" + sid)) {
+    try (TestWebSocket duplicate =
+        client.webSocket(PATH + "?EIO=4&transport=websocket&sid=" + sid)) {
       assertThat(duplicate.awaitClose(2000)).as("second WebSocket for the sid").isTrue();
     }
     ws.send("4still open");
@@ -272,12 +290,94 @@ class EngineIoServerTest {
     ws.close();
   }
 
+  /** Starts an app sending each comma-separated part of a text message, all in the same turn. */
+  private List<EngineIoSession> startSplitter(SocketIoOptions options) {
+    List<EngineIoSession> sessions = new CopyOnWriteArrayList<>();
+    start(
+        options,
+        new HttpServerOptions(),
+        session -> {
+          sessions.add(session);
+          session.textHandler(text -> List.of(text.split(",")).forEach(session::send));
+        });
+    return sessions;
+  }
+
+  /** {batches written, coalescing timers set} of the session's WebSocket, read on its context. */
+  private static List<Integer> batchStats(EngineIoSession session) throws Exception {
+    CompletableFuture<List<Integer>> stats = new CompletableFuture<>();
+    session.execute(
+        () -> {
+          WebSocketTransport ws = session.webSocketTransport();
+          stats.complete(List.of(ws.batchesWritten(), ws.batchTimersSet()));
+        });
+    return stats.get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void eventsOfOneTurnGoOutAsSoonAsTheFirstWriteCompletesWithNoTimer() throws Exception {
+    assertThat(options().getWriteCoalescingDelay()).isZero();
+    List<EngineIoSession> sessions = startSplitter(options());
+    try (TestWebSocket ws = client.webSocket(PATH + "?EIO=4&transport=websocket")) {
+      ws.readOpen();
+      ws.send("4last token,done");
+
+      assertThat(ws.nextText()).isEqualTo("4last token");
+      assertThat(ws.nextText()).isEqualTo("4done");
+      // "done" waited for the write of "last token" and went out from its completion, as a batch
+      // of its own: no timer was involved.
+      assertThat(batchStats(sessions.get(0))).containsExactly(1, 0);
+    }
+  }
+
+  @Test
+  void coalescingDelayHoldsTheBatchOnATimer() throws Exception {
+    List<EngineIoSession> sessions = startSplitter(options().setWriteCoalescingDelay(5));
+    try (TestWebSocket ws = client.webSocket(PATH + "?EIO=4&transport=websocket")) {
+      ws.readOpen();
+      ws.send("4a,b,c");
+
+      assertThat(ws.nextText()).isEqualTo("4a");
+      assertThat(ws.nextText()).isEqualTo("4b");
+      assertThat(ws.nextText()).isEqualTo("4c");
+      assertThat(batchStats(sessions.get(0))).containsExactly(1, 1);
+    }
+  }
+
+  @Test
+  void batchOfHalfTheWriteQueueGoesOutWithoutWaitingForTheDelay() throws Exception {
+    List<EngineIoSession> sessions =
+        startSplitter(options().setWriteCoalescingDelay(60_000).setWriteQueueMaxSize(1000));
+    try (TestWebSocket ws = client.webSocket(PATH + "?EIO=4&transport=websocket")) {
+      ws.readOpen();
+      ws.send("4a,b");
+      assertThat(ws.nextText()).isEqualTo("4a");
+      ws.assertSilentFor(300); // "b" waits for the (long) delay
+
+      String big = "x".repeat(600);
+      ws.send("4" + big);
+      assertThat(ws.nextText()).isEqualTo("4b");
+      assertThat(ws.nextText()).isEqualTo("4" + big);
+      assertThat(batchStats(sessions.get(0))).containsExactly(1, 1);
+    }
+  }
+
+  @Test
+  void writeCoalescingDelayIsCopiedAndNeverNegative() {
+    assertThat(new SocketIoOptions(options().setWriteCoalescingDelay(5)).getWriteCoalescingDelay())
+        .isEqualTo(5);
+    assertThatThrownBy(() -> options().setWriteCoalescingDelay(-1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void serverOptionsFromApplyToNeverNegotiatePermessageDeflate() {
     SocketIoOptions options = options();
     start(options, options.applyTo(new HttpServerOptions()), s -> {});
     client.close();
-    client = new TestClient(vertx, port, new WebSocketClientOptions().setTryUsePerMessageCompression(true));
+    client =
+        new TestClient(
+            vertx, port, new WebSocketClientOptions().setTryUsePerMessageCompression(true));
     try (TestWebSocket ws = client.webSocket(PATH + "?EIO=4&transport=websocket")) {
       assertThat(ws.raw().headers().get("sec-websocket-extensions")).isNull();
     }
@@ -289,7 +389,8 @@ class EngineIoServerTest {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Origin", "https://app.example");
     Response response = await(client.send(HttpMethod.GET, POLL, null, headers));
 
-    assertThat(response.headers().get("access-control-allow-origin")).isEqualTo("https://app.example");
+    assertThat(response.headers().get("access-control-allow-origin"))
+        .isEqualTo("https://app.example");
     assertThat(response.headers().get("access-control-allow-credentials")).isEqualTo("true");
 
     Response preflight =
@@ -320,10 +421,18 @@ class EngineIoServerTest {
   void webSocketUpgradeFromForbiddenOriginIsRefused() {
     start(options().setAllowedOrigins(Set.of("https://app.example")));
     WebSocketConnectOptions connect =
-        new WebSocketConnectOptions().setURI(PATH + "?EIO=4&transport=websocket").addHeader("Origin", "https://evil.example");
+        new WebSocketConnectOptions()
+            .setURI(PATH + "?EIO=4&transport=websocket")
+            .addHeader("Origin", "https://evil.example");
     assertThat(
-            client.vertx().createWebSocketClient().connect(connect.setHost("localhost").setPort(port))
-                .toCompletionStage().toCompletableFuture().handle((ws, err) -> err).join())
+            client
+                .vertx()
+                .createWebSocketClient()
+                .connect(connect.setHost("localhost").setPort(port))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .handle((ws, err) -> err)
+                .join())
         .isNotNull();
   }
 

@@ -33,8 +33,10 @@ class EnginePacketTest {
     assertThatThrownBy(() -> EnginePacket.decodeText("abc"))
         .isInstanceOf(MalformedPacketException.class)
         .hasMessage("Engine.IO packet type: 'a' (expected: 0-6)");
-    assertThatThrownBy(() -> EnginePacket.decodeText("7")).isInstanceOf(MalformedPacketException.class);
-    assertThatThrownBy(() -> EnginePacket.decodeText("")).isInstanceOf(MalformedPacketException.class);
+    assertThatThrownBy(() -> EnginePacket.decodeText("7"))
+        .isInstanceOf(MalformedPacketException.class);
+    assertThatThrownBy(() -> EnginePacket.decodeText(""))
+        .isInstanceOf(MalformedPacketException.class);
   }
 
   @Test
@@ -60,9 +62,11 @@ class EnginePacketTest {
 
   @Test
   void pollingPayloadRejectsInvalidRecords() {
-    assertThatThrownBy(() -> PollingPayload.decode("abc")).isInstanceOf(MalformedPacketException.class);
+    assertThatThrownBy(() -> PollingPayload.decode("abc"))
+        .isInstanceOf(MalformedPacketException.class);
     assertThatThrownBy(() -> PollingPayload.decode("4a\u001e\u001e4b"))
         .isInstanceOf(MalformedPacketException.class);
-    assertThatThrownBy(() -> PollingPayload.decode("b!!!")).isInstanceOf(MalformedPacketException.class);
+    assertThatThrownBy(() -> PollingPayload.decode("b!!!"))
+        .isInstanceOf(MalformedPacketException.class);
   }
 }

@@ -36,7 +36,10 @@ class SocketIoPacketCodecTest {
   void encodesEventWithAndWithoutAckId() {
     Encoded plain =
         SocketIoPacketCodec.encodeEvent(
-            "/", SocketIoPacket.NO_ACK, "hello", new Object[] {1, "2", new JsonObject().put("3", true), null});
+            "/",
+            SocketIoPacket.NO_ACK,
+            "hello",
+            new Object[] {1, "2", new JsonObject().put("3", true), null});
     assertThat(plain.text()).isEqualTo("2[\"hello\",1,\"2\",{\"3\":true},null]");
     assertThat(plain.attachments()).isEmpty();
 
@@ -56,7 +59,8 @@ class SocketIoPacketCodecTest {
     byte[] b = {4, 5, 6};
     JsonObject nested = new JsonObject().put("file", a);
     Encoded encoded =
-        SocketIoPacketCodec.encodeEvent("/", SocketIoPacket.NO_ACK, "upload", new Object[] {nested, b});
+        SocketIoPacketCodec.encodeEvent(
+            "/", SocketIoPacket.NO_ACK, "upload", new Object[] {nested, b});
     assertThat(encoded.text())
         .isEqualTo(
             "52-[\"upload\",{\"file\":{\"_placeholder\":true,\"num\":0}},{\"_placeholder\":true,\"num\":1}]");
@@ -109,7 +113,8 @@ class SocketIoPacketCodecTest {
 
   @Test
   void decodesEventWithAckId() throws Exception {
-    SocketIoPacket p = SocketIoPacketCodec.decode("2/chat,456[\"message-with-ack\",1,\"2\",{\"3\":[false]}]");
+    SocketIoPacket p =
+        SocketIoPacketCodec.decode("2/chat,456[\"message-with-ack\",1,\"2\",{\"3\":[false]}]");
     assertThat(p.type()).isEqualTo(Type.EVENT);
     assertThat(p.namespace()).isEqualTo("/chat");
     assertThat(p.ackId()).isEqualTo(456);
@@ -148,7 +153,8 @@ class SocketIoPacketCodecTest {
   void decodedBinaryRoundTripsThroughEncoder() throws Exception {
     SocketIoPacket header =
         SocketIoPacketCodec.decode(
-            "452-[\"message\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]".substring(1));
+            "452-[\"message\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]"
+                .substring(1));
     BinaryPacketAssembler assembler = new BinaryPacketAssembler(header);
     assembler.add(Buffer.buffer(new byte[] {1, 2, 3}));
     assembler.add(Buffer.buffer(new byte[] {4, 5, 6}));

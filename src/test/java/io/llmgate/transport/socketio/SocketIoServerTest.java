@@ -48,7 +48,8 @@ class SocketIoServerTest {
   }
 
   /** Starts a server whose main namespace records sockets and then runs {@code app} on each. */
-  private void start(SocketIoOptions options, Consumer<SocketIoServer> configure, Consumer<SocketIoSocket> app) {
+  private void start(
+      SocketIoOptions options, Consumer<SocketIoServer> configure, Consumer<SocketIoSocket> app) {
     io = SocketIoServer.create(vertx, options);
     io.namespace("/")
         .connectionHandler(
@@ -62,7 +63,11 @@ class SocketIoServerTest {
     router.route().handler(BodyHandler.create()); // as a gateway with REST routes would have
     io.mount(router);
     int port =
-        await(vertx.createHttpServer(options.applyTo(new HttpServerOptions())).requestHandler(router).listen(0))
+        await(
+                vertx
+                    .createHttpServer(options.applyTo(new HttpServerOptions()))
+                    .requestHandler(router)
+                    .listen(0))
             .actualPort();
     client = new TestClient(vertx, port);
   }
@@ -102,7 +107,9 @@ class SocketIoServerTest {
     start(
         options(),
         server ->
-            server.namespace("/").authHandler(auth -> Future.succeededFuture("user:" + auth.getString("token"))),
+            server
+                .namespace("/")
+                .authHandler(auth -> Future.succeededFuture("user:" + auth.getString("token"))),
         socket -> {});
     try (TestWebSocket ws = client.webSocket(WS)) {
       assertThat(ws.connect("", "{\"token\":\"alice\"}")).startsWith("40");
@@ -118,15 +125,20 @@ class SocketIoServerTest {
     start(
         options(),
         server ->
-            server.namespace("/")
+            server
+                .namespace("/")
                 .authHandler(
                     auth ->
                         Future.failedFuture(
-                            new SocketIoException("unauthorized: token expired", new JsonObject().put("code", "unauthorized")))),
+                            new SocketIoException(
+                                "unauthorized: token expired",
+                                new JsonObject().put("code", "unauthorized")))),
         socket -> {});
     try (TestWebSocket ws = client.webSocket(WS)) {
       assertThat(ws.connect("", "{\"token\":\"old\"}"))
-          .isEqualTo("44{\"message\":\"unauthorized: token expired\",\"data\":{\"code\":\"unauthorized\"}}");
+          .isEqualTo(
+              "44{\"message\":\"unauthorized: token"
+                  + " expired\",\"data\":{\"code\":\"unauthorized\"}}");
       ws.send("42[\"hello\"]");
       ws.assertSilentFor(200);
       assertThat(connected).isEmpty();
@@ -138,12 +150,15 @@ class SocketIoServerTest {
     start(
         options(),
         server ->
-            server.namespace("/")
+            server
+                .namespace("/")
                 .authHandler(
                     auth -> {
                       Promise<Object> principal = Promise.promise();
                       // completes on a fresh context, as a Redis or HTTP lookup would
-                      vertx.getOrCreateContext().runOnContext(v -> vertx.setTimer(50, t -> principal.complete("p")));
+                      vertx
+                          .getOrCreateContext()
+                          .runOnContext(v -> vertx.setTimer(50, t -> principal.complete("p")));
                       return principal.future();
                     }),
         socket -> socket.emit("welcome"));
@@ -164,7 +179,10 @@ class SocketIoServerTest {
   @Test
   void customNamespaceIsMultiplexedOverTheSameSession() throws Exception {
     BlockingQueue<SocketIoSocket> admins = new LinkedBlockingQueue<>();
-    start(options(), server -> server.namespace("/admin").connectionHandler(admins::add), socket -> {});
+    start(
+        options(),
+        server -> server.namespace("/admin").connectionHandler(admins::add),
+        socket -> {});
     try (TestWebSocket ws = connectedWebSocket()) {
       ws.send("40/admin,");
       assertThat(ws.nextText()).startsWith("40/admin,{\"sid\":");
@@ -194,7 +212,8 @@ class SocketIoServerTest {
       ws.send("451-[\"upload\",{\"name\":\"a\"},{\"_placeholder\":true,\"num\":0},3.5,null]");
       ws.send(Buffer.buffer(new byte[] {9, 8}));
       assertThat(received.get(5, TimeUnit.SECONDS))
-          .containsExactly(new JsonObject().put("name", "a"), Buffer.buffer(new byte[] {9, 8}), 3.5, null);
+          .containsExactly(
+              new JsonObject().put("name", "a"), Buffer.buffer(new byte[] {9, 8}), 3.5, null);
     }
   }
 
@@ -215,7 +234,11 @@ class SocketIoServerTest {
     try (TestWebSocket ws = connectedWebSocket()) {
       Future<List<Object>> answer = nextSocket().emitWithAck(Duration.ofMillis(100), "question");
       Throwable failure =
-          answer.toCompletionStage().toCompletableFuture().handle((v, err) -> err).get(5, TimeUnit.SECONDS);
+          answer
+              .toCompletionStage()
+              .toCompletableFuture()
+              .handle((v, err) -> err)
+              .get(5, TimeUnit.SECONDS);
       assertThat(failure)
           .isInstanceOf(SocketIoException.class)
           .hasMessage("ack timeout: no ack for 'question' within 100 ms");
@@ -227,8 +250,10 @@ class SocketIoServerTest {
   void emitRawSplicesTheEncodedPayload() throws Exception {
     start(socket -> {});
     try (TestWebSocket ws = connectedWebSocket()) {
-      nextSocket().emitRaw("llm:stream:token", "{\"sessionId\":\"s\",\"token\":\"Hi\",\"index\":0}");
-      assertThat(ws.nextText()).isEqualTo("42[\"llm:stream:token\",{\"sessionId\":\"s\",\"token\":\"Hi\",\"index\":0}]");
+      nextSocket()
+          .emitRaw("llm:stream:token", "{\"sessionId\":\"s\",\"token\":\"Hi\",\"index\":0}");
+      assertThat(ws.nextText())
+          .isEqualTo("42[\"llm:stream:token\",{\"sessionId\":\"s\",\"token\":\"Hi\",\"index\":0}]");
     }
   }
 
@@ -237,7 +262,8 @@ class SocketIoServerTest {
     start(socket -> {});
     try (TestWebSocket ws = connectedWebSocket()) {
       nextSocket().emit("file", new JsonObject().put("name", "a"), new byte[] {1, 2});
-      assertThat(ws.nextText()).isEqualTo("451-[\"file\",{\"name\":\"a\"},{\"_placeholder\":true,\"num\":0}]");
+      assertThat(ws.nextText())
+          .isEqualTo("451-[\"file\",{\"name\":\"a\"},{\"_placeholder\":true,\"num\":0}]");
       assertThat(ws.next()).isEqualTo(Buffer.buffer(new byte[] {1, 2}));
     }
   }
@@ -262,7 +288,8 @@ class SocketIoServerTest {
     try (TestWebSocket ws = connectedWebSocket()) {
       SocketIoSocket first = nextSocket();
       ws.send("41");
-      assertThat(disconnectReasons.poll(5, TimeUnit.SECONDS)).isEqualTo("client namespace disconnect");
+      assertThat(disconnectReasons.poll(5, TimeUnit.SECONDS))
+          .isEqualTo("client namespace disconnect");
       assertThat(first.isConnected()).isFalse();
 
       ws.send("40");
@@ -273,12 +300,32 @@ class SocketIoServerTest {
   }
 
   @Test
+  void packetsWaitingForAWriteStillGoOutBeforeTheServerClosesTheConnection() throws Exception {
+    // The CONNECT reply is being written when the app emits and closes: what waits behind it must
+    // not be dropped by the close (engine.io, too, flushes its buffer before closing).
+    start(
+        socket -> {
+          socket.emit("last", "token");
+          socket.emitRaw("done", "{}");
+          socket.disconnect(true);
+        });
+    try (TestWebSocket ws = client.webSocket(WS)) {
+      assertThat(ws.connect("", "")).startsWith("40{\"sid\":");
+      assertThat(ws.nextText()).isEqualTo("42[\"last\",\"token\"]");
+      assertThat(ws.nextText()).isEqualTo("42[\"done\",{}]");
+      assertThat(ws.nextText()).isEqualTo("41");
+      assertThat(ws.awaitClose(2000)).isTrue();
+    }
+  }
+
+  @Test
   void serverDisconnectSendsDisconnectPacket() throws Exception {
     start(socket -> {});
     try (TestWebSocket ws = connectedWebSocket()) {
       nextSocket().disconnect();
       assertThat(ws.nextText()).isEqualTo("41");
-      assertThat(disconnectReasons.poll(5, TimeUnit.SECONDS)).isEqualTo("server namespace disconnect");
+      assertThat(disconnectReasons.poll(5, TimeUnit.SECONDS))
+          .isEqualTo("server namespace disconnect");
     }
   }
 
@@ -310,7 +357,12 @@ class SocketIoServerTest {
     ws.close();
 
     assertThat(disconnectReasons.poll(5, TimeUnit.SECONDS)).isEqualTo("transport close");
-    assertThat(pending.toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(5, TimeUnit.SECONDS))
+    assertThat(
+            pending
+                .toCompletionStage()
+                .toCompletableFuture()
+                .handle((v, e) -> e)
+                .get(5, TimeUnit.SECONDS))
         .hasMessage("socket disconnected: transport close");
     assertThat(io.connectedClients()).isZero();
   }
@@ -340,15 +392,18 @@ class SocketIoServerTest {
 
     CountDownLatch drained = new CountDownLatch(1);
     CompletableFuture<Integer> emitted = new CompletableFuture<>();
-    socket.context().runOnContext(v -> {
-      int n = 0;
-      while (!socket.writeQueueFull()) {
-        socket.emitRaw("chunk", "\"" + "x".repeat(100) + "\"");
-        n++;
-      }
-      socket.drainHandler(d -> drained.countDown());
-      emitted.complete(n);
-    });
+    socket
+        .context()
+        .runOnContext(
+            v -> {
+              int n = 0;
+              while (!socket.writeQueueFull()) {
+                socket.emitRaw("chunk", "\"" + "x".repeat(100) + "\"");
+                n++;
+              }
+              socket.drainHandler(d -> drained.countDown());
+              emitted.complete(n);
+            });
     assertThat(emitted.get(5, TimeUnit.SECONDS)).isBetween(5, 20);
     assertThat(drained.getCount()).isEqualTo(1);
 
@@ -368,18 +423,19 @@ class SocketIoServerTest {
     ws.raw().pause(); // the client stops reading: TCP and then the server's queues fill up
 
     int[] sent = {0};
-    Runnable pump = new Runnable() {
-      @Override
-      public void run() {
-        while (sent[0] < total && !socket.writeQueueFull()) {
-          socket.emitRaw("chunk", payload);
-          sent[0]++;
-        }
-        if (sent[0] < total) {
-          socket.drainHandler(v -> run());
-        }
-      }
-    };
+    Runnable pump =
+        new Runnable() {
+          @Override
+          public void run() {
+            while (sent[0] < total && !socket.writeQueueFull()) {
+              socket.emitRaw("chunk", payload);
+              sent[0]++;
+            }
+            if (sent[0] < total) {
+              socket.drainHandler(v -> run());
+            }
+          }
+        };
     socket.context().runOnContext(v -> pump.run());
 
     int stalledAt = awaitStall(socket, sent);
@@ -407,7 +463,8 @@ class SocketIoServerTest {
     throw new AssertionError("emitter never stalled");
   }
 
-  private static <T> T readOnContext(SocketIoSocket socket, java.util.function.Supplier<T> read) throws Exception {
+  private static <T> T readOnContext(SocketIoSocket socket, java.util.function.Supplier<T> read)
+      throws Exception {
     CompletableFuture<T> value = new CompletableFuture<>();
     socket.context().runOnContext(v -> value.complete(read.get()));
     return value.get(5, TimeUnit.SECONDS);
@@ -425,6 +482,50 @@ class SocketIoServerTest {
     assertThat(ws.awaitClose(2000)).isTrue();
     assertThat(io.connectedClients()).isZero();
     assertThat(client.get(POLL).status()).isEqualTo(503);
+  }
+
+  @Test
+  void socketKeepsWorkingAfterTheUpgradeFromPolling() throws Exception {
+    start(socket -> socket.on("ping-me", (args, ack) -> socket.emit("pong-you", args.toArray())));
+    String sid = client.openPolling("/socket.io/");
+    client.post(POLL + "&sid=" + sid, "40");
+    assertThat(client.get(POLL + "&sid=" + sid).body()).startsWith("40{\"sid\":");
+    SocketIoSocket socket = nextSocket();
+
+    TestWebSocket ws = client.webSocket(WS + "&sid=" + sid);
+    ws.send("2probe");
+    assertThat(ws.nextText()).isEqualTo("3probe");
+    socket.emit("during-upgrade", 1); // held until the upgrade completes
+    assertThat(client.get(POLL + "&sid=" + sid).body()).isEqualTo("6");
+    ws.send("5");
+
+    assertThat(ws.nextText()).isEqualTo("42[\"during-upgrade\",1]");
+    ws.send("42[\"ping-me\",\"x\"]");
+    assertThat(ws.nextText()).isEqualTo("42[\"pong-you\",\"x\"]");
+    assertThat(socket.isConnected()).isTrue();
+    ws.close();
+  }
+
+  @Test
+  void attachmentsLargerThanMaxPayloadCloseTheConnection() throws Exception {
+    start(options().setMaxPayload(1000), s -> {}, socket -> {});
+    try (TestWebSocket ws = connectedWebSocket()) {
+      ws.send(
+          "452-[\"upload\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]");
+      ws.send(Buffer.buffer(new byte[800]));
+      ws.send(Buffer.buffer(new byte[800]));
+      assertThat(ws.awaitClose(2000)).isTrue();
+    }
+  }
+
+  @Test
+  void plainRequestHandlerServesThePathAndAnswers404Elsewhere() {
+    io = SocketIoServer.create(vertx, options());
+    int port = await(vertx.createHttpServer().requestHandler(io::handle).listen(0)).actualPort();
+    client = new TestClient(vertx, port);
+
+    assertThat(client.get(POLL).body()).startsWith("0{\"sid\":");
+    assertThat(client.get("/elsewhere").status()).isEqualTo(404);
   }
 
   @Test

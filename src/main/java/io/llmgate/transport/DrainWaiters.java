@@ -1,0 +1,39 @@
+package io.llmgate.transport;
+
+import io.vertx.core.streams.WriteStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Backpressure of one client connection shared by the streams it carries. A {@link WriteStream} has a
+ * single drain handler, but a WebSocket may carry several streams whose upstreams all paused on the same
+ * full socket: each waits here, and one drain resumes them all. Used on the connection's context only.
+ */
+public final class DrainWaiters {
+  private final WriteStream<?> stream;
+  private final List<Runnable> waiting = new ArrayList<>();
+
+  public DrainWaiters(WriteStream<?> stream) {
+    this.stream = stream;
+    stream.drainHandler(v -> drained());
+  }
+
+  public boolean writeQueueFull() {
+    return stream.writeQueueFull();
+  }
+
+  /** Runs {@code callback} once when the queue drains, or now if it is not full. */
+  public void onDrain(Runnable callback) {
+    if (!stream.writeQueueFull()) {
+      callback.run();
+      return;
+    }
+    waiting.add(callback);
+  }
+
+  private void drained() {
+    List<Runnable> ready = new ArrayList<>(waiting);
+    waiting.clear();
+    ready.forEach(Runnable::run);
+  }
+}

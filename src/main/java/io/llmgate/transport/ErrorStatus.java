@@ -1,0 +1,23 @@
+package io.llmgate.transport;
+
+import io.llmgate.error.ErrorCode;
+
+/** The HTTP status of each client-facing error code, for the transports that answer over HTTP. */
+public final class ErrorStatus {
+  private ErrorStatus() {}
+
+  public static int of(ErrorCode code) {
+    return switch (code) {
+      case INVALID_REQUEST, UNKNOWN_PROVIDER, CONTENT_FILTERED -> 400;
+      case UNAUTHORIZED -> 401;
+      case NOT_FOUND -> 404;
+      case DUPLICATE_SESSION -> 409;
+      case RATE_LIMITED, TOO_MANY_STREAMS, UPSTREAM_RATE_LIMITED -> 429;
+      case INTERNAL -> 500;
+      // The upstream misbehaved or refused our credentials: the gateway, not the client, is at fault.
+      case UPSTREAM_AUTH, UPSTREAM_ERROR -> 502;
+      case UPSTREAM_UNAVAILABLE, SHUTTING_DOWN -> 503;
+      case UPSTREAM_TIMEOUT -> 504;
+    };
+  }
+}

@@ -1,0 +1,95 @@
+package io.llmgate.transport.openai;
+
+import io.llmgate.error.GatewayException;
+import io.llmgate.stream.EventSink;
+import io.llmgate.stream.StreamEvent;
+import io.llmgate.transport.EventStreamResponse;
+import io.llmgate.transport.SseFrames;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * A streamed completion: {@code chat.completion.chunk}s as data-only Server-Sent Events, then
+ * {@code data: [DONE]}. The HTTP status is held back until the upstream accepted the request
+ * ({@code llm:stream:start}), so a failure before that is an ordinary OpenAI error response with its
+ * status; a failure after it is an in-band {@code {"error": …}} chunk and the stream ends without
+ * {@code [DONE]}, which the SDKs raise as an error instead of returning a truncated answer as complete.
+ */
+final class ChunkSink implements EventSink {
+  private static final String DONE = "[DONE]";
+
+  private final EventStreamResponse out;
+  private final HttpServerResponse response;
+  private final String id;
+  private final long created;
+  private final boolean includeUsage;
+  private OpenAiChunks chunks;
+
+  ChunkSink(EventStreamResponse out, HttpServerResponse response, String id, long created, boolean includeUsage) {
+    this.out = out;
+    this.response = response;
+    this.id = id;
+    this.created = created;
+    this.includeUsage = includeUsage;
+  }
+
+  @Override
+  public String transport() {
+    return OpenAiRoutes.TRANSPORT;
+  }
+
+  @Override
+  public void send(StreamEvent event) {
+    switch (event.kind()) {
+      case STARTED -> started((StreamEvent.Started) event);
+      case TOKEN -> out.write(SseFrames.data(chunks.content(((StreamEvent.Token) event).token())));
+      case REASONING -> out.write(SseFrames.data(chunks.reasoning(((StreamEvent.Reasoning) event).token())));
+      case DONE -> done((StreamEvent.Done) event);
+      case FAILED -> failed(Completions.exception((StreamEvent.Failed) event));
+      case CANCELLED -> cancelled();
+    }
+  }
+
+  private void started(StreamEvent.Started started) {
+    chunks = new OpenAiChunks(id, created, Completions.modelId(started.provider(), started.model()), includeUsage);
+    out.open();
+    out.write(SseFrames.data(chunks.role()));
+  }
+
+  private void done(StreamEvent.Done done) {
+    out.write(SseFrames.data(chunks.finish(done.finishReason())));
+    if (includeUsage) {
+      out.write(SseFrames.data(chunks.usage(Completions.usage(done))));
+    }
+    out.write(SseFrames.data(DONE));
+    out.end();
+  }
+
+  private void failed(GatewayException failure) {
+    if (!out.isOpen()) {
+      OpenAiErrors.reply(response, failure);
+      return;
+    }
+    out.write(SseFrames.data(OpenAiErrors.body(failure).encode()));
+    out.end();
+  }
+
+  /** Only another client can cancel while this one listens (by the id, via the other transports). */
+  private void cancelled() {
+    if (!out.isOpen()) {
+      OpenAiErrors.reply(response, 409, false, Completions.cancelledBody());
+      return;
+    }
+    out.write(SseFrames.data(Completions.cancelledBody().encode()));
+    out.end();
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return out.writeQueueFull();
+  }
+
+  @Override
+  public void onDrain(Runnable callback) {
+    out.onDrain(callback);
+  }
+}

@@ -1,0 +1,45 @@
+package io.llmgate.transport.openai;
+
+import io.llmgate.error.GatewayException;
+import io.llmgate.stream.StreamEvent;
+import io.llmgate.stream.Usage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** What the streamed and the whole-answer forms of a completion share. */
+final class Completions {
+  private Completions() {}
+
+  /** The model as {@code GET /v1/models} lists it, so a client can send back what it was told. */
+  static String modelId(String provider, String model) {
+    return model.isEmpty() ? provider : provider + "/" + model;
+  }
+
+  /** The provider's counts; without them, the tokens streamed and an unknown (zero) prompt size. */
+  static Usage usage(StreamEvent.Done done) {
+    return done.usage().orElseGet(() -> new Usage(0, done.tokenCount()));
+  }
+
+  static GatewayException exception(StreamEvent.Failed failed) {
+    return new GatewayException(failed.code(), failed.error(), failed.retryable());
+  }
+
+  static JsonObject cancelledBody() {
+    return OpenAiErrors.body("stream cancelled by the client (DELETE /v1/streams/{id} or llm:stream:cancel)",
+        "invalid_request_error", OpenAiErrors.CANCELLED);
+  }
+
+  /** The non-streaming {@code chat.completion}; reasoning, when there was some, as DeepSeek returns it. */
+  static JsonObject completion(String id, long created, StreamEvent.Done done, String reasoning) {
+    JsonObject message = new JsonObject().put("role", "assistant").put("content", done.fullResponse())
+        .putNull("refusal");
+    if (!reasoning.isEmpty()) {
+      message.put("reasoning_content", reasoning);
+    }
+    JsonObject choice = new JsonObject().put("index", 0).put("message", message).putNull("logprobs")
+        .put("finish_reason", OpenAiChunks.finishReason(done.finishReason()));
+    return new JsonObject().put("id", id).put("object", "chat.completion").put("created", created)
+        .put("model", modelId(done.provider(), done.model())).put("choices", new JsonArray().add(choice))
+        .put("usage", OpenAiChunks.usageJson(usage(done)));
+  }
+}

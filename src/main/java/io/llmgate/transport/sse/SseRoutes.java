@@ -1,0 +1,101 @@
+package io.llmgate.transport.sse;
+
+import io.llmgate.auth.Authenticator;
+import io.llmgate.error.GatewayException;
+import io.llmgate.session.ChatRequestParser;
+import io.llmgate.session.StreamService;
+import io.llmgate.transport.Bearer;
+import io.llmgate.transport.Connections;
+import io.llmgate.transport.ErrorStatus;
+import io.llmgate.transport.EventJson;
+import io.llmgate.transport.EventStreamResponse;
+import io.llmgate.transport.JsonBody;
+import io.llmgate.transport.ResponseLifetime;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The protocol's events as Server-Sent Events, for clients without Socket.IO: {@code POST /v1/streams}
+ * with an {@code llm:chat:stream} body answers with the event stream; {@code DELETE /v1/streams/{id}}
+ * cancels; a client that closes the connection cancels too. A refused request gets an HTTP error status
+ * whose JSON body is the {@code llm:stream:error} payload, so nothing is streamed for it.
+ */
+public final class SseRoutes {
+  static final String TRANSPORT = "sse";
+
+  private final Vertx vertx;
+  private final StreamService streams;
+  private final Authenticator authenticator;
+  private final Connections connections;
+  private final int maxRequestBytes;
+  private final Duration heartbeat;
+
+  public SseRoutes(Vertx vertx, StreamService streams, Authenticator authenticator, Connections connections,
+      int maxRequestBytes, Duration heartbeat) {
+    this.vertx = vertx;
+    this.streams = streams;
+    this.authenticator = authenticator;
+    this.connections = connections;
+    this.maxRequestBytes = maxRequestBytes;
+    this.heartbeat = heartbeat;
+  }
+
+  public void mount(Router router) {
+    router.post("/v1/streams")
+        .handler(BodyHandler.create(false).setBodyLimit(maxRequestBytes))
+        .handler(this::stream)
+        .failureHandler(this::bodyRefused);
+    router.delete("/v1/streams/:sessionId").handler(this::cancel);
+  }
+
+  private void stream(RoutingContext ctx) {
+    SseSink sink = new SseSink(new EventStreamResponse(vertx, ctx.response(), heartbeat));
+    authenticator.authenticate(Bearer.token(ctx.request()))
+        .compose(user -> streams.start(user, JsonBody.of(ctx), sink).map(ack -> {
+          sink.acknowledged(ack);
+          // After the final event this finds nothing to cancel; before it, the client hung up.
+          ResponseLifetime.track(ctx, connections, TRANSPORT, () -> streams.disconnected(user, sink));
+          return ack;
+        }))
+        .onFailure(failure -> refuse(ctx, sessionIdOf(ctx), GatewayException.from(failure)));
+  }
+
+  private void cancel(RoutingContext ctx) {
+    String sessionId = ctx.pathParam("sessionId");
+    authenticator.authenticate(Bearer.token(ctx.request()))
+        .compose(user -> streams.cancel(user, new JsonObject().put("sessionId", sessionId)))
+        .onSuccess(cancelled -> json(ctx, 200, EventJson.cancelAcknowledged(sessionId, cancelled, Instant.now()).encode()))
+        .onFailure(failure -> refuse(ctx, sessionId, GatewayException.from(failure)));
+  }
+
+  private void bodyRefused(RoutingContext ctx) {
+    GatewayException failure = ctx.statusCode() == 413
+        ? JsonBody.tooLarge(maxRequestBytes)
+        : GatewayException.from(ctx.failure() == null ? new IllegalStateException("status " + ctx.statusCode()) : ctx.failure());
+    json(ctx, ctx.statusCode() == 413 ? 413 : ErrorStatus.of(failure.code()), EventJson.refusal("", failure));
+  }
+
+  private static void refuse(RoutingContext ctx, String sessionId, GatewayException failure) {
+    json(ctx, ErrorStatus.of(failure.code()), EventJson.refusal(sessionId, failure));
+  }
+
+  private static String sessionIdOf(RoutingContext ctx) {
+    try {
+      return ChatRequestParser.sessionIdOrEmpty(JsonBody.of(ctx));
+    } catch (GatewayException notJson) {
+      return "";
+    }
+  }
+
+  private static void json(RoutingContext ctx, int status, String body) {
+    if (!ctx.response().headWritten() && !ctx.response().closed()) {
+      ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+    }
+  }
+}

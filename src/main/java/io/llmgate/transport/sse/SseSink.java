@@ -1,0 +1,61 @@
+package io.llmgate.transport.sse;
+
+import io.llmgate.stream.Acknowledged;
+import io.llmgate.stream.EventSink;
+import io.llmgate.stream.StreamEvent;
+import io.llmgate.transport.EventJson;
+import io.llmgate.transport.EventStreamResponse;
+import io.llmgate.transport.SseFrames;
+import java.util.OptionalLong;
+
+/**
+ * One stream's events as Server-Sent Events: {@code event:} is the protocol event name, {@code data:} its
+ * JSON payload exactly as the other transports send it, {@code id:} the index of token and reasoning
+ * events (what a reconnecting client names in {@code Last-Event-ID}). The final event ends the response.
+ */
+final class SseSink implements EventSink {
+  static final String ACKNOWLEDGED = "llm:chat:stream:acknowledged";
+
+  private final EventStreamResponse out;
+
+  SseSink(EventStreamResponse out) {
+    this.out = out;
+  }
+
+  /** Opens the event stream with the acknowledgement, before the stream's first event. */
+  void acknowledged(Acknowledged ack) {
+    out.open();
+    out.write(SseFrames.event(ACKNOWLEDGED, OptionalLong.empty(), EventJson.acknowledged(ack).encode()));
+  }
+
+  @Override
+  public String transport() {
+    return SseRoutes.TRANSPORT;
+  }
+
+  @Override
+  public void send(StreamEvent event) {
+    out.write(SseFrames.event(event.kind().eventName(), id(event), EventJson.payload(event)));
+    if (event.isFinal()) {
+      out.end();
+    }
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return out.writeQueueFull();
+  }
+
+  @Override
+  public void onDrain(Runnable callback) {
+    out.onDrain(callback);
+  }
+
+  private static OptionalLong id(StreamEvent event) {
+    return switch (event.kind()) {
+      case TOKEN -> OptionalLong.of(((StreamEvent.Token) event).index());
+      case REASONING -> OptionalLong.of(((StreamEvent.Reasoning) event).index());
+      case STARTED, DONE, FAILED, CANCELLED -> OptionalLong.empty();
+    };
+  }
+}

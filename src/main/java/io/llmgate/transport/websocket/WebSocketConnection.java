@@ -1,0 +1,197 @@
+package io.llmgate.transport.websocket;
+
+import io.llmgate.auth.Authenticator;
+import io.llmgate.error.ErrorCode;
+import io.llmgate.error.GatewayException;
+import io.llmgate.session.ChatRequestParser;
+import io.llmgate.session.StreamService;
+import io.llmgate.stream.EventSink;
+import io.llmgate.stream.StreamEvent;
+import io.llmgate.transport.Connections;
+import io.llmgate.transport.DrainWaiters;
+import io.llmgate.transport.EventJson;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One client WebSocket: it reads {@code {"event", "data"}} frames and answers each the way the Socket.IO
+ * transport does, and it is the sink of every stream the client starts on it (several may run at once;
+ * they share its backpressure). Lives on the socket's context only, so it needs no locks. Closing the
+ * socket cancels the client's streams on it, upstream included.
+ */
+final class WebSocketConnection implements EventSink {
+  static final String AUTH = "auth";
+  static final String AUTHENTICATED = "auth:acknowledged";
+  static final String CHAT = "llm:chat:stream";
+  static final String CHAT_ACKNOWLEDGED = "llm:chat:stream:acknowledged";
+  static final String CANCEL = "llm:stream:cancel";
+  static final String CANCEL_ACKNOWLEDGED = "llm:stream:cancel:acknowledged";
+  static final String RESUME = "llm:stream:resume";
+  static final String ERROR = "llm:stream:error";
+  private static final short POLICY_VIOLATION = 1008;
+
+  private final Vertx vertx;
+  private final ServerWebSocket ws;
+  private final StreamService streams;
+  private final Authenticator authenticator;
+  private final Connections connections;
+  private final DrainWaiters drain;
+  private String user;
+  private long authTimer = -1;
+  private boolean closed;
+
+  WebSocketConnection(Vertx vertx, ServerWebSocket ws, StreamService streams, Authenticator authenticator,
+      Connections connections) {
+    this.vertx = vertx;
+    this.ws = ws;
+    this.streams = streams;
+    this.authenticator = authenticator;
+    this.connections = connections;
+    this.drain = new DrainWaiters(ws);
+    connections.opened(WebSocketRoutes.TRANSPORT);
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(binary -> refuse("", invalid("frame: binary (expected: a JSON text frame)")));
+    ws.closeHandler(v -> onClose());
+    ws.exceptionHandler(failure -> ws.close());
+  }
+
+  /** The upgrade request was authenticated by its header. */
+  void authenticated(String user) {
+    this.user = user;
+  }
+
+  /** A browser: the first frame must be {@code auth}, within {@code timeout}. */
+  void awaitAuthFrame(Duration timeout) {
+    authTimer = vertx.setTimer(timeout.toMillis(), t -> {
+      if (user == null) {
+        unauthorized("unauthorized: no auth frame within " + (timeout.toMillis() % 1000 == 0
+            ? timeout.toSeconds() + "s" : timeout.toMillis() + " ms"));
+      }
+    });
+  }
+
+  private void onText(String text) {
+    WebSocketFrame frame;
+    try {
+      frame = WebSocketFrame.parse(text);
+    } catch (GatewayException invalid) {
+      refuse("", invalid);
+      return;
+    }
+    if (user == null) {
+      onFirstFrame(frame);
+      return;
+    }
+    switch (frame.event()) {
+      case CHAT -> chat(frame.data());
+      case CANCEL -> cancel(frame.data());
+      case RESUME -> refuseCounted(frame.data(), new GatewayException(ErrorCode.NOT_FOUND,
+          "sessionId: \"" + ChatRequestParser.sessionIdOrEmpty(frame.data()) + "\" has no stream to resume "
+              + "(streams end when their connection closes)"));
+      case AUTH -> refuseCounted(frame.data(), invalid("auth: already authenticated (expected: one auth frame)"));
+      default -> refuseCounted(frame.data(), invalid("event: " + ChatRequestParser.describe(frame.event())
+          + " (expected: " + CHAT + ", " + CANCEL + " or " + RESUME + ")"));
+    }
+  }
+
+  private void onFirstFrame(WebSocketFrame frame) {
+    if (!AUTH.equals(frame.event())) {
+      unauthorized("unauthorized: " + ChatRequestParser.describe(frame.event())
+          + " before authentication (expected: a first {\"event\":\"auth\",\"data\":{\"token\":…}} frame)");
+      return;
+    }
+    Object token = frame.data() instanceof JsonObject data ? data.getValue("token") : null;
+    // Frames sent right after the auth frame wait until it is answered.
+    ws.pause();
+    authenticator.authenticate(token instanceof String text ? text : "").onComplete(result -> {
+      if (result.failed()) {
+        unauthorized(result.cause().getMessage());
+        return;
+      }
+      user = result.result();
+      vertx.cancelTimer(authTimer);
+      write(AUTHENTICATED, new JsonObject().put("user", user).put("timestamp", EventJson.timestamp(Instant.now()))
+          .encode());
+      ws.resume();
+    });
+  }
+
+  private void chat(Object payload) {
+    streams.start(user, payload, this)
+        .onSuccess(ack -> write(CHAT_ACKNOWLEDGED, EventJson.acknowledged(ack).encode()))
+        .onFailure(failure -> refuse(ChatRequestParser.sessionIdOrEmpty(payload), GatewayException.from(failure)));
+  }
+
+  private void cancel(Object payload) {
+    String sessionId = ChatRequestParser.sessionIdOrEmpty(payload);
+    streams.cancel(user, payload)
+        .onSuccess(cancelled -> write(CANCEL_ACKNOWLEDGED,
+            EventJson.cancelAcknowledged(sessionId, cancelled, Instant.now()).encode()))
+        .onFailure(failure -> refuse(sessionId, GatewayException.from(failure)));
+  }
+
+  /** A message that starts nothing still counts against the user's budget, as every client message does. */
+  private void refuseCounted(Object payload, GatewayException failure) {
+    String sessionId = ChatRequestParser.sessionIdOrEmpty(payload);
+    Future<Void> admitted = streams.admit(user);
+    admitted.onSuccess(ok -> refuse(sessionId, failure))
+        .onFailure(limited -> refuse(sessionId, GatewayException.from(limited)));
+  }
+
+  private void unauthorized(String message) {
+    refuse("", new GatewayException(ErrorCode.UNAUTHORIZED, message));
+    if (!closed) {
+      ws.close(POLICY_VIOLATION, "unauthorized");
+    }
+  }
+
+  private void refuse(String sessionId, GatewayException failure) {
+    write(ERROR, EventJson.refusal(sessionId, failure));
+  }
+
+  @Override
+  public String transport() {
+    return WebSocketRoutes.TRANSPORT;
+  }
+
+  @Override
+  public void send(StreamEvent event) {
+    write(event.kind().eventName(), EventJson.payload(event));
+  }
+
+  private void write(String event, String data) {
+    if (!closed) {
+      ws.writeTextMessage(WebSocketFrame.encode(event, data));
+    }
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return !closed && drain.writeQueueFull();
+  }
+
+  @Override
+  public void onDrain(Runnable callback) {
+    drain.onDrain(callback);
+  }
+
+  private void onClose() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    vertx.cancelTimer(authTimer);
+    connections.closed(WebSocketRoutes.TRANSPORT);
+    if (user != null) {
+      streams.disconnected(user, this);
+    }
+  }
+
+  private static GatewayException invalid(String message) {
+    return new GatewayException(ErrorCode.INVALID_REQUEST, message);
+  }
+}

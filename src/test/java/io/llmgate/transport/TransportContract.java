@@ -1,0 +1,312 @@
+package io.llmgate.transport;
+
+import static io.llmgate.transport.EventRecorder.CANCELLED;
+import static io.llmgate.transport.EventRecorder.DONE;
+import static io.llmgate.transport.EventRecorder.ERROR;
+import static io.llmgate.transport.EventRecorder.REASONING;
+import static io.llmgate.transport.EventRecorder.START;
+import static io.llmgate.transport.EventRecorder.TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.llmgate.config.Limits;
+import io.llmgate.error.ErrorCode;
+import io.llmgate.provider.FakeUpstream;
+import io.llmgate.provider.Providers;
+import io.llmgate.provider.ProvidersSettings;
+import io.llmgate.provider.openai.ChatChunks;
+import io.llmgate.stream.FinishReason;
+import io.llmgate.testing.Script;
+import io.llmgate.testing.ScriptedUpstream;
+import io.llmgate.testing.TestGateway;
+import io.llmgate.transport.EventRecorder.Received;
+import io.llmgate.transport.TransportClient.ClientStream;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What every transport guarantees (LangChain4j-style contract suite): the same events for the same
+ * upstream, nothing buffered on the way, exactly one final event, cancel and disconnect reaching the
+ * upstream, the same refusals. A transport joins by extending this with its {@link TransportClient}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class TransportContract {
+  protected static final Duration WAIT = Duration.ofSeconds(10);
+  private static final int MESSAGES_PER_MINUTE = 5;
+  private static final long SPACING_MS = 250;
+  // 8 MB in all: far more than the socket buffers in between hold (the test clients fix their receive
+  // buffer at 64 KB; the kernel would grow it to 32 MB), yet a done event whose fullResponse a JSON
+  // parser still accepts (Jackson's default limit is 20 M characters per string).
+  static final int BULK_TOKENS = 1000;
+  static final int BULK_TOKEN_SIZE = 8 * 1024;
+  public static final int CLIENT_RECEIVE_BUFFER = 64 * 1024;
+
+  protected TestGateway gateway;
+  protected TransportClient client;
+  /** The real OpenAI provider's upstream: how cancel and disconnect are proven at the socket. */
+  protected FakeUpstream openAiUpstream;
+
+  protected abstract TransportClient client(TestGateway gateway);
+
+  @BeforeAll
+  void startGateway() {
+    gateway = TestGateway.start(config -> config.withLimits(
+        new Limits(MESSAGES_PER_MINUTE, Duration.ofMinutes(1), 8, Limits.DEFAULT.maxRequestBytes())),
+        (vertx, providers) -> {
+          openAiUpstream = FakeUpstream.start(vertx);
+          providers.register(Providers.fromEnvironment(vertx, Map.of("OPENAI_API_KEY", "sk-test",
+              "OPENAI_BASE_URL", openAiUpstream.baseUrl() + "/v1"), ProvidersSettings.fromJson(new JsonObject()))
+              .require("openai"));
+        });
+    gateway.upstream()
+        .script("hello", Script.upstream().opened("script-1").reasoning("thinking").text("Hel", "lo", " world")
+            .usage(3, 3).finish(FinishReason.STOP))
+        .script("spaced", Script.upstream().every(SPACING_MS).opened("script-1").text("a", "b", "c", "d")
+            .finish(FinishReason.STOP))
+        .script("long", Script.upstream().every(40).opened("script-1").tokens(500).finish(FinishReason.STOP))
+        .script("fail-early", Script.upstream().every(20).fail(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream overloaded"))
+        .script("fail-after-first", Script.upstream().every(20).opened("script-1").text("partial")
+            .fail(ErrorCode.UPSTREAM_ERROR, "upstream reset the connection"))
+        .script("short", Script.upstream().every(2).opened("script-1").text("ok").finish(FinishReason.STOP))
+        .script("bulk", Script.upstream().every(1).opened("script-1").bulk(BULK_TOKENS, BULK_TOKEN_SIZE)
+            .finish(FinishReason.STOP));
+    client = client(gateway);
+  }
+
+  @AfterAll
+  void stopGateway() {
+    client.close();
+    gateway.close();
+  }
+
+  @Test
+  void sameEventSequenceForTheSameUpstreamScript() throws Exception {
+    ClientStream stream = client.start(token(), request("hello"));
+    Received done = stream.events().awaitFinal(WAIT);
+
+    assertThat(stream.events().names()).containsExactly(START, REASONING, TOKEN, TOKEN, TOKEN, DONE);
+    assertThat(stream.events().tokens()).containsExactly("Hel", "lo", " world");
+    assertThat(stream.events().named(REASONING).get(0).data().getString("token")).isEqualTo("thinking");
+    assertThat(done.data().getString("finishReason")).isEqualTo("stop");
+    assertThat(done.data().getJsonObject("usage")).isEqualTo(new JsonObject().put("inputTokens", 3).put("outputTokens", 3));
+    if (client.carriesProtocolPayloads()) {
+      assertProtocolPayloads(stream.events(), done);
+    }
+    assertNothingAfterTheFinalEvent(stream);
+  }
+
+  private static void assertProtocolPayloads(EventRecorder events, Received done) {
+    assertThat(events.named(REASONING).get(0).data().getLong("index")).isZero();
+    assertThat(events.named(TOKEN).stream().map(e -> e.data().getLong("index"))).containsExactly(1L, 2L, 3L);
+    assertThat(events.events()).allSatisfy(e -> assertThat(e.data().getString("timestamp"))
+        .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z"));
+    assertThat(events.named(START).get(0).data().getString("provider")).isEqualTo(ScriptedUpstream.NAME);
+    assertThat(done.data().getString("fullResponse")).isEqualTo("Hello world");
+    assertThat(done.data().getLong("tokenCount")).isEqualTo(3);
+    assertThat(events.acknowledgements()).filteredOn(e -> e.event().equals("llm:chat:stream:acknowledged"))
+        .singleElement().satisfies(ack -> assertThat(ack.data().getString("provider")).isEqualTo(ScriptedUpstream.NAME));
+  }
+
+  @Test
+  void framesArriveSpacedAsTheUpstreamSentThem() throws Exception {
+    String prompt = tagged("spaced");
+    ClientStream stream = client.start(token(), request(prompt));
+    stream.events().awaitFinal(WAIT);
+
+    List<Long> sent = gateway.upstream().awaitGeneration(prompt, 0, WAIT).sentAtNanos();
+    List<Received> tokens = stream.events().named(TOKEN);
+    assertThat(tokens).hasSize(4);
+    for (int i = 0; i < tokens.size(); i++) {
+      // Script items: opened, a, b, c, d, finished. Token i must be at the client before item i + 2 left.
+      assertThat(tokens.get(i).atNanos())
+          .as("token %d arrived before the upstream sent the next item (nothing held back)", i)
+          .isLessThan(sent.get(i + 2));
+    }
+  }
+
+  @Test
+  void cancelStopsTheStreamAndAbortsTheUpstream() throws Exception {
+    assumeTrue(client.canCancel(), "this transport cancels by disconnecting");
+    String prompt = tagged("long");
+    ClientStream stream = client.start(token(), request(prompt));
+    stream.events().awaitCount(TOKEN, 2, WAIT);
+
+    stream.cancel();
+
+    assertThat(stream.events().awaitFinal(WAIT).event()).isEqualTo(CANCELLED);
+    gateway.upstream().awaitGeneration(prompt, 0, WAIT).awaitCancelled(WAIT);
+    assertNothingAfterTheFinalEvent(stream);
+    gateway.awaitNoActiveStreams(WAIT);
+  }
+
+  @Test
+  void disconnectAbortsTheUpstream() throws Exception {
+    String prompt = tagged("long");
+    ClientStream stream = client.start(token(), request(prompt));
+    stream.events().awaitCount(TOKEN, 2, WAIT);
+
+    stream.disconnect();
+
+    gateway.upstream().awaitGeneration(prompt, 0, WAIT).awaitCancelled(WAIT);
+    gateway.awaitNoActiveStreams(WAIT);
+  }
+
+  @Test
+  void cancelClosesTheRealUpstreamConnection() throws Exception {
+    assumeTrue(client.canCancel(), "this transport cancels by disconnecting");
+    openAiUpstream.enqueue(pacedOpenAiStream());
+    ClientStream stream = client.start(token(), request("go").put("provider", "openai"));
+    stream.events().awaitCount(TOKEN, 2, WAIT);
+
+    stream.cancel();
+
+    assertThat(stream.events().awaitFinal(WAIT).event()).isEqualTo(CANCELLED);
+    openAiUpstream.takeRequest().awaitClosed();
+    assertNothingAfterTheFinalEvent(stream);
+  }
+
+  @Test
+  void disconnectClosesTheRealUpstreamConnection() throws Exception {
+    openAiUpstream.enqueue(pacedOpenAiStream());
+    ClientStream stream = client.start(token(), request("go").put("provider", "openai"));
+    stream.events().awaitCount(TOKEN, 2, WAIT);
+
+    stream.disconnect();
+
+    openAiUpstream.takeRequest().awaitClosed();
+    gateway.awaitNoActiveStreams(WAIT);
+  }
+
+  /** An OpenAI Chat Completions stream of 300 chunks, one every 30 ms: ten seconds unless stopped. */
+  private static FakeUpstream.Reply pacedOpenAiStream() {
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      body.append(new String(ChatChunks.textFrame("gpt-test", "w" + i + " "), StandardCharsets.UTF_8));
+    }
+    body.append("data: [DONE]\n\n");
+    return FakeUpstream.Reply.stream(body.toString().getBytes(StandardCharsets.UTF_8))
+        .chunking(FakeUpstream.Chunking.FRAMES, 30);
+  }
+
+  @Test
+  void slowClientPausesTheUpstreamInsteadOfBufferingIt() throws Exception {
+    String prompt = tagged("bulk");
+    ClientStream stream = client.start(token(), request(prompt));
+    stream.events().awaitCount(TOKEN, 1, WAIT);
+
+    stream.pauseReading();
+    gateway.upstream().awaitGeneration(prompt, 0, WAIT).awaitPaused(Duration.ofSeconds(30));
+    stream.resumeReading();
+
+    assertThat(stream.events().awaitFinal(Duration.ofSeconds(60)).event()).isEqualTo(DONE);
+    List<String> tokens = stream.events().tokens();
+    assertThat(tokens).hasSize(BULK_TOKENS);
+    for (int i = 0; i < tokens.size(); i++) {
+      assertThat(tokens.get(i)).as("token %d in order", i).startsWith(i + "x");
+    }
+  }
+
+  @Test
+  void upstreamFailureBeforeTheFirstTokenIsTheOnlyEvent() throws Exception {
+    ClientStream stream = client.start(token(), request(tagged("fail-early")));
+
+    Received error = stream.events().awaitFinal(WAIT);
+
+    assertThat(stream.events().names()).containsExactly(ERROR);
+    assertThat(error.data().getString("code")).isEqualTo("upstream_unavailable");
+    assertThat(error.data().getString("error")).contains("upstream overloaded");
+    assertNothingAfterTheFinalEvent(stream);
+  }
+
+  @Test
+  void upstreamFailureAfterTheFirstTokenEndsTheStreamWithAnError() throws Exception {
+    ClientStream stream = client.start(token(), request(tagged("fail-after-first")));
+
+    Received error = stream.events().awaitFinal(WAIT);
+
+    assertThat(stream.events().names()).containsExactly(START, TOKEN, ERROR);
+    assertThat(stream.events().tokens()).containsExactly("partial");
+    assertThat(error.data().getString("code")).isEqualTo("upstream_error");
+    assertNothingAfterTheFinalEvent(stream);
+  }
+
+  @Test
+  void badTokenIsRefusedAndNothingReachesTheUpstream() throws Exception {
+    String prompt = tagged("short");
+    ClientStream stream = client.start("not.a-valid.token", request(prompt));
+
+    Received error = stream.events().awaitFinal(WAIT);
+
+    assertThat(stream.events().names()).containsExactly(ERROR);
+    assertThat(error.data().getString("code")).isEqualTo("unauthorized");
+    assertThat(error.data().getString("error")).startsWith("unauthorized: ");
+    assertThat(gateway.upstream().generations(prompt)).isEmpty();
+  }
+
+  @Test
+  void messageOverTheRateLimitIsRefused() throws Exception {
+    String token = token();
+    for (int i = 0; i < MESSAGES_PER_MINUTE; i++) {
+      assertThat(client.start(token, request(tagged("short"))).events().awaitFinal(WAIT).event()).isEqualTo(DONE);
+    }
+
+    ClientStream refused = client.start(token, request(tagged("short")));
+
+    Received error = refused.events().awaitFinal(WAIT);
+    assertThat(refused.events().names()).containsExactly(ERROR);
+    assertThat(error.data().getString("code")).isEqualTo("rate_limited");
+  }
+
+  @Test
+  void invalidRequestGetsAClearError() throws Exception {
+    JsonObject request = request("short").put("messages", new JsonArray());
+    ClientStream stream = client.start(token(), request);
+
+    Received error = stream.events().awaitFinal(WAIT);
+
+    assertThat(stream.events().names()).containsExactly(ERROR);
+    assertThat(error.data().getString("code")).isEqualTo("invalid_request");
+    assertThat(error.data().getString("error")).contains("messages");
+  }
+
+  @Test
+  void unknownProviderIsRefused() throws Exception {
+    ClientStream stream = client.start(token(), request("short").put("provider", "nonexistent"));
+
+    Received error = stream.events().awaitFinal(WAIT);
+
+    assertThat(error.data().getString("code")).isEqualTo("unknown_provider");
+    assertThat(error.data().getString("error")).contains("nonexistent").contains(ScriptedUpstream.NAME);
+  }
+
+  /** A fresh user per test, so one test's rate limit or streams never touch another's. */
+  protected String token() {
+    return gateway.token("user-" + UUID.randomUUID());
+  }
+
+  protected static String tagged(String script) {
+    return script + "#" + UUID.randomUUID();
+  }
+
+  protected static JsonObject request(String prompt) {
+    return new JsonObject().put("sessionId", "s-" + UUID.randomUUID()).put("provider", ScriptedUpstream.NAME)
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", prompt)));
+  }
+
+  /** Exactly one final event, it is the last one, and nothing follows it a while later. */
+  protected static void assertNothingAfterTheFinalEvent(ClientStream stream) throws InterruptedException {
+    Thread.sleep(200);
+    List<Received> events = stream.events().events();
+    assertThat(stream.events().finalCount()).isEqualTo(1);
+    assertThat(events.get(events.size() - 1).event()).isIn(DONE, ERROR, CANCELLED);
+  }
+}

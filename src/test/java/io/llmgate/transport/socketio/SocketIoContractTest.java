@@ -1,0 +1,13 @@
+package io.llmgate.transport.socketio;
+
+import io.llmgate.testing.TestGateway;
+import io.llmgate.transport.TransportClient;
+import io.llmgate.transport.TransportContract;
+
+/** The original contract's transport in the same suite as the other three. */
+class SocketIoContractTest extends TransportContract {
+  @Override
+  protected TransportClient client(TestGateway gateway) {
+    return new SocketIoTransportClient(gateway.vertx(), gateway.port());
+  }
+}

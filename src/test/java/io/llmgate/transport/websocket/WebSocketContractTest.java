@@ -1,0 +1,12 @@
+package io.llmgate.transport.websocket;
+
+import io.llmgate.testing.TestGateway;
+import io.llmgate.transport.TransportClient;
+import io.llmgate.transport.TransportContract;
+
+class WebSocketContractTest extends TransportContract {
+  @Override
+  protected TransportClient client(TestGateway gateway) {
+    return new WebSocketTransportClient(gateway.vertx(), gateway.port(), WebSocketTransportClient.Auth.HEADER);
+  }
+}
