@@ -295,7 +295,7 @@ public final class Load {
         + "| CPU gateway | CPU upstream | CPU loadgen | gateway RSS | gateway heap |");
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (String name : cfg.ladderTargets) {
-      if (!available(name) || name.equals("direct")) {
+      if (!available(name)) {
         continue;
       }
       closedLoop(target(name), 50, 100, new Spec(10, 10), 0, new Recorder()); // warm-up
@@ -329,7 +329,7 @@ public final class Load {
     vertx.setTimer(cfg.rampMs + streamMs / 2, t -> {
       memory[0] = Proc.rssBytes(gatewayPid(name));
       if (!name.equals("portkey")) {
-        vertx.executeBlocking(() -> heapUsed()).onSuccess(h -> memory[1] = h);
+        heapUsed().onSuccess(h -> memory[1] = h);
       }
     });
     await(Future.join(runs.stream().map(Run::future).toList()), deadline + 10_000);
@@ -436,16 +436,18 @@ public final class Load {
     return 0;
   }
 
-  /** Heap in use, from llmgate's own /metrics. */
-  private long heapUsed() {
-    String text = get(cfg.llmgatePort, "/metrics");
-    long sum = 0;
-    for (String line : text.split("\n")) {
-      if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-        sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return sum;
+  /** Heap in use, from llmgate's own /metrics; asked from an event loop, so it never blocks. */
+  private Future<Long> heapUsed() {
+    return http.request(HttpMethod.GET, cfg.llmgatePort, "127.0.0.1", "/metrics")
+        .compose(r -> r.send()).compose(r -> r.body()).map(body -> {
+          long sum = 0;
+          for (String line : body.toString().split("\n")) {
+            if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+              sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+          }
+          return sum;
+        });
   }
 
   /** {@code id → nanoTime} of the streams whose connection the fake upstream saw close since last asked. */
