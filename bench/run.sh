@@ -14,7 +14,8 @@ upstream_port=${BENCH_UPSTREAM_PORT:-18401}
 llmgate_port=${BENCH_LLMGATE_PORT:-18402}
 portkey_port=${BENCH_PORTKEY_PORT:-18403}
 with_portkey=${BENCH_PORTKEY:-1}
-llmgate_java_opts=${BENCH_LLMGATE_JAVA_OPTS:-}
+# A 2-core box: the serial collector and a bounded heap keep the footprint small (see bench/README.md).
+llmgate_java_opts=${BENCH_LLMGATE_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m}
 loadgen_java_opts=${BENCH_LOADGEN_JAVA_OPTS:--Xms512m -Xmx2g -XX:+UseParallelGC}
 
 ulimit -n "$(ulimit -Hn)"
