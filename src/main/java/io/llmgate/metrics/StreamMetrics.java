@@ -27,7 +27,10 @@ public final class StreamMetrics implements StreamListener {
 
   private final MeterRegistry registry;
   private final ConcurrentHashMap<String, AtomicInteger> active = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<StreamInfo, TokenClock> clocks = new ConcurrentHashMap<>();
+  /** Per-token meters resolved once per provider and transport: a registry lookup per token costs more than the relay. */
+  private final ConcurrentHashMap<String, TokenMeters> tokenMeters = new ConcurrentHashMap<>();
+  /** Keyed by identity: one StreamInfo instance per stream (its record hash would walk the whole request). */
+  private final ConcurrentHashMap<Identity, TokenClock> clocks = new ConcurrentHashMap<>();
 
   public StreamMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -39,27 +42,29 @@ public final class StreamMetrics implements StreamListener {
     activeGauge(provider, stream.transport()).incrementAndGet();
     Counter.builder("llmgate.streams.started").description("Streams accepted")
         .tags("provider", provider, "transport", stream.transport()).register(registry).increment();
-    clocks.put(stream, new TokenClock(System.nanoTime()));
+    TokenMeters meters = tokenMeters.computeIfAbsent(provider + '\n' + stream.transport(),
+        key -> new TokenMeters(this, stream));
+    clocks.put(new Identity(stream), new TokenClock(meters, System.nanoTime()));
   }
 
   @Override
   public void sent(StreamInfo stream, StreamEvent event, long relayNanos) {
+    TokenClock clock = clocks.get(new Identity(stream));
+    if (clock == null) {
+      return;
+    }
     if (relayNanos > 0) {
-      timer("llmgate.gateway.overhead", "Upstream event in to client frame out", stream, "transport",
-          stream.transport()).record(relayNanos, TimeUnit.NANOSECONDS);
+      clock.meters.overhead.record(relayNanos, TimeUnit.NANOSECONDS);
     }
     if (event.kind() == StreamEvent.Kind.TOKEN || event.kind() == StreamEvent.Kind.REASONING) {
-      TokenClock clock = clocks.get(stream);
-      if (clock != null) {
-        clock.token(this, stream);
-      }
+      clock.token();
     }
   }
 
   @Override
   public void closed(StreamInfo stream, StreamEvent finalEvent) {
     activeGauge(stream.request().provider(), stream.transport()).decrementAndGet();
-    TokenClock clock = clocks.remove(stream);
+    TokenClock clock = clocks.remove(new Identity(stream));
     String outcome = outcome(finalEvent);
     Counter.builder("llmgate.streams.finished").description("Streams ended, by outcome")
         .tags("provider", stream.request().provider(), "transport", stream.transport(), "outcome", outcome)
@@ -69,11 +74,34 @@ public final class StreamMetrics implements StreamListener {
           .record(System.nanoTime() - clock.startNanos, TimeUnit.NANOSECONDS);
     }
     if (finalEvent instanceof StreamEvent.Done done) {
-      done.usage().ifPresent(usage -> {
-        tokens(done.provider(), "input").record(usage.inputTokens());
-        tokens(done.provider(), "output").record(usage.outputTokens());
-      });
+      done.usage().ifPresent(usage -> usage(done.provider(), usage));
+    } else if (finalEvent instanceof StreamEvent.Cancelled cancelled) {
+      // What was generated before the cancel is billed too.
+      cancelled.usage().ifPresent(usage -> usage(stream.request().provider(), usage));
     }
+  }
+
+  @Override
+  public void retried(StreamInfo stream, String provider, ErrorCode code) {
+    Counter.builder("llmgate.upstream.retries").description("Attempts repeated before the first token")
+        .tags("gen_ai.provider.name", provider, "error.type", code.wire()).register(registry).increment();
+  }
+
+  @Override
+  public void fellBack(StreamInfo stream, String from, String to, ErrorCode code) {
+    Counter.builder("llmgate.upstream.fallbacks").description("Streams moved to the next provider before the first token")
+        .tags("gen_ai.provider.name", from, "fallback", to, "error.type", code.wire()).register(registry).increment();
+  }
+
+  @Override
+  public void upstreamClosed(StreamInfo stream, long cancelToCloseNanos) {
+    timer("llmgate.cancel.upstream_close", "Cancel or disconnect to upstream connection closed", stream, "transport",
+        stream.transport()).record(cancelToCloseNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void usage(String provider, io.llmgate.stream.Usage usage) {
+    tokens(provider, "input").record(usage.inputTokens());
+    tokens(provider, "output").record(usage.outputTokens());
   }
 
   @Override
@@ -112,23 +140,52 @@ public final class StreamMetrics implements StreamListener {
     };
   }
 
+  /** The meters every token of one provider over one transport records into. */
+  private static final class TokenMeters {
+    final Timer overhead;
+    final Timer timeToFirstToken;
+    final Timer gap;
+
+    TokenMeters(StreamMetrics metrics, StreamInfo stream) {
+      overhead = metrics.timer("llmgate.gateway.overhead", "Upstream event in to client frame out", stream,
+          "transport", stream.transport());
+      timeToFirstToken = metrics.timer("gen_ai.server.time_to_first_token", "Accepted to first token", stream,
+          "transport", stream.transport());
+      gap = metrics.timer("llmgate.inter_token_gap", "Gap between consecutive tokens sent", stream, "transport",
+          stream.transport());
+    }
+  }
+
+  /** A map key that compares by identity. */
+  private record Identity(StreamInfo stream) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Identity that && that.stream == stream;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(stream);
+    }
+  }
+
   /** Per-stream timing state: first-token latency, then the gap between consecutive tokens. */
   private static final class TokenClock {
+    final TokenMeters meters;
     final long startNanos;
     long lastTokenNanos;
 
-    TokenClock(long startNanos) {
+    TokenClock(TokenMeters meters, long startNanos) {
+      this.meters = meters;
       this.startNanos = startNanos;
     }
 
-    void token(StreamMetrics metrics, StreamInfo stream) {
+    void token() {
       long now = System.nanoTime();
       if (lastTokenNanos == 0) {
-        metrics.timer("gen_ai.server.time_to_first_token", "Accepted to first token", stream, "transport",
-            stream.transport()).record(now - startNanos, TimeUnit.NANOSECONDS);
+        meters.timeToFirstToken.record(now - startNanos, TimeUnit.NANOSECONDS);
       } else {
-        metrics.timer("llmgate.inter_token_gap", "Gap between consecutive tokens sent", stream, "transport",
-            stream.transport()).record(now - lastTokenNanos, TimeUnit.NANOSECONDS);
+        meters.gap.record(now - lastTokenNanos, TimeUnit.NANOSECONDS);
       }
       lastTokenNanos = now;
     }

@@ -10,6 +10,17 @@ public abstract class AbstractProviderStream implements ProviderStream {
   private Handler<UpstreamEvent> handler;
   private Handler<Throwable> exceptionHandler;
   private Handler<Void> endHandler;
+  private UpstreamObserver observer = UpstreamObserver.NONE;
+
+  protected final UpstreamObserver observer() {
+    return observer;
+  }
+
+  @Override
+  public ProviderStream observer(UpstreamObserver observer) {
+    this.observer = observer;
+    return this;
+  }
 
   protected final void emitEvent(UpstreamEvent event) {
     if (handler != null) {

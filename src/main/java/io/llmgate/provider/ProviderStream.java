@@ -15,4 +15,13 @@ public interface ProviderStream extends ReadStream<UpstreamEvent> {
    * Idempotent, and harmless after the stream ended.
    */
   void cancel();
+
+  /**
+   * Sets who hears about retries, fallbacks and the closing of the upstream connection after
+   * {@link #cancel()}. Set it right after {@code open}, before the stream's first event. A stream with no
+   * connection of its own (the embedded model) may ignore it.
+   */
+  default ProviderStream observer(UpstreamObserver observer) {
+    return this;
+  }
 }

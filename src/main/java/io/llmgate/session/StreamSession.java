@@ -5,6 +5,7 @@ import io.llmgate.error.GatewayException;
 import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.ProviderStream;
 import io.llmgate.provider.UpstreamEvent;
+import io.llmgate.provider.UpstreamObserver;
 import io.llmgate.stream.ChatRequest;
 import io.llmgate.stream.EventSink;
 import io.llmgate.stream.FinishReason;
@@ -49,6 +50,8 @@ final class StreamSession {
   private long firstTokenNanos;
   private long upstreamEventNanos;
   private Usage usage;
+  private volatile long cancelNanos;
+  private boolean endedByCancel;
 
   StreamSession(Context context, String user, ChatRequest request, EventSink sink, StreamListener listener,
       ReplayStore replay) {
@@ -93,6 +96,7 @@ final class StreamSession {
     listener.accepted(info);
     model = request.model().orElse(chatProvider.defaultModel());
     upstream = chatProvider.open(request);
+    upstream.observer(new Observer());
     upstream.exceptionHandler(failure -> fail(GatewayException.from(failure)));
     upstream.endHandler(end -> fail(truncated()));
     upstream.handler(this::onUpstream);
@@ -100,6 +104,7 @@ final class StreamSession {
 
   /** Cancels from any thread; completes with whether this call is what ended the stream. */
   Future<Boolean> cancel() {
+    cancelNanos = System.nanoTime();
     return onContext(() -> finish(new StreamEvent.Cancelled(sessionId(), Optional.of(usageSoFar()), Instant.now())));
   }
 
@@ -221,6 +226,7 @@ final class StreamSession {
       return false;
     }
     finished = true;
+    endedByCancel = finalEvent.kind() == StreamEvent.Kind.CANCELLED;
     if (upstream != null && finalEvent.kind() != StreamEvent.Kind.DONE) {
       upstream.cancel();
     }
@@ -245,6 +251,27 @@ final class StreamSession {
     paused = false;
     if (!finished) {
       upstream.resume();
+    }
+  }
+
+  /** Forwards what the provider stream reports about its attempts and connection to the listener. */
+  private final class Observer implements UpstreamObserver {
+    @Override
+    public void retrying(String provider, ErrorCode code) {
+      listener.retried(info, provider, code);
+    }
+
+    @Override
+    public void fallingBack(String from, String to, ErrorCode code) {
+      listener.fellBack(info, from, to, code);
+    }
+
+    @Override
+    public void connectionClosed() {
+      long since = cancelNanos;
+      if (since != 0 && endedByCancel) {
+        listener.upstreamClosed(info, System.nanoTime() - since);
+      }
     }
   }
 

@@ -29,6 +29,21 @@ final class CompositeStreamListener implements StreamListener {
   }
 
   @Override
+  public void retried(StreamInfo stream, String provider, ErrorCode code) {
+    listeners.forEach(l -> l.retried(stream, provider, code));
+  }
+
+  @Override
+  public void fellBack(StreamInfo stream, String from, String to, ErrorCode code) {
+    listeners.forEach(l -> l.fellBack(stream, from, to, code));
+  }
+
+  @Override
+  public void upstreamClosed(StreamInfo stream, long cancelToCloseNanos) {
+    listeners.forEach(l -> l.upstreamClosed(stream, cancelToCloseNanos));
+  }
+
+  @Override
   public void refused(String transport, ErrorCode code) {
     listeners.forEach(l -> l.refused(transport, code));
   }

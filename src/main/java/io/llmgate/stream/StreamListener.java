@@ -22,6 +22,18 @@ public interface StreamListener {
   /** The final event went out and the upstream was released. */
   default void closed(StreamInfo stream, StreamEvent finalEvent) {}
 
+  /** {@code provider} failed before the first token with {@code code} and is being tried again. */
+  default void retried(StreamInfo stream, String provider, ErrorCode code) {}
+
+  /** {@code from} failed before the first token with {@code code}; the stream falls back to {@code to}. */
+  default void fellBack(StreamInfo stream, String from, String to, ErrorCode code) {}
+
+  /**
+   * A cancelled stream's upstream connection is closed, {@code cancelToCloseNanos} after the cancel (the
+   * client's request or its disconnect) reached the stream service.
+   */
+  default void upstreamClosed(StreamInfo stream, long cancelToCloseNanos) {}
+
   /** A client message was refused before any stream started (rate limit, validation, limits …). */
   default void refused(String transport, ErrorCode code) {}
 

@@ -7,20 +7,34 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The non-blocking HTTP client all remote providers share. HTTP/1.1 on purpose: resetting an exchange
  * closes its connection, which is the one abort every provider's server notices at once; a pooled
  * connection per stream is cheap next to a generation. The pool is sized for many concurrent streams to
  * one host (Vert.x defaults to 5, which would queue the sixth stream behind the first five).
+ *
+ * <p>One client per event loop: Vert.x's pool lends any idle connection to any caller, so a stream opened
+ * on one event loop would often read its upstream on another, and every frame would then cross threads
+ * (a task queue and a wake-up) before reaching the stream. With a client per loop, a stream's upstream
+ * connection lives on the stream's own thread.
  */
 public final class HttpUpstream {
-  public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = 256;
+  /** Per provider host and event loop: streams are long, and one waiting for a connection is stalled. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = 10_000;
 
-  private final HttpClient client;
+  private final Vertx vertx;
+  private final HttpClientOptions options;
+  private final PoolOptions pool;
+  private final HttpClient shared;
+  private final ConcurrentHashMap<Thread, HttpClient> perLoop = new ConcurrentHashMap<>();
 
-  private HttpUpstream(HttpClient client) {
-    this.client = client;
+  private HttpUpstream(Vertx vertx, HttpClientOptions options, PoolOptions pool) {
+    this.vertx = vertx;
+    this.options = options;
+    this.pool = pool;
+    this.shared = vertx.createHttpClient(options, pool);
   }
 
   public static HttpUpstream create(Vertx vertx, int maxConnectionsPerHost) {
@@ -30,7 +44,7 @@ public final class HttpUpstream {
         .setForceSni(true)
         .setDecompressionSupported(false); // no Accept-Encoding: Anthropic would gzip the event stream
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost).setMaxWaitQueueSize(-1);
-    return new HttpUpstream(vertx.createHttpClient(options, pool));
+    return new HttpUpstream(vertx, options, pool);
   }
 
   /** Opens {@code call} now; must run on a Vert.x context, whose thread then runs the stream's handlers. */
@@ -39,6 +53,13 @@ public final class HttpUpstream {
     if (context == null) {
       throw new IllegalStateException(call.provider() + ": open() outside a Vert.x context (expected: on a context)");
     }
-    return new UpstreamHttpStream(context, client, call, decoder, timeouts).start();
+    return new UpstreamHttpStream(context, client(context), call, decoder, timeouts).start();
+  }
+
+  private HttpClient client(Context context) {
+    if (!context.isEventLoopContext()) {
+      return shared;
+    }
+    return perLoop.computeIfAbsent(Thread.currentThread(), loop -> vertx.createHttpClient(options, pool));
   }
 }

@@ -10,7 +10,9 @@ import io.llmgate.provider.sse.SseDecoder;
 import io.llmgate.provider.sse.SseEvent;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -48,6 +50,9 @@ final class UpstreamHttpStream extends AbstractProviderStream {
   private boolean finishQueued;
   private boolean endDelivered;
   private boolean responseEnded;
+  private boolean connecting;
+  private boolean connectionClosed;
+  private boolean closeReported;
   private GatewayException failure;
   private HttpClientRequest request;
   private HttpClientResponse response;
@@ -73,20 +78,26 @@ final class UpstreamHttpStream extends AbstractProviderStream {
       return;
     }
     timers.startFirstToken();
+    connecting = true;
     client.request(call.options(timeouts.connect())).onComplete(this::onConnected);
   }
 
   private void onConnected(AsyncResult<HttpClientRequest> connected) {
+    connecting = false;
     if (connected.failed()) {
+      onConnectionClosed();
       terminate(UpstreamErrors.unreachable(call.provider(), call.target(), reason(connected.cause())));
       return;
     }
     if (phase != Phase.CONNECTING) {
       // Cancelled (or timed out) while connecting: close before a byte of the request is sent.
-      connected.result().connection().close();
+      connected.result().connection().close().onComplete(closed -> context.runOnContext(v -> onConnectionClosed()));
       return;
     }
     request = connected.result();
+    // A pooled connection serves one exchange at a time, so this handler is this stream's until it ends.
+    // The handler runs on the connection's context, which may be another stream's: come back to ours.
+    request.connection().closeHandler(closed -> context.runOnContext(v -> onConnectionClosed()));
     phase = Phase.AWAITING_HEADERS;
     call.headers().forEach(request::putHeader);
     request.send(call.body()).onComplete(this::onResponse);
@@ -128,7 +139,13 @@ final class UpstreamHttpStream extends AbstractProviderStream {
       return; // after the end marker: let the rest drain so the connection can be reused
     }
     try {
-      sse.feed(bytes.getBytes());
+      // Decode straight from the network buffer's array when it has one (Vert.x hands heap buffers): no copy.
+      ByteBuf buf = ((BufferInternal) bytes).getByteBuf();
+      if (buf.hasArray()) {
+        sse.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+      } else {
+        sse.feed(bytes.getBytes());
+      }
     } catch (IllegalStateException tooLong) {
       terminate(UpstreamErrors.malformed(call.provider(), "(line)", tooLong.getMessage()));
     }
@@ -245,10 +262,22 @@ final class UpstreamHttpStream extends AbstractProviderStream {
     timers.cancelAll();
     queue.clear();
     abortUpstream();
+    if (!connecting && (request == null || responseEnded || connectionClosed)) {
+      onConnectionClosed(); // nothing was open, or the exchange was already over: nothing left to close
+    }
+  }
+
+  /** Tells the observer, once, that a cancelled stream's connection is gone. */
+  private void onConnectionClosed() {
+    connectionClosed = true;
+    if (cancelled && !closeReported) {
+      closeReported = true;
+      observer().connectionClosed();
+    }
   }
 
   private void abortUpstream() {
-    if (request != null && !responseEnded) {
+    if (request != null && !responseEnded && !connectionClosed) {
       // HTTP/1.1 resets an exchange in flight by closing its connection.
       request.reset();
     }

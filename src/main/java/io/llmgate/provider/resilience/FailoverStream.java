@@ -4,9 +4,11 @@ import io.llmgate.error.GatewayException;
 import io.llmgate.provider.AbstractProviderStream;
 import io.llmgate.provider.ProviderStream;
 import io.llmgate.provider.UpstreamEvent;
+import io.llmgate.provider.UpstreamObserver;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -31,7 +33,8 @@ final class FailoverStream extends AbstractProviderStream {
     }
   }
 
-  record Attempt(Duration delay, Supplier<ProviderStream> open) {}
+  /** The next try: after {@code delay}, {@code open} it; {@code report} tells the observer what it is. */
+  record Attempt(Duration delay, Supplier<ProviderStream> open, Consumer<UpstreamObserver> report) {}
 
   private final Vertx vertx;
   private final Plan plan;
@@ -59,6 +62,7 @@ final class FailoverStream extends AbstractProviderStream {
 
   private void attach(ProviderStream attempt) {
     current = attempt;
+    attempt.observer(observer());
     attempt.exceptionHandler(this::onFailure);
     attempt.endHandler(v -> emitEnd());
     attempt.handler(this::onEvent);
@@ -100,12 +104,22 @@ final class FailoverStream extends AbstractProviderStream {
     }
     current = null;
     heldOpened = null;
+    next.get().report().accept(observer());
     retryTimer = vertx.setTimer(Math.max(1, next.get().delay().toMillis()), id -> {
       retryTimer = -1;
       if (!cancelled) {
         attach(next.get().open().get());
       }
     });
+  }
+
+  @Override
+  public ProviderStream observer(UpstreamObserver observer) {
+    super.observer(observer);
+    if (current != null) {
+      current.observer(observer);
+    }
+    return this;
   }
 
   @Override
@@ -117,6 +131,8 @@ final class FailoverStream extends AbstractProviderStream {
     vertx.cancelTimer(retryTimer);
     if (current != null) {
       current.cancel();
+    } else {
+      observer().connectionClosed(); // between attempts: no connection is open
     }
   }
 

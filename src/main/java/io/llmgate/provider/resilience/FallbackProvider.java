@@ -77,7 +77,9 @@ public final class FallbackProvider implements ChatProvider {
         ChatProvider next = chain.get(++index);
         LOG.info("{}: failed before its first token ({}: {}); falling back to {}", chain.get(index - 1).name(),
             failure.code().wire(), failure.getMessage(), next.name());
-        return Optional.of(new FailoverStream.Attempt(Duration.ZERO, () -> next.open(request.withProvider(next.name()))));
+        String from = chain.get(index - 1).name();
+        return Optional.of(new FailoverStream.Attempt(Duration.ZERO, () -> next.open(request.withProvider(next.name())),
+            observer -> observer.fallingBack(from, next.name(), failure.code())));
       }
 
       /** The last failure, with every provider's message, so the client sees why each one failed. */

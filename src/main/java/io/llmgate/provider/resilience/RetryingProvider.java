@@ -55,7 +55,8 @@ public final class RetryingProvider implements ChatProvider {
         delay.ifPresent(wait -> LOG.info("{}: attempt {} failed ({}: {}); retrying in {} ms", name(), attempts,
             failure.code().wire(), failure.getMessage(), wait.toMillis()));
         attempts++;
-        return delay.map(wait -> new FailoverStream.Attempt(wait, () -> delegate.open(request)));
+        return delay.map(wait -> new FailoverStream.Attempt(wait, () -> delegate.open(request),
+            observer -> observer.retrying(name(), failure.code())));
       }
     });
   }

@@ -31,6 +31,7 @@ public final class SseDecoder {
   private String eventType = "";
   private final StringBuilder data = new StringBuilder();
   private boolean hasData;
+  private String singleData;
   private String lastId = "";
   private OptionalLong reconnectionTime = OptionalLong.empty();
   private final StringBuilder unframed = new StringBuilder();
@@ -49,8 +50,17 @@ public final class SseDecoder {
 
   /** Feeds the next bytes of the stream; complete events go to the sink before this returns. */
   public void feed(byte[] bytes) {
-    int start = 0;
-    for (int i = 0; i < bytes.length; i++) {
+    feed(bytes, 0, bytes.length);
+  }
+
+  /**
+   * Feeds {@code length} bytes of {@code bytes} from {@code offset}; they are not kept after this returns,
+   * so the caller may pass a network buffer's own array.
+   */
+  public void feed(byte[] bytes, int offset, int length) {
+    int start = offset;
+    int end = offset + length;
+    for (int i = offset; i < end; i++) {
       byte b = bytes[i];
       if (b != CR && b != LF) {
         continue;
@@ -61,13 +71,19 @@ public final class SseDecoder {
         start = i + 1;
         continue;
       }
-      append(bytes, start, i - start);
-      endLine();
+      if (lineLength == 0) {
+        completeLine(bytes, start, i); // the whole line is in this read: decode it where it is
+      } else {
+        append(bytes, start, i - start);
+        int pending = lineLength;
+        lineLength = 0;
+        completeLine(line, 0, pending);
+      }
       start = i + 1;
     }
-    if (start < bytes.length) {
+    if (start < end) {
       skipLf = false;
-      append(bytes, start, bytes.length - start);
+      append(bytes, start, end - start);
     }
   }
 
@@ -77,7 +93,9 @@ public final class SseDecoder {
    */
   public Tail end() {
     if (lineLength > 0) {
-      endLine();
+      int pending = lineLength;
+      lineLength = 0;
+      completeLine(line, 0, pending);
     }
     boolean discarded = hasData || !eventType.isEmpty();
     resetEvent();
@@ -104,40 +122,74 @@ public final class SseDecoder {
     lineLength += length;
   }
 
-  private void endLine() {
-    String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
-    lineLength = 0;
+  /**
+   * One complete line, {@code bytes[from, to)}. Only the value is decoded, and only once: field names are
+   * ASCII, and ':' or ' ' can never be part of a multi-byte UTF-8 character, so cutting the bytes there
+   * gives the same text as cutting the decoded line.
+   */
+  private void completeLine(byte[] bytes, int from, int to) {
+    int start = from;
     if (firstLine) {
       firstLine = false;
-      text = text.startsWith("\uFEFF") ? text.substring(1) : text;
+      boolean bom = to - from >= 3 && bytes[from] == (byte) 0xEF && bytes[from + 1] == (byte) 0xBB
+          && bytes[from + 2] == (byte) 0xBF;
+      start = bom ? from + 3 : from;
     }
-    if (text.isEmpty()) {
+    if (start == to) {
       dispatch();
-    } else if (text.charAt(0) != ':') {
-      field(text);
+    } else if (bytes[start] != ':') {
+      field(bytes, start, to);
     }
   }
 
-  private void field(String text) {
-    int colon = text.indexOf(':');
-    String name = colon < 0 ? text : text.substring(0, colon);
-    String value = colon < 0 ? "" : text.substring(colon + 1);
-    value = value.startsWith(" ") ? value.substring(1) : value;
-    switch (name) {
-      case "event" -> eventType = value;
-      case "data" -> data(value);
-      case "id" -> lastId = value.indexOf('\0') < 0 ? value : lastId;
-      case "retry" -> retry(value);
-      default -> keepUnframed(text);
+  private void field(byte[] bytes, int from, int to) {
+    int colon = from;
+    while (colon < to && bytes[colon] != ':') {
+      colon++;
+    }
+    int valueStart = Math.min(to, colon + 1);
+    if (valueStart < to && bytes[valueStart] == ' ') {
+      valueStart++;
+    }
+    if (is(bytes, from, colon, "data")) {
+      data(new String(bytes, valueStart, to - valueStart, StandardCharsets.UTF_8));
+    } else if (is(bytes, from, colon, "event")) {
+      eventType = new String(bytes, valueStart, to - valueStart, StandardCharsets.UTF_8);
+    } else if (is(bytes, from, colon, "id")) {
+      String value = new String(bytes, valueStart, to - valueStart, StandardCharsets.UTF_8);
+      lastId = value.indexOf('\0') < 0 ? value : lastId;
+    } else if (is(bytes, from, colon, "retry")) {
+      retry(new String(bytes, valueStart, to - valueStart, StandardCharsets.UTF_8));
+    } else {
+      keepUnframed(new String(bytes, from, to - from, StandardCharsets.UTF_8));
     }
   }
 
+  private static boolean is(byte[] bytes, int from, int to, String name) {
+    if (to - from != name.length()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (bytes[from + i] != name.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The usual event has one data line: it is kept as it is, and joined only when a second one comes. */
   private void data(String value) {
-    if (hasData) {
-      data.append('\n');
+    if (!hasData) {
+      singleData = value;
+      hasData = true;
+      return;
     }
-    data.append(value);
-    hasData = true;
+    if (singleData != null) {
+      data.setLength(0);
+      data.append(singleData);
+      singleData = null;
+    }
+    data.append('\n').append(value);
   }
 
   private void retry(String value) {
@@ -154,7 +206,7 @@ public final class SseDecoder {
 
   private void dispatch() {
     if (hasData || !eventType.isEmpty()) {
-      sink.accept(new SseEvent(eventType, data.toString(), lastId));
+      sink.accept(new SseEvent(eventType, singleData != null ? singleData : data.toString(), lastId));
     }
     resetEvent();
   }
@@ -162,6 +214,7 @@ public final class SseDecoder {
   private void resetEvent() {
     eventType = "";
     data.setLength(0);
+    singleData = null;
     hasData = false;
   }
 }

@@ -83,6 +83,21 @@ class SseDecoderTest {
   }
 
   @Test
+  void aSliceOfALargerArrayDecodesLikeTheSameBytesAlone() {
+    byte[] fixture = Fixtures.bytes("openai-chat/text-with-usage.sse");
+    List<SseEvent> alone = decode(fixture).events();
+    byte[] padded = new byte[fixture.length + 20];
+    Arrays.fill(padded, (byte) '\n');
+    System.arraycopy(fixture, 0, padded, 7, fixture.length);
+    List<SseEvent> sliced = new java.util.ArrayList<>();
+    SseDecoder decoder = new SseDecoder(sliced::add);
+    int cut = fixture.length / 3;
+    decoder.feed(padded, 7, cut);
+    decoder.feed(padded, 7 + cut, fixture.length - cut);
+    assertThat(sliced).isEqualTo(alone);
+  }
+
+  @Test
   void geminiCrlfFramingIsNotOneGiantEvent() {
     assertThat(decode(Fixtures.bytes("gemini/text.sse")).events()).hasSize(3);
   }

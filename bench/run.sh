@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The benchmark in one command: builds llmgate and the load generator, installs the locked Portkey
+# gateway, starts the fake upstream, llmgate and Portkey on loopback, runs the load generator in its own
+# JVM, prints the tables (also saved under bench/results/), and stops everything it started.
+# Settings: environment variables, see bench/README.md. Nothing here runs in the tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+results=$root/bench/results
+mkdir -p "$results"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+
+upstream_port=${BENCH_UPSTREAM_PORT:-18401}
+llmgate_port=${BENCH_LLMGATE_PORT:-18402}
+portkey_port=${BENCH_PORTKEY_PORT:-18403}
+with_portkey=${BENCH_PORTKEY:-1}
+# A 2-core box: the serial collector and a bounded heap keep the footprint small (see bench/README.md).
+llmgate_java_opts=${BENCH_LLMGATE_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m}
+loadgen_java_opts=${BENCH_LOADGEN_JAVA_OPTS:--Xms512m -Xmx2g -XX:+UseParallelGC}
+
+ulimit -n "$(ulimit -Hn)"
+
+echo "== building llmgate and the load generator"
+./mvnw -B -q -DskipTests package
+./mvnw -B -q -f bench/loadgen/pom.xml package
+bench_jar=$root/bench/loadgen/target/llmgate-bench.jar
+
+if [ "$with_portkey" = 1 ]; then
+  echo "== installing Portkey (bench/package-lock.json)"
+  (cd bench && { [ -d node_modules/@portkey-ai/gateway ] || npm ci --no-audit --no-fund --loglevel=error; })
+  # A fresh install fails every request unless hono and its adapters are the pinned top-level copies.
+  rm -rf bench/node_modules/@portkey-ai/gateway/node_modules/hono bench/node_modules/@portkey-ai/gateway/node_modules/@hono
+fi
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+wait_port() { # port pid
+  for _ in $(seq 1 120); do
+    kill -0 "$2" 2>/dev/null || { echo "the process for port $1 exited; see bench/results/*-$stamp.log" >&2; exit 1; }
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.5
+  done
+  echo "nothing listens on port $1 after 60 s" >&2
+  exit 1
+}
+
+echo "== starting the fake upstream on $upstream_port"
+java -Xms128m -Xmx512m -XX:+UseParallelGC -cp "$bench_jar" io.llmgate.bench.FakeUpstream "$upstream_port" 1 \
+  > "$results/upstream-$stamp.log" 2>&1 &
+upstream_pid=$!; pids+=("$upstream_pid")
+
+secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
+config=$results/llmgate-bench.yaml
+cat > "$config" <<YAML
+limits:
+  messages-per-minute: 100000000
+  concurrent-streams: 100000
+providers:
+  max-connections-per-host: 20000
+  compatible:
+    - name: bench
+      base-url: http://127.0.0.1:$upstream_port/v1
+      default-model: bench-model
+      models: [bench-model]
+YAML
+
+echo "== starting llmgate on $llmgate_port ${llmgate_java_opts:+($llmgate_java_opts)}"
+# shellcheck disable=SC2086
+LLMGATE_PORT=$llmgate_port LLMGATE_HOST=127.0.0.1 LLMGATE_JWT_SECRET=$secret LLMGATE_CONFIG=$config \
+  java $llmgate_java_opts -jar target/llmgate.jar > "$results/llmgate-$stamp.log" 2>&1 &
+llmgate_pid=$!; pids+=("$llmgate_pid")
+
+portkey_pid=0
+if [ "$with_portkey" = 1 ]; then
+  echo "== starting Portkey on $portkey_port"
+  (cd bench && exec node node_modules/@portkey-ai/gateway/build/start-server.js --headless --port="$portkey_port") \
+    > "$results/portkey-$stamp.log" 2>&1 &
+  portkey_pid=$!; pids+=("$portkey_pid")
+fi
+
+wait_port "$upstream_port" "$upstream_pid"
+wait_port "$llmgate_port" "$llmgate_pid"
+if [ "$with_portkey" = 1 ]; then wait_port "$portkey_port" "$portkey_pid"; fi
+
+{
+  echo "# llmgate benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB,"\
+    "Linux $(uname -r), $(java -version 2>&1 | head -1), Node $(node --version 2>/dev/null || echo -)."
+  echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine shares the cores)."
+  echo
+} | tee "$results/table-$stamp.md"
+
+echo "== load generator"
+# shellcheck disable=SC2086
+java $loadgen_java_opts \
+  -Dbench.upstream.port="$upstream_port" -Dbench.upstream.pid="$upstream_pid" \
+  -Dbench.llmgate.port="$llmgate_port" -Dbench.llmgate.pid="$llmgate_pid" \
+  -Dbench.portkey.port="$([ "$with_portkey" = 1 ] && echo "$portkey_port" || echo 0)" -Dbench.portkey.pid="$portkey_pid" \
+  -Dbench.jwt.secret="$secret" -Dbench.out="$results/loadgen-$stamp.md" \
+  ${BENCH_PHASES:+-Dbench.phases=$BENCH_PHASES} ${BENCH_TARGETS:+-Dbench.targets=$BENCH_TARGETS} ${BENCH_LADDER:+-Dbench.ladder=$BENCH_LADDER} \
+  ${BENCH_LADDER_TARGETS:+-Dbench.ladder.targets=$BENCH_LADDER_TARGETS} \
+  ${BENCH_FRAMES:+-Dbench.ladder.frames=$BENCH_FRAMES} ${BENCH_INTERVAL_MS:+-Dbench.ladder.interval=$BENCH_INTERVAL_MS} \
+  ${BENCH_LATENCY_FRAMES:+-Dbench.latency.frames=$BENCH_LATENCY_FRAMES} \
+  ${BENCH_LATENCY_INTERVAL_MS:+-Dbench.latency.interval=$BENCH_LATENCY_INTERVAL_MS} \
+  ${BENCH_ROUNDS:+-Dbench.rounds=$BENCH_ROUNDS} ${BENCH_LOADGEN_LOOPS:+-Dbench.loops=$BENCH_LOADGEN_LOOPS} \
+  -cp "$bench_jar" io.llmgate.bench.Load
+cat "$results/loadgen-$stamp.md" >> "$results/table-$stamp.md"
+echo "== table saved as bench/results/table-$stamp.md"
