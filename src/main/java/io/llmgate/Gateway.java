@@ -28,7 +28,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -161,13 +164,26 @@ public final class Gateway {
     return Future.all(instances).map(all -> servers.get(0));
   }
 
+  /**
+   * Several tokens decoded from one upstream read are written to the client in the same event-loop turn;
+   * Vert.x flushes each write at once (the read in progress is the upstream's, not the client's), one
+   * syscall per token. This handler turns the flushes of one turn into one, at the end of the turn.
+   */
+  private static void consolidateFlushes(HttpConnection connection) {
+    if (connection instanceof ConnectionBase base) {
+      base.channel().pipeline().addFirst(new FlushConsolidationHandler(
+          FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+    }
+  }
+
   /** One server instance on an event loop of its own: a server serves all its connections on one loop. */
   private Future<HttpServer> listenOnOwnLoop(Router router, HttpServerOptions options) {
     Promise<HttpServer> listening = Promise.promise();
     vertx.deployVerticle(new VerticleBase() {
       @Override
       public Future<?> start() {
-        return vertx.createHttpServer(options).requestHandler(router).listen().onComplete(listening);
+        return vertx.createHttpServer(options).connectionHandler(Gateway::consolidateFlushes)
+            .requestHandler(router).listen().onComplete(listening);
       }
     }).onFailure(listening::tryFail);
     return listening.future().onSuccess(servers::add);
