@@ -182,6 +182,72 @@ for (const transport of TRANSPORTS) {
       assert.equal(socket.connected, true, 'the connection survives bad input');
     });
 
+    it('resuming on a new socket after a disconnect replays through cancelled', async () => {
+      const id = `r-gone-${transport}`;
+      const first = await connected(connect(TOKENS.alice, transports));
+      const rec = record(first, id);
+      await first.emitWithAck('llm:chat:stream', chat(id, 'slow'));
+      while (!rec.events.some((e) => e.name === 'llm:stream:token')) await sleep(10);
+      first.disconnect();
+      const health = async () => (await fetch(`${URL}/websocket/health`)).json();
+      for (let i = 0; i < 100 && (await health()).activeLLMStreams > 0; i++) await sleep(20);
+      const second = await connected(connect(TOKENS.alice, transports));
+      const again = record(second, id);
+      const ackEvent = new Promise((r) => second.once('llm:stream:resume:acknowledged', r));
+
+      const ack = await second.emitWithAck('llm:stream:resume', { sessionId: id, lastIndex: 0 });
+      const final = await again.final;
+
+      assert.deepEqual(await ackEvent, ack);
+      assert.equal(ack.sessionId, id);
+      assert.equal(ack.live, false);
+      assert.equal(final.name, 'llm:stream:cancelled');
+      const indexes = again.events.filter((e) => e.name === 'llm:stream:token').map((e) => e.payload.index);
+      assert.deepEqual(indexes, indexes.map((_, i) => i + 1));
+      assert.equal(ack.replayed, again.events.length);
+      assert.equal(again.events.at(-1).name, 'llm:stream:cancelled');
+    });
+
+    it('a second socket of the same user resumes a running stream live, without gap or duplicate', async () => {
+      const id = `r-live-${transport}`;
+      const first = await connected(connect(TOKENS.alice, transports));
+      const rec = record(first, id);
+      await first.emitWithAck('llm:chat:stream', chat(id, 'slow'));
+      while (!rec.events.some((e) => e.payload.index === 1)) await sleep(10);
+      const second = await connected(connect(TOKENS.alice, transports));
+      const again = record(second, id);
+
+      const ack = await second.emitWithAck('llm:stream:resume', { sessionId: id, lastIndex: 1 });
+      const final = await again.final;
+      await sleep(200);
+
+      assert.equal(ack.live, true);
+      assert.equal(final.name, 'llm:stream:done');
+      const tokens = again.events.filter((e) => e.name === 'llm:stream:token').map((e) => e.payload);
+      assert.deepEqual(tokens.map((t) => t.index), [2, 3, 4, 5]);
+      assert.equal(final.payload.tokenCount, 6);
+      assert.ok(final.payload.fullResponse.endsWith(tokens.map((t) => t.token).join('')));
+      assert.equal(again.events.filter((e) => e.name === 'llm:stream:done').length, 1);
+      assert.ok(!rec.events.some((e) => e.name === 'llm:stream:done'), 'the first socket stops receiving');
+    });
+
+    it('resuming an unknown session, or another user\'s, gets not_found', async () => {
+      const alice = await connected(connect(TOKENS.alice, transports));
+      const bob = await connected(connect(TOKENS.bob, transports));
+      await alice.emitWithAck('llm:chat:stream', chat(`r-mine-${transport}`));
+      const errorEvent = new Promise((r) => alice.once('llm:stream:error', r));
+
+      const unknown = await alice.emitWithAck('llm:stream:resume', { sessionId: 'never-started', lastIndex: 3 });
+      const others = await bob.emitWithAck('llm:stream:resume', { sessionId: `r-mine-${transport}` });
+      const invalid = await alice.emitWithAck('llm:stream:resume', { sessionId: 'x', lastIndex: 'soon' });
+
+      assert.equal(unknown.code, 'not_found');
+      assert.equal(unknown.sessionId, 'never-started');
+      assert.deepEqual(await errorEvent, unknown);
+      assert.equal(others.code, 'not_found');
+      assert.equal(invalid.code, 'invalid_request');
+    });
+
     it('disconnecting cancels the client\'s running streams', async () => {
       const socket = await connected(connect(TOKENS.alice, transports));
       await socket.emitWithAck('llm:chat:stream', chat('d1', 'slow'));

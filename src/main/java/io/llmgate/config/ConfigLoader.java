@@ -30,6 +30,7 @@ public final class ConfigLoader {
     JsonNode local = yaml.path("local");
     JsonNode socketIo = yaml.path("socketio");
     JsonNode api = yaml.path("api");
+    JsonNode resume = yaml.path("resume");
     return new GatewayConfig(
         env.getOrDefault("LLMGATE_HOST", server.path("host").asText(GatewayConfig.DEFAULT_HOST)),
         intOf("LLMGATE_PORT", env.get("LLMGATE_PORT"), server.path("port").asInt(GatewayConfig.DEFAULT_PORT)),
@@ -57,6 +58,10 @@ public final class ConfigLoader {
         new ApiConfig(
             env.getOrDefault("LLMGATE_DEFAULT_MODEL", api.path("default-model").asText(ApiConfig.DEFAULT.defaultModel())),
             duration("api.heartbeat", api.path("heartbeat"), ApiConfig.DEFAULT.heartbeat())),
+        new ResumeConfig(
+            duration("resume.window", resume.path("window"), ResumeConfig.DEFAULT.window()),
+            resume.path("max-events-per-stream").asInt(ResumeConfig.DEFAULT.maxEventsPerStream()),
+            resume.path("max-events").asInt(ResumeConfig.DEFAULT.maxEvents())),
         yaml.has("providers") ? new JsonObject(yaml.get("providers").toString()) : new JsonObject(),
         env);
   }

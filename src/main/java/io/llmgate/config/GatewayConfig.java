@@ -20,6 +20,7 @@ public record GatewayConfig(
     LocalModelConfig local,
     SocketIoConfig socketIo,
     ApiConfig api,
+    ResumeConfig resume,
     JsonObject providers,
     Map<String, String> env) {
 
@@ -37,40 +38,46 @@ public record GatewayConfig(
   /** Defaults with the given port: what tests start (port 0 picks a free one). */
   public static GatewayConfig defaults(int port) {
     return new GatewayConfig("127.0.0.1", port, Optional.empty(), Optional.empty(), Limits.DEFAULT,
-        DEFAULT_DRAIN_TIMEOUT, LocalModelConfig.DEFAULT, SocketIoConfig.DEFAULT, ApiConfig.DEFAULT, new JsonObject(), Map.of());
+        DEFAULT_DRAIN_TIMEOUT, LocalModelConfig.DEFAULT, SocketIoConfig.DEFAULT, ApiConfig.DEFAULT,
+        ResumeConfig.DEFAULT, new JsonObject(), Map.of());
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(host, port, Optional.of(secret), apiKey, limits, drainTimeout, local, socketIo, api,
-        providers, env);
+        resume, providers, env);
   }
 
   public GatewayConfig withApiKey(String key) {
     return new GatewayConfig(host, port, jwtSecret, Optional.of(key), limits, drainTimeout, local, socketIo, api,
-        providers, env);
+        resume, providers, env);
   }
 
   public GatewayConfig withLimits(Limits other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, other, drainTimeout, local, socketIo, api, providers, env);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, other, drainTimeout, local, socketIo, api, resume, providers, env);
   }
 
   public GatewayConfig withLocal(LocalModelConfig other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, other, socketIo, api, providers, env);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, other, socketIo, api, resume, providers, env);
   }
 
   public GatewayConfig withDrainTimeout(Duration other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, other, local, socketIo, api, providers, env);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, other, local, socketIo, api, resume, providers, env);
   }
 
   public GatewayConfig withEnv(Map<String, String> other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, api, providers, other);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, api, resume, providers, other);
   }
 
   public GatewayConfig withApi(ApiConfig other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, other, providers, env);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, other, resume, providers, env);
+  }
+
+  public GatewayConfig withResume(ResumeConfig other) {
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, api, other,
+        providers, env);
   }
 
   public GatewayConfig withProviders(JsonObject other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, api, other, env);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, api, resume, other, env);
   }
 }

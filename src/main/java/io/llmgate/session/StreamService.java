@@ -9,6 +9,7 @@ import io.llmgate.ratelimit.RateLimiter;
 import io.llmgate.stream.Acknowledged;
 import io.llmgate.stream.ChatRequest;
 import io.llmgate.stream.EventSink;
+import io.llmgate.stream.Resumed;
 import io.llmgate.stream.StreamListener;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -30,11 +31,19 @@ public final class StreamService {
   private final ChatRequestParser parser;
   private final SessionRegistry sessions;
   private final StreamListener listener;
+  private final ReplayStore replay;
   private volatile boolean shuttingDown;
 
+  /** With an in-memory replay store of default bounds (tests). */
   public StreamService(Vertx vertx, ProviderRegistry providers, RateLimiter rateLimiter,
       ChatRequestParser parser, int maxStreamsPerUser, StreamListener listener) {
+    this(vertx, providers, rateLimiter, parser, maxStreamsPerUser, listener, InMemoryReplayStore.withDefaults());
+  }
+
+  public StreamService(Vertx vertx, ProviderRegistry providers, RateLimiter rateLimiter,
+      ChatRequestParser parser, int maxStreamsPerUser, StreamListener listener, ReplayStore replay) {
     this.vertx = vertx;
+    this.replay = replay;
     this.providers = providers;
     this.rateLimiter = rateLimiter;
     this.parser = parser;
@@ -55,8 +64,9 @@ public final class StreamService {
       ChatRequest request = parser.parse(payload);
       ChatProvider provider = FallbackProvider.resolve(providers, request);
       Context context = currentContext();
-      StreamSession session = new StreamSession(context, user, request, sink, listener);
+      StreamSession session = new StreamSession(context, user, request, sink, listener, replay);
       sessions.register(session);
+      replay.begin(user, request.sessionId());
       session.closed().onComplete(ended -> sessions.remove(session));
       // The next turn of the loop, so the transport sends its acknowledgement before llm:stream:start.
       context.runOnContext(next -> session.start(provider));
@@ -80,9 +90,50 @@ public final class StreamService {
     return sessions.find(user, sessionId).map(StreamSession::cancel).orElse(Future.succeededFuture(false));
   }
 
-  /** The client behind {@code sink} is gone: cancel all its streams, upstream included. */
+  /**
+   * Resumes the user's stream {@code sessionId} on {@code sink} (protocol.md {@code llm:stream:resume}):
+   * after the returned future completes — so the transport can acknowledge first — {@code sink} receives
+   * the kept events after {@code lastIndex}, then, if the stream still runs, its live events. A running
+   * stream moves to {@code sink}: its previous client receives nothing more (see {@link StreamSession#resume}).
+   * Call on the sink's context. Fails with {@code invalid_request}, {@code not_found} or {@code rate_limited}.
+   */
+  public Future<Resumed> resume(String user, Object payload, EventSink sink) {
+    Context here = currentContext();
+    return admit(user).compose(v -> {
+      ResumeRequest request = ResumeRequest.parse(parser, payload);
+      return sessions.find(user, request.sessionId())
+          .map(session -> resumeRunning(session, request, sink, here))
+          .orElseGet(() -> resumeEnded(user, request, sink, here));
+    }).onFailure(refusal -> listener.refused(sink.transport(), GatewayException.from(refusal).code()));
+  }
+
+  private Future<Resumed> resumeRunning(StreamSession session, ResumeRequest request, EventSink sink, Context here) {
+    ResumedSink next = new ResumedSink(sink, here, session.context(), request.lastIndex());
+    Promise<Resumed> resumed = Promise.promise();
+    session.resume(next, request.lastIndex()).onComplete(attached -> here.runOnContext(v -> {
+      if (attached.failed()) {
+        resumed.fail(attached.cause());
+      } else if (attached.result() == null) {
+        resumeEnded(session.user(), request, sink, here).onComplete(resumed);
+      } else {
+        resumed.complete(new Resumed(request.sessionId(), request.lastIndex(), attached.result().size(), true,
+            Instant.now()));
+        here.runOnContext(w -> session.release(next, attached.result()));
+      }
+    }));
+    return resumed.future();
+  }
+
+  private Future<Resumed> resumeEnded(String user, ResumeRequest request, EventSink sink, Context here) {
+    return replay.eventsAfter(user, request.sessionId(), request.lastIndex()).map(events -> {
+      here.runOnContext(v -> events.forEach(sink::send));
+      return new Resumed(request.sessionId(), request.lastIndex(), events.size(), false, Instant.now());
+    });
+  }
+
+  /** The client behind {@code sink} is gone: cancel the streams it owns, upstream included. */
   public void disconnected(String user, EventSink sink) {
-    sessions.sessionsOf(user, session -> session.sink() == sink).forEach(StreamSession::cancel);
+    sessions.sessionsOf(user, session -> session.ownedBy(sink)).forEach(session -> session.cancelIfOwnedBy(sink));
   }
 
   /** Counts one client message against the user's budget; fails with {@code rate_limited} when over. */

@@ -28,14 +28,19 @@ final class StreamSession {
   private final Context context;
   private final String user;
   private final ChatRequest request;
-  private final EventSink sink;
   private final StreamListener listener;
+  private final ReplayStore replay;
   private final StreamListener.StreamInfo info;
   private final Promise<StreamEvent> closed = Promise.promise();
   private final StringBuilder fullResponse = new StringBuilder();
   private final long startNanos = System.nanoTime();
 
+  /** Where events go now; replaced when another client resumes this stream. */
+  private EventSink sink;
+  /** The transport sink that owns the stream (its disconnect cancels it); read from other threads. */
+  private volatile EventSink owner;
   private ProviderStream upstream;
+  private boolean paused;
   private String provider;
   private String model;
   private boolean started;
@@ -48,12 +53,15 @@ final class StreamSession {
   private volatile long cancelNanos;
   private boolean endedByCancel;
 
-  StreamSession(Context context, String user, ChatRequest request, EventSink sink, StreamListener listener) {
+  StreamSession(Context context, String user, ChatRequest request, EventSink sink, StreamListener listener,
+      ReplayStore replay) {
     this.context = context;
     this.user = user;
     this.request = request;
     this.sink = sink;
+    this.owner = sink;
     this.listener = listener;
+    this.replay = replay;
     this.info = new StreamListener.StreamInfo(user, request, sink.transport());
     this.provider = request.provider();
     this.model = request.model().orElse("");
@@ -67,8 +75,12 @@ final class StreamSession {
     return request.sessionId();
   }
 
-  EventSink sink() {
-    return sink;
+  Context context() {
+    return context;
+  }
+
+  boolean ownedBy(EventSink client) {
+    return owner == client;
   }
 
   /** Completes with the final event once the stream has ended, whatever ended it. */
@@ -94,6 +106,49 @@ final class StreamSession {
   Future<Boolean> cancel() {
     cancelNanos = System.nanoTime();
     return onContext(() -> finish(new StreamEvent.Cancelled(sessionId(), Optional.of(usageSoFar()), Instant.now())));
+  }
+
+  /** Cancels unless another client has resumed the stream since {@code client} left; from any thread. */
+  Future<Boolean> cancelIfOwnedBy(EventSink client) {
+    return onContext(() -> owner == client && finish(
+        new StreamEvent.Cancelled(sessionId(), Optional.of(usageSoFar()), Instant.now())));
+  }
+
+  /**
+   * Moves the stream to {@code next}'s client, from any thread: from now on the previous client receives
+   * nothing more and its disconnect no longer cancels the stream (one owner, one backpressure source).
+   * Completes with the replay for {@code next}, which the caller releases once its acknowledgement went out;
+   * with {@code null} if the stream already ended (the caller replays from the store instead).
+   */
+  Future<java.util.List<StreamEvent>> resume(ResumedSink next, long lastIndex) {
+    Promise<java.util.List<StreamEvent>> replayed = Promise.promise();
+    context.runOnContext(v -> {
+      if (finished) {
+        replayed.complete(null);
+        return;
+      }
+      EventSink previous = sink;
+      EventSink previousOwner = owner;
+      sink = next;
+      owner = next.target();
+      replay.eventsAfter(user, sessionId(), lastIndex).onComplete(read -> context.runOnContext(w -> {
+        if (read.failed() && sink == next) {
+          sink = previous;
+          owner = previousOwner;
+          next.abandon().forEach(previous::send);
+        }
+        replayed.handle(read);
+      }));
+      if (paused) {
+        resumeUnlessFinished(); // the previous client may never drain now; the new one pauses us if full
+      }
+    });
+    return replayed.future();
+  }
+
+  /** Hands {@code next} its replay and lets live events through; from any thread. */
+  void release(ResumedSink next, java.util.List<StreamEvent> events) {
+    context.runOnContext(v -> next.release(events));
   }
 
   /** Ends the stream with an error from outside (shutdown), from any thread. */
@@ -182,15 +237,18 @@ final class StreamSession {
   }
 
   private void send(StreamEvent event) {
+    replay.append(user, sessionId(), event);
     sink.send(event);
     listener.sent(info, event, upstreamEventNanos == 0 ? 0 : System.nanoTime() - upstreamEventNanos);
     if (!event.isFinal() && sink.writeQueueFull() && upstream != null) {
       upstream.pause();
+      paused = true;
       sink.onDrain(this::resumeUnlessFinished);
     }
   }
 
   private void resumeUnlessFinished() {
+    paused = false;
     if (!finished) {
       upstream.resume();
     }

@@ -3,6 +3,7 @@ package io.llmgate.transport;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.llmgate.error.GatewayException;
 import io.llmgate.stream.Acknowledged;
+import io.llmgate.stream.Resumed;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.Usage;
 import io.vertx.core.json.JsonObject;
@@ -47,6 +48,13 @@ public final class EventJson {
   public static JsonObject acknowledged(Acknowledged ack) {
     return new JsonObject().put("sessionId", ack.sessionId()).put("provider", ack.provider())
         .put("timestamp", timestamp(ack.timestamp()));
+  }
+
+  /** The payload of {@code llm:stream:resume:acknowledged} (protocol.md extension). */
+  public static JsonObject resumed(Resumed resumed) {
+    return new JsonObject().put("sessionId", resumed.sessionId()).put("lastIndex", resumed.lastIndex())
+        .put("replayed", resumed.replayed()).put("live", resumed.live())
+        .put("timestamp", timestamp(resumed.timestamp()));
   }
 
   /** The payload of {@code llm:stream:cancel:acknowledged}. */

@@ -6,16 +6,13 @@ import io.llmgate.provider.FakeUpstream.Reply;
 import io.llmgate.ratelimit.LocalRateLimiter;
 import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
-import io.llmgate.stream.EventSink;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamListener;
+import io.llmgate.testing.RecordingSink;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,40 +46,12 @@ class StreamServiceProvidersTest {
         new ChatRequestParser(1 << 20), 8, StreamListener.NONE);
   }
 
-  /** Collects what a client would receive, and completes on the final event. */
-  private static final class Client implements EventSink {
-    final List<StreamEvent> events = new CopyOnWriteArrayList<>();
-    final CompletableFuture<StreamEvent> done = new CompletableFuture<>();
-
-    @Override
-    public String transport() {
-      return "test";
-    }
-
-    @Override
-    public void send(StreamEvent event) {
-      events.add(event);
-      if (event.isFinal()) {
-        done.complete(event);
-      }
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-      return false;
-    }
-
-    @Override
-    public void onDrain(Runnable callback) {
-      callback.run();
-    }
-  }
-
-  private Client run(JsonObject payload) throws Exception {
+  /** Runs one stream to its final event and returns what the client received. */
+  private RecordingSink run(JsonObject payload) throws Exception {
     StreamService service = service();
-    Client client = new Client();
+    RecordingSink client = new RecordingSink();
     vertx.runOnContext(v -> service.start("user-1", payload, client));
-    client.done.get(15, TimeUnit.SECONDS);
+    client.finalEvent.get(15, TimeUnit.SECONDS);
     return client;
   }
 
@@ -94,8 +63,8 @@ class StreamServiceProvidersTest {
   @Test
   void streamsTokensThenDoneWithTheProvidersUsageAndFinish() throws Exception {
     openai.enqueue(Reply.stream(Fixtures.bytes("openai-chat/text-with-usage.sse")));
-    Client client = run(payload("openai"));
-    StreamEvent.Done done = (StreamEvent.Done) client.done.get();
+    RecordingSink client = run(payload("openai"));
+    StreamEvent.Done done = (StreamEvent.Done) client.finalEvent.get();
     assertThat(done.provider()).isEqualTo("openai");
     assertThat(done.model()).isEqualTo("gpt-4o-mini-2024-07-18");
     assertThat(done.fullResponse()).isEqualTo("The capital of the UK is London.");
@@ -108,9 +77,9 @@ class StreamServiceProvidersTest {
   void theConfiguredDefaultFallbackAnswersAndDoneSaysWhich() throws Exception {
     openai.enqueue(Reply.status(401).body(Fixtures.bytes("openai-chat/reconstructed/http-401-invalid-api-key.json")));
     claude.enqueue(Reply.stream(Fixtures.bytes("anthropic/text.sse")));
-    Client client = run(payload("openai"));
+    RecordingSink client = run(payload("openai"));
     StreamEvent.Started started = (StreamEvent.Started) client.events.get(0);
-    StreamEvent.Done done = (StreamEvent.Done) client.done.get();
+    StreamEvent.Done done = (StreamEvent.Done) client.finalEvent.get();
     assertThat(started.provider()).isEqualTo("claude");
     assertThat(done.provider()).isEqualTo("claude");
     assertThat(done.fullResponse()).isEqualTo("- Captain\n- Scoop");
@@ -121,7 +90,7 @@ class StreamServiceProvidersTest {
   void whenEveryProviderFailsTheErrorSaysWhyEachDid() throws Exception {
     openai.enqueue(Reply.status(401).body(Fixtures.bytes("openai-chat/reconstructed/http-401-invalid-api-key.json")));
     claude.enqueue(Reply.status(400).body(Fixtures.bytes("anthropic/reconstructed/http-400-invalid-request.json")));
-    StreamEvent.Failed failed = (StreamEvent.Failed) run(payload("openai")).done.get();
+    StreamEvent.Failed failed = (StreamEvent.Failed) run(payload("openai")).finalEvent.get();
     assertThat(failed.error()).startsWith("openai: HTTP 401").contains("; then claude: HTTP 400");
     assertThat(failed.code().wire()).isEqualTo("upstream_error");
   }
@@ -130,7 +99,7 @@ class StreamServiceProvidersTest {
   void anUpstreamThatClosesEarlyIsAnErrorNeverDone() throws Exception {
     byte[] bytes = Fixtures.bytes("anthropic/text.sse");
     claude.enqueue(Reply.stream(bytes).endAfter(Fixtures.lengthOfFrames(bytes, 6)));
-    StreamEvent finalEvent = run(payload("claude")).done.get();
+    StreamEvent finalEvent = run(payload("claude")).finalEvent.get();
     assertThat(finalEvent).isInstanceOf(StreamEvent.Failed.class);
     assertThat(((StreamEvent.Failed) finalEvent).error()).contains("end marker");
   }

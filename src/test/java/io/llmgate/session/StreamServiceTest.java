@@ -1,5 +1,6 @@
 package io.llmgate.session;
 
+import static io.llmgate.testing.OnContext.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +9,8 @@ import io.llmgate.error.GatewayException;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.ratelimit.LocalRateLimiter;
+import io.llmgate.testing.OnContext;
+import io.llmgate.testing.RecordingSink;
 import io.llmgate.testing.ScriptedProvider;
 import io.llmgate.stream.Acknowledged;
 import io.llmgate.stream.FinishReason;
@@ -23,8 +26,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -76,19 +77,7 @@ class StreamServiceTest {
   }
 
   private <T> T onContext(Supplier<Future<T>> action) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> action.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        result.complete(ar.result());
-      } else {
-        result.completeExceptionally(ar.cause());
-      }
-    }));
-    try {
-      return result.get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw (Exception) e.getCause();
-    }
+    return OnContext.onContext(context, action);
   }
 
   private StreamEvent awaitFinal(RecordingSink sink) throws Exception {
@@ -124,7 +113,7 @@ class StreamServiceTest {
 
     assertThat(cancelled).isTrue();
     assertThat(awaitFinal(sink)).isInstanceOf(StreamEvent.Cancelled.class);
-    assertThat(slow.opened.get(0).cancelled).isTrue();
+    assertThat(slow.opened.get(0).isCancelled()).isTrue();
     Thread.sleep(450);
     assertThat(sink.events.get(sink.events.size() - 1).kind()).isEqualTo(Kind.CANCELLED);
     assertThat(service.activeStreams()).isZero();
@@ -138,7 +127,7 @@ class StreamServiceTest {
     boolean cancelled = onContext(() -> service.cancel("mallory", new JsonObject().put("sessionId", "s1")));
 
     assertThat(cancelled).isFalse();
-    assertThat(slow.opened.get(0).cancelled).isFalse();
+    assertThat(slow.opened.get(0).isCancelled()).isFalse();
     onContext(() -> service.cancel("alice", new JsonObject().put("sessionId", "s1")));
   }
 
@@ -234,7 +223,7 @@ class StreamServiceTest {
     RecordingSink sink = new RecordingSink();
     sink.full = true;
     onContext(() -> service.start("alice", request("s1", "fast"), sink));
-    await(() -> !fast.opened.isEmpty() && fast.opened.get(0).pauses > 0);
+    await(() -> !fast.opened.isEmpty() && fast.opened.get(0).pauses() > 0);
     Thread.sleep(50);
     int seen = sink.events.size();
     assertThat(seen).isLessThan(TOKENS + 2);
@@ -265,7 +254,7 @@ class StreamServiceTest {
 
     assertThat(awaitFinal(sink)).isInstanceOfSatisfying(StreamEvent.Failed.class,
         failed -> assertThat(failed.code()).isEqualTo(ErrorCode.SHUTTING_DOWN));
-    assertThat(slow.opened.get(0).cancelled).isTrue();
+    assertThat(slow.opened.get(0).isCancelled()).isTrue();
   }
 
   /** Cancel, disconnect, drain and upstream completion racing: still exactly one final event each time. */
@@ -288,15 +277,5 @@ class StreamServiceTest {
     assertThat(sink.finalCount()).isEqualTo(1);
     assertThat(sink.events.get(sink.events.size() - 1).isFinal()).isTrue();
     assertThat(racy.activeStreams()).isZero();
-  }
-
-  private static void await(Supplier<Boolean> condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met in 10s");
-      }
-      Thread.sleep(5);
-    }
   }
 }

@@ -6,7 +6,6 @@ import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.stream.ChatRequest;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Usage;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
- * A provider that plays a fixed script of upstream events, one per {@code intervalMs}, honouring
- * pause/fetch; a {@code null} entry in the script means "fail here". It records every stream it opened so
- * tests can assert cancellation reached the upstream.
+ * A provider that plays a fixed script of upstream events, one per {@code intervalMs}, as a {@link Playback};
+ * a {@link Throwable} entry in the script means "fail here". It records every stream it opened so tests can
+ * assert that backpressure and cancellation reached the upstream.
  */
 public final class ScriptedProvider implements ChatProvider {
   private final Vertx vertx;
@@ -59,90 +58,10 @@ public final class ScriptedProvider implements ChatProvider {
     if (events.isEmpty() || !(events.get(0) instanceof UpstreamEvent.Opened)) {
       events.add(0, new UpstreamEvent.Opened(name, defaultModel()));
     }
-    Playback playback = new Playback(events);
+    Playback playback = new Playback(vertx,
+        events.stream().map(item -> new Script.Step(intervalMs, item)).toList());
     opened.add(playback);
-    vertx.setTimer(Math.max(1, intervalMs), t -> playback.next());
+    playback.start();
     return playback;
-  }
-
-  public final class Playback implements ProviderStream {
-    private final List<Object> remaining;
-    private Handler<UpstreamEvent> handler;
-    private Handler<Throwable> exceptionHandler;
-    private Handler<Void> endHandler;
-    private long demand = Long.MAX_VALUE;
-    public volatile boolean cancelled;
-    public volatile int pauses;
-
-    Playback(List<Object> remaining) {
-      this.remaining = remaining;
-    }
-
-    private void next() {
-      if (cancelled || demand == 0) {
-        return;
-      }
-      if (remaining.isEmpty()) {
-        if (endHandler != null) {
-          endHandler.handle(null);
-        }
-        return;
-      }
-      Object item = remaining.remove(0);
-      if (item instanceof Throwable failure) {
-        exceptionHandler.handle(failure);
-        return;
-      }
-      if (demand != Long.MAX_VALUE) {
-        demand--;
-      }
-      handler.handle((UpstreamEvent) item);
-      vertx.setTimer(Math.max(1, intervalMs), t -> next());
-    }
-
-    @Override
-    public ProviderStream exceptionHandler(Handler<Throwable> h) {
-      exceptionHandler = h;
-      return this;
-    }
-
-    @Override
-    public ProviderStream handler(Handler<UpstreamEvent> h) {
-      handler = h;
-      return this;
-    }
-
-    @Override
-    public ProviderStream pause() {
-      pauses++;
-      demand = 0;
-      return this;
-    }
-
-    @Override
-    public ProviderStream resume() {
-      return fetch(Long.MAX_VALUE);
-    }
-
-    @Override
-    public ProviderStream fetch(long amount) {
-      boolean wasPaused = demand == 0;
-      demand = amount;
-      if (wasPaused) {
-        vertx.runOnContext(v -> next());
-      }
-      return this;
-    }
-
-    @Override
-    public ProviderStream endHandler(Handler<Void> h) {
-      endHandler = h;
-      return this;
-    }
-
-    @Override
-    public void cancel() {
-      cancelled = true;
-    }
   }
 }

@@ -41,10 +41,20 @@ public final class HttpEventStream {
    */
   public static HttpEventStream post(HttpClient client, int port, String path, String token, JsonObject body,
       Consumer<SseReader.Frame> frames, Consumer<Buffer> refused, Runnable ended) throws Exception {
+    return post(client, port, path, token, body, null, frames, refused, ended);
+  }
+
+  /** The same with a {@code Last-Event-ID} header (a reconnecting client), unless it is null. */
+  public static HttpEventStream post(HttpClient client, int port, String path, String token, JsonObject body,
+      String lastEventId, Consumer<SseReader.Frame> frames, Consumer<Buffer> refused, Runnable ended)
+      throws Exception {
     List<String> comments = new CopyOnWriteArrayList<>();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
         .setURI(path).putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/json")
         .putHeader("Accept-Encoding", "gzip, deflate");
+    if (lastEventId != null) {
+      options.putHeader("Last-Event-ID", lastEventId);
+    }
     return client.request(options).compose(request -> request.send(body.toBuffer()).map(response -> {
       // On the event loop, before any body chunk can arrive.
       if (response.statusCode() == 200) {

@@ -41,6 +41,7 @@ public final class SocketIoChatHandler {
     connections.opened(TRANSPORT);
     socket.on("llm:chat:stream", (args, ack) -> start(socket, user, sink, first(args), ack));
     socket.on("llm:stream:cancel", (args, ack) -> cancel(socket, user, first(args), ack));
+    socket.on("llm:stream:resume", (args, ack) -> resume(socket, user, sink, first(args), ack));
     socket.disconnectHandler(reason -> {
       connections.closed(TRANSPORT);
       streams.disconnected(user, sink);
@@ -64,6 +65,14 @@ public final class SocketIoChatHandler {
               .put("cancelled", result.result()).put("timestamp", EventJson.timestamp(Instant.now()))
           : error(payload, result.cause());
       socket.emit(result.succeeded() ? "llm:stream:cancel:acknowledged" : "llm:stream:error", reply);
+      ack.ifPresent(callback -> callback.send(reply));
+    });
+  }
+
+  private void resume(SocketIoSocket socket, String user, SocketSink sink, Object payload, Optional<Ack> ack) {
+    streams.resume(user, payload, sink).onComplete(result -> {
+      JsonObject reply = result.succeeded() ? EventJson.resumed(result.result()) : error(payload, result.cause());
+      socket.emit(result.succeeded() ? "llm:stream:resume:acknowledged" : "llm:stream:error", reply);
       ack.ifPresent(callback -> callback.send(reply));
     });
   }

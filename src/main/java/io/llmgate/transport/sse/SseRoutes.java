@@ -1,6 +1,7 @@
 package io.llmgate.transport.sse;
 
 import io.llmgate.auth.Authenticator;
+import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
@@ -28,6 +29,7 @@ import java.time.Instant;
  */
 public final class SseRoutes {
   static final String TRANSPORT = "sse";
+  static final String LAST_EVENT_ID = "Last-Event-ID";
 
   private final Vertx vertx;
   private final StreamService streams;
@@ -55,6 +57,11 @@ public final class SseRoutes {
   }
 
   private void stream(RoutingContext ctx) {
+    String lastEventId = ctx.request().getHeader(LAST_EVENT_ID);
+    if (lastEventId != null && !lastEventId.isBlank()) {
+      resume(ctx, lastEventId.trim());
+      return;
+    }
     SseSink sink = new SseSink(new EventStreamResponse(vertx, ctx.response(), heartbeat));
     authenticator.authenticate(Bearer.token(ctx.request()))
         .compose(user -> streams.start(user, JsonBody.of(ctx), sink).map(ack -> {
@@ -64,6 +71,33 @@ public final class SseRoutes {
           return ack;
         }))
         .onFailure(failure -> refuse(ctx, sessionIdOf(ctx), GatewayException.from(failure)));
+  }
+
+  /**
+   * A reconnecting client sends its request again with {@code Last-Event-ID} (the last token index it got;
+   * -1 for none): the stream named by the body's {@code sessionId} is resumed after that index instead of
+   * started again. The body may be the original {@code llm:chat:stream} payload or just {@code {sessionId}}.
+   */
+  private void resume(RoutingContext ctx, String lastEventId) {
+    SseSink sink = new SseSink(new EventStreamResponse(vertx, ctx.response(), heartbeat));
+    authenticator.authenticate(Bearer.token(ctx.request()))
+        .compose(user -> streams.resume(user, resumePayload(ctx, lastEventId), sink).map(resumed -> {
+          sink.resumed(resumed);
+          ResponseLifetime.track(ctx, connections, TRANSPORT, () -> streams.disconnected(user, sink));
+          return resumed;
+        }))
+        .onFailure(failure -> refuse(ctx, sessionIdOf(ctx), GatewayException.from(failure)));
+  }
+
+  private static JsonObject resumePayload(RoutingContext ctx, String lastEventId) {
+    Object body = JsonBody.of(ctx);
+    Object sessionId = body instanceof JsonObject json ? json.getValue("sessionId") : null;
+    try {
+      return new JsonObject().put("sessionId", sessionId).put("lastIndex", Long.parseLong(lastEventId));
+    } catch (NumberFormatException e) {
+      throw new GatewayException(ErrorCode.INVALID_REQUEST, LAST_EVENT_ID + ": "
+          + ChatRequestParser.describe(lastEventId) + " (expected: the index of the last event received, or -1)");
+    }
   }
 
   private void cancel(RoutingContext ctx) {

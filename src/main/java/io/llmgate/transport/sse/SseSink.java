@@ -2,6 +2,7 @@ package io.llmgate.transport.sse;
 
 import io.llmgate.stream.Acknowledged;
 import io.llmgate.stream.EventSink;
+import io.llmgate.stream.Resumed;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.transport.EventJson;
 import io.llmgate.transport.EventStreamResponse;
@@ -15,6 +16,7 @@ import java.util.OptionalLong;
  */
 final class SseSink implements EventSink {
   static final String ACKNOWLEDGED = "llm:chat:stream:acknowledged";
+  static final String RESUMED = "llm:stream:resume:acknowledged";
 
   private final EventStreamResponse out;
 
@@ -26,6 +28,12 @@ final class SseSink implements EventSink {
   void acknowledged(Acknowledged ack) {
     out.open();
     out.write(SseFrames.event(ACKNOWLEDGED, OptionalLong.empty(), EventJson.acknowledged(ack).encode()));
+  }
+
+  /** Opens the event stream of a resume (a {@code Last-Event-ID} request) before the replayed events. */
+  void resumed(Resumed resumed) {
+    out.open();
+    out.write(SseFrames.event(RESUMED, OptionalLong.empty(), EventJson.resumed(resumed).encode()));
   }
 
   @Override

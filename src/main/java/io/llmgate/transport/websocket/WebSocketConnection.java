@@ -31,6 +31,7 @@ final class WebSocketConnection implements EventSink {
   static final String CANCEL = "llm:stream:cancel";
   static final String CANCEL_ACKNOWLEDGED = "llm:stream:cancel:acknowledged";
   static final String RESUME = "llm:stream:resume";
+  static final String RESUME_ACKNOWLEDGED = "llm:stream:resume:acknowledged";
   static final String ERROR = "llm:stream:error";
   private static final short POLICY_VIOLATION = 1008;
 
@@ -89,9 +90,7 @@ final class WebSocketConnection implements EventSink {
     switch (frame.event()) {
       case CHAT -> chat(frame.data());
       case CANCEL -> cancel(frame.data());
-      case RESUME -> refuseCounted(frame.data(), new GatewayException(ErrorCode.NOT_FOUND,
-          "sessionId: \"" + ChatRequestParser.sessionIdOrEmpty(frame.data()) + "\" has no stream to resume "
-              + "(streams end when their connection closes)"));
+      case RESUME -> resume(frame.data());
       case AUTH -> refuseCounted(frame.data(), invalid("auth: already authenticated (expected: one auth frame)"));
       default -> refuseCounted(frame.data(), invalid("event: " + ChatRequestParser.describe(frame.event())
           + " (expected: " + CHAT + ", " + CANCEL + " or " + RESUME + ")"));
@@ -132,6 +131,12 @@ final class WebSocketConnection implements EventSink {
         .onSuccess(cancelled -> write(CANCEL_ACKNOWLEDGED,
             EventJson.cancelAcknowledged(sessionId, cancelled, Instant.now()).encode()))
         .onFailure(failure -> refuse(sessionId, GatewayException.from(failure)));
+  }
+
+  private void resume(Object payload) {
+    streams.resume(user, payload, this)
+        .onSuccess(resumed -> write(RESUME_ACKNOWLEDGED, EventJson.resumed(resumed).encode()))
+        .onFailure(failure -> refuse(ChatRequestParser.sessionIdOrEmpty(payload), GatewayException.from(failure)));
   }
 
   /** A message that starts nothing still counts against the user's budget, as every client message does. */

@@ -110,15 +110,15 @@ class SseRoutesTest {
   void malformedJsonIsABadRequest() throws Exception {
     Raw raw = raw(gateway.token("alice"), Buffer.buffer("{\"sessionId\": "));
     assertThat(raw.status).isEqualTo(400);
-    assertThat(raw.body.getString("code")).isEqualTo("invalid_request");
-    assertThat(raw.body.getString("error")).isEqualTo("body: not valid JSON (expected: a JSON object)");
+    assertThat(raw.json().getString("code")).isEqualTo("invalid_request");
+    assertThat(raw.json().getString("error")).isEqualTo("body: not valid JSON (expected: a JSON object)");
   }
 
   @Test
   void jsonThatIsNotAnObjectIsABadRequest() throws Exception {
     Raw raw = raw(gateway.token("alice"), Buffer.buffer("[1, 2]"));
     assertThat(raw.status).isEqualTo(400);
-    assertThat(raw.body.getString("error")).isEqualTo("body: an array (expected: a JSON object)");
+    assertThat(raw.json().getString("error")).isEqualTo("body: an array (expected: a JSON object)");
   }
 
   @Test
@@ -127,8 +127,8 @@ class SseRoutesTest {
     huge.getJsonArray("messages").getJsonObject(0).put("content", "x".repeat(MAX_REQUEST_BYTES));
     Raw raw = raw(gateway.token("alice"), huge.toBuffer());
     assertThat(raw.status).isEqualTo(413);
-    assertThat(raw.body.getString("code")).isEqualTo("invalid_request");
-    assertThat(raw.body.getString("error")).contains(String.valueOf(MAX_REQUEST_BYTES));
+    assertThat(raw.json().getString("code")).isEqualTo("invalid_request");
+    assertThat(raw.json().getString("error")).contains(String.valueOf(MAX_REQUEST_BYTES));
   }
 
   @Test
@@ -138,10 +138,71 @@ class SseRoutesTest {
     first.awaitFrames(3);
     Raw second = raw(gateway.token("bob"), request("long").put("sessionId", sessionId).toBuffer());
     assertThat(second.status).isEqualTo(409);
-    assertThat(second.body.getString("code")).isEqualTo("duplicate_session");
-    assertThat(second.body.getString("sessionId")).isEqualTo(sessionId);
+    assertThat(second.json().getString("code")).isEqualTo("duplicate_session");
+    assertThat(second.json().getString("sessionId")).isEqualTo(sessionId);
     delete(gateway.token("bob"), sessionId);
     first.ended.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void lastEventIdResumesTheStreamAfterThatIndexInsteadOfStartingIt() throws Exception {
+    JsonObject body = request("hello");
+    post(gateway.token("alice"), body).ended.get(10, TimeUnit.SECONDS);
+
+    Raw resumed = raw(gateway.token("alice"), body.toBuffer(), "0");
+
+    assertThat(resumed.status).isEqualTo(200);
+    List<SseReader.Frame> frames = frames(resumed.text);
+    assertThat(frames).extracting(SseReader.Frame::event).containsExactly("llm:stream:resume:acknowledged",
+        "llm:stream:token", "llm:stream:token", "llm:stream:done");
+    assertThat(frames).extracting(SseReader.Frame::id).containsExactly(null, "1", "2", null);
+    JsonObject ack = new JsonObject(frames.get(0).data());
+    assertThat(ack.getString("sessionId")).isEqualTo(body.getString("sessionId"));
+    assertThat(ack.getBoolean("live")).isFalse();
+    assertThat(ack.getInteger("replayed")).isEqualTo(3);
+  }
+
+  @Test
+  void lastEventIdWhileTheStreamRunsContinuesItLiveOnTheNewResponse() throws Exception {
+    String sessionId = "s-" + UUID.randomUUID();
+    Recorded first = post(gateway.token("carol"), request("long").put("sessionId", sessionId));
+    first.awaitFrames(4); // acknowledged, start, tokens 0 and 1
+    List<SseReader.Frame> frames = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    HttpEventStream again = HttpEventStream.post(http, gateway.port(), "/v1/streams", gateway.token("carol"),
+        new JsonObject().put("sessionId", sessionId), "1", frames::add,
+        refused -> ended.completeExceptionally(new AssertionError("refused: " + refused)), () -> ended.complete(null));
+    Recorded second = new Recorded(again, frames, ended);
+    second.awaitFrames(4);
+
+    assertThat(new JsonObject(frames.get(0).data()).getBoolean("live")).isTrue();
+    assertThat(frames.subList(1, 4)).extracting(SseReader.Frame::id).containsExactly("2", "3", "4");
+    assertThat(delete(gateway.token("carol"), sessionId).getBoolean("cancelled")).isTrue();
+    second.ended.get(10, TimeUnit.SECONDS);
+    assertThat(frames.get(frames.size() - 1).event()).isEqualTo("llm:stream:cancelled");
+  }
+
+  @Test
+  void lastEventIdForAnUnknownOrForeignSessionIsNotFoundAndABadIdIsABadRequest() throws Exception {
+    JsonObject body = request("hello");
+    post(gateway.token("alice"), body).ended.get(10, TimeUnit.SECONDS);
+
+    Raw foreign = raw(gateway.token("mallory"), body.toBuffer(), "0");
+    Raw unknown = raw(gateway.token("alice"), new JsonObject().put("sessionId", "never").toBuffer(), "-1");
+    Raw bad = raw(gateway.token("alice"), body.toBuffer(), "soon");
+
+    assertThat(foreign.status).isEqualTo(404);
+    assertThat(foreign.json().getString("code")).isEqualTo("not_found");
+    assertThat(unknown.status).isEqualTo(404);
+    assertThat(unknown.json().getString("sessionId")).isEqualTo("never");
+    assertThat(bad.status).isEqualTo(400);
+    assertThat(bad.json().getString("error")).startsWith("Last-Event-ID: \"soon\" (expected:");
+  }
+
+  private static List<SseReader.Frame> frames(String text) {
+    List<SseReader.Frame> frames = new java.util.ArrayList<>();
+    new SseReader(frames::add, comment -> {}).feed(text);
+    return frames;
   }
 
   private static JsonObject request(String prompt) {
@@ -167,13 +228,24 @@ class SseRoutesTest {
     return new Recorded(stream, frames, ended);
   }
 
-  private record Raw(int status, JsonObject body) {}
+  private record Raw(int status, String text) {
+    JsonObject json() {
+      return new JsonObject(text);
+    }
+  }
 
   private static Raw raw(String token, Buffer body) throws Exception {
+    return raw(token, body, null);
+  }
+
+  private static Raw raw(String token, Buffer body, String lastEventId) throws Exception {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
         .setPort(gateway.port()).setURI("/v1/streams").putHeader("Authorization", "Bearer " + token);
+    if (lastEventId != null) {
+      options.putHeader("Last-Event-ID", lastEventId);
+    }
     return http.request(options).compose(request -> request.send(body)
-        .compose(response -> response.body().map(b -> new Raw(response.statusCode(), new JsonObject(b)))))
+        .compose(response -> response.body().map(b -> new Raw(response.statusCode(), b.toString()))))
         .await(10, TimeUnit.SECONDS);
   }
 

@@ -115,6 +115,8 @@ class WebSocketRoutesTest {
         .isEqualTo("event: \"llm:unknown\" (expected: llm:chat:stream, llm:stream:cancel or llm:stream:resume)");
     session.send("llm:stream:resume", new JsonObject().put("sessionId", "gone").put("lastIndex", 3));
     assertThat(session.awaitEvents("llm:stream:error", 4).get(3).getString("code")).isEqualTo("not_found");
+    session.send("llm:stream:resume", new JsonObject().put("sessionId", "gone").put("lastIndex", -5));
+    assertThat(session.awaitEvents("llm:stream:error", 5).get(4).getString("code")).isEqualTo("invalid_request");
 
     session.send("llm:chat:stream", request("short"));
     assertThat(session.awaitEvent("llm:stream:done").getString("fullResponse")).isEqualTo("ok");
@@ -155,6 +157,47 @@ class WebSocketRoutesTest {
 
     gateway.upstream().awaitGeneration(first, 0, WAIT).awaitCancelled(WAIT);
     gateway.upstream().awaitGeneration(second, 0, WAIT).awaitCancelled(WAIT);
+  }
+
+  @Test
+  void aSecondSocketOfTheSameUserResumesARunningStreamLive() throws Exception {
+    Session first = connect(options("/ws").addHeader("Authorization", "Bearer " + gateway.token("erin")));
+    JsonObject stream = request("medium");
+    first.send("llm:chat:stream", stream);
+    first.awaitEvents("llm:stream:token", 3);
+    Session second = connect(options("/ws").addHeader("Authorization", "Bearer " + gateway.token("erin")));
+
+    second.send("llm:stream:resume", new JsonObject().put("sessionId", stream.getString("sessionId"))
+        .put("lastIndex", 1));
+
+    JsonObject ack = second.awaitEvent("llm:stream:resume:acknowledged");
+    assertThat(ack.getBoolean("live")).isTrue();
+    assertThat(second.awaitEvent("llm:stream:done").getLong("tokenCount")).isEqualTo(15);
+    assertThat(second.awaitEvents("llm:stream:token", 13).stream().map(t -> t.getLong("index")).toList())
+        .isEqualTo(java.util.stream.LongStream.range(2, 15).boxed().toList());
+    assertThat(first.frames().stream().map(f -> f.getString("event"))).doesNotContain("llm:stream:done");
+  }
+
+  @Test
+  void resumingAfterTheSocketClosedReplaysThroughCancelledAndOthersGetNotFound() throws Exception {
+    Session first = connect(options("/ws").addHeader("Authorization", "Bearer " + gateway.token("fay")));
+    String prompt = "long#" + UUID.randomUUID();
+    JsonObject stream = request(prompt);
+    first.send("llm:chat:stream", stream);
+    first.awaitEvents("llm:stream:token", 3);
+    first.ws.close();
+    gateway.upstream().awaitGeneration(prompt, 0, WAIT).awaitCancelled(WAIT);
+    Session again = connect(options("/ws").addHeader("Authorization", "Bearer " + gateway.token("fay")));
+    Session other = connect(options("/ws").addHeader("Authorization", "Bearer " + gateway.token("gus")));
+    JsonObject resume = new JsonObject().put("sessionId", stream.getString("sessionId")).put("lastIndex", 0);
+
+    other.send("llm:stream:resume", resume);
+    again.send("llm:stream:resume", resume);
+
+    assertThat(other.awaitEvent("llm:stream:error").getString("code")).isEqualTo("not_found");
+    assertThat(again.awaitEvent("llm:stream:cancelled").getString("sessionId")).isEqualTo(stream.getString("sessionId"));
+    assertThat(again.awaitEvent("llm:stream:token").getLong("index")).isEqualTo(1);
+    assertThat(again.frames().get(again.frames().size() - 1).getString("event")).isEqualTo("llm:stream:cancelled");
   }
 
   private static HttpServer serverWithAuthTimeout(Duration timeout) throws Exception {

@@ -1,4 +1,4 @@
-package io.llmgate.session;
+package io.llmgate.testing;
 
 import io.llmgate.stream.EventSink;
 import io.llmgate.stream.StreamEvent;
@@ -9,11 +9,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /** Records what a client would receive; can pretend its write queue is full. */
-final class RecordingSink implements EventSink {
-  final List<StreamEvent> events = new CopyOnWriteArrayList<>();
-  final CompletableFuture<StreamEvent> finalEvent = new CompletableFuture<>();
+public final class RecordingSink implements EventSink {
+  public final List<StreamEvent> events = new CopyOnWriteArrayList<>();
+  public final CompletableFuture<StreamEvent> finalEvent = new CompletableFuture<>();
   private final List<Runnable> drainWaiters = new ArrayList<>();
-  volatile boolean full;
+  public volatile boolean full;
 
   @Override
   public String transport() {
@@ -42,18 +42,18 @@ final class RecordingSink implements EventSink {
     }
   }
 
-  void drain() {
+  public void drain() {
     full = false;
     List<Runnable> waiting = new ArrayList<>(drainWaiters);
     drainWaiters.clear();
     waiting.forEach(Runnable::run);
   }
 
-  List<StreamEvent.Kind> kinds() {
+  public List<StreamEvent.Kind> kinds() {
     return events.stream().map(StreamEvent::kind).collect(Collectors.toList());
   }
 
-  long finalCount() {
+  public long finalCount() {
     return events.stream().filter(StreamEvent::isFinal).count();
   }
 }

@@ -1,0 +1,18 @@
+package io.llmgate.config;
+
+import java.time.Duration;
+
+/**
+ * How much of recent streams this node keeps for {@code llm:stream:resume}: ended streams for
+ * {@code window}, at most {@code maxEventsPerStream} token/reasoning events of one stream (its newest), and
+ * at most {@code maxEvents} events of all streams together (the oldest streams are evicted first).
+ */
+public record ResumeConfig(Duration window, int maxEventsPerStream, int maxEvents) {
+  public static final ResumeConfig DEFAULT = new ResumeConfig(Duration.ofMinutes(5), 10_000, 250_000);
+
+  public ResumeConfig {
+    Checks.notNegative("resume.window", window);
+    Checks.positive("resume.max-events-per-stream", maxEventsPerStream);
+    Checks.positive("resume.max-events", maxEvents);
+  }
+}

@@ -1,0 +1,167 @@
+package io.llmgate.session;
+
+import io.llmgate.error.ErrorCode;
+import io.llmgate.error.GatewayException;
+import io.llmgate.stream.StreamEvent;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * {@link ReplayStore} in this node's memory, bounded three ways: a stream keeps at most
+ * {@code maxEventsPerStream} token/reasoning events (the oldest are dropped first, its start and final event
+ * always stay); all streams together keep at most {@code maxEvents} events (the oldest stream is evicted
+ * whole, running or not); an ended stream is forgotten {@code window} after its final event. Streams of
+ * every event loop append here, so one lock guards it all: each call does O(1) work plus the evictions it
+ * causes, which is cheap next to encoding the event it records.
+ */
+public final class InMemoryReplayStore implements ReplayStore {
+  public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
+  public static final int DEFAULT_MAX_EVENTS_PER_STREAM = 10_000;
+  public static final int DEFAULT_MAX_EVENTS = 250_000;
+
+  private record Key(String user, String sessionId) {}
+
+  /** One stream's kept events; {@code droppedThrough} is the highest index dropped to stay in bounds. */
+  private static final class Kept {
+    final Key key;
+    final Deque<StreamEvent> indexed = new ArrayDeque<>();
+    StreamEvent start;
+    StreamEvent end;
+    long endedAtNanos;
+    long droppedThrough = -1;
+
+    Kept(Key key) {
+      this.key = key;
+    }
+
+    int size() {
+      return indexed.size() + (start == null ? 0 : 1) + (end == null ? 0 : 1);
+    }
+  }
+
+  private final Map<Key, Kept> kept = new LinkedHashMap<>();
+  private final Deque<Kept> ended = new ArrayDeque<>();
+  private final long windowNanos;
+  private final int maxEventsPerStream;
+  private final int maxEvents;
+  private final LongSupplier nanoTime;
+  private long total;
+
+  public InMemoryReplayStore(Duration window, int maxEventsPerStream, int maxEvents) {
+    this(window, maxEventsPerStream, maxEvents, System::nanoTime);
+  }
+
+  InMemoryReplayStore(Duration window, int maxEventsPerStream, int maxEvents, LongSupplier nanoTime) {
+    this.windowNanos = window.toNanos();
+    this.maxEventsPerStream = maxEventsPerStream;
+    this.maxEvents = maxEvents;
+    this.nanoTime = nanoTime;
+  }
+
+  public static InMemoryReplayStore withDefaults() {
+    return new InMemoryReplayStore(DEFAULT_WINDOW, DEFAULT_MAX_EVENTS_PER_STREAM, DEFAULT_MAX_EVENTS);
+  }
+
+  @Override
+  public synchronized void begin(String user, String sessionId) {
+    expire();
+    Key key = new Key(user, sessionId);
+    forget(kept.get(key));
+    kept.put(key, new Kept(key));
+  }
+
+  @Override
+  public synchronized void append(String user, String sessionId, StreamEvent event) {
+    Kept stream = kept.get(new Key(user, sessionId));
+    if (stream == null || stream.end != null) {
+      return; // evicted while running, or a late event after the final one: nothing to keep
+    }
+    switch (event.kind()) {
+      case STARTED -> stream.start = event;
+      case TOKEN, REASONING -> stream.indexed.addLast(event);
+      case DONE, FAILED, CANCELLED -> ended(stream, event);
+    }
+    total++;
+    if (stream.indexed.size() > maxEventsPerStream) {
+      stream.droppedThrough = index(stream.indexed.removeFirst());
+      total--;
+    }
+    while (total > maxEvents && !kept.isEmpty()) {
+      forget(kept.values().iterator().next());
+    }
+  }
+
+  @Override
+  public synchronized Future<List<StreamEvent>> eventsAfter(String user, String sessionId, long lastIndex) {
+    expire();
+    Kept stream = kept.get(new Key(user, sessionId));
+    if (stream == null) {
+      return Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND, "sessionId: \"" + sessionId
+          + "\" has no stream to resume (expected: a stream of this user that ended less than "
+          + Duration.ofNanos(windowNanos).toSeconds() + "s ago)"));
+    }
+    if (lastIndex < stream.droppedThrough) {
+      return Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND, "lastIndex: " + lastIndex
+          + " (expected: >= " + stream.droppedThrough + "; older events of this stream are no longer kept)"));
+    }
+    List<StreamEvent> events = new ArrayList<>();
+    if (lastIndex < 0 && stream.start != null) {
+      events.add(stream.start);
+    }
+    stream.indexed.stream().filter(event -> index(event) > lastIndex).forEach(events::add);
+    if (stream.end != null) {
+      events.add(stream.end);
+    }
+    return Future.succeededFuture(events);
+  }
+
+  /** Streams (running or ended) kept now; for tests and health. */
+  synchronized int streams() {
+    return kept.size();
+  }
+
+  synchronized long events() {
+    return total;
+  }
+
+  private void ended(Kept stream, StreamEvent event) {
+    stream.end = event;
+    stream.endedAtNanos = nanoTime.getAsLong();
+    ended.addLast(stream);
+  }
+
+  /** Ended streams expire in the order they ended, as the window is the same for all. */
+  private void expire() {
+    long now = nanoTime.getAsLong();
+    for (Iterator<Kept> oldest = ended.iterator(); oldest.hasNext(); ) {
+      Kept stream = oldest.next();
+      if (now - stream.endedAtNanos < windowNanos) {
+        return;
+      }
+      oldest.remove();
+      forget(stream);
+    }
+  }
+
+  private void forget(Kept stream) {
+    if (stream != null && kept.remove(stream.key, stream)) {
+      total -= stream.size();
+      // It may still wait in {@code ended} until its window passes: keep only the empty shell there.
+      stream.indexed.clear();
+      stream.start = null;
+      stream.end = null;
+    }
+  }
+
+  private static long index(StreamEvent event) {
+    return event instanceof StreamEvent.Token token ? token.index() : ((StreamEvent.Reasoning) event).index();
+  }
+}

@@ -1,0 +1,28 @@
+package io.llmgate.session;
+
+import io.llmgate.stream.StreamEvent;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * The recently sent events of each user's streams, kept so that {@code llm:stream:resume} can replay them.
+ * A stream's events are kept while it runs and for a resume window after its final event, within size
+ * bounds; a stream is found only under the user who started it. This node keeps them in memory
+ * ({@link InMemoryReplayStore}); a shared store (Redis) can implement the same interface for cluster mode.
+ */
+public interface ReplayStore {
+
+  /** A new stream {@code sessionId} of {@code user} begins: forget whatever was kept under that id. */
+  void begin(String user, String sessionId);
+
+  /** Keeps an event the stream sent, in sending order; a final event starts the resume window. */
+  void append(String user, String sessionId, StreamEvent event);
+
+  /**
+   * What a client that saw everything up to {@code lastIndex} missed, in order: {@code start} when
+   * {@code lastIndex < 0}, the token and reasoning events with {@code index > lastIndex}, then the final
+   * event if the stream has ended. Fails with {@code not_found} when nothing is kept under that id for
+   * this user (never started, expired, evicted) or when events after {@code lastIndex} were already evicted.
+   */
+  Future<List<StreamEvent>> eventsAfter(String user, String sessionId, long lastIndex);
+}

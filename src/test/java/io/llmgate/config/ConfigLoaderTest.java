@@ -1,0 +1,40 @@
+package io.llmgate.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void resumeDefaultsWithoutAFile() {
+    assertThat(ConfigLoader.load(Map.of()).resume()).isEqualTo(ResumeConfig.DEFAULT);
+    assertThat(ResumeConfig.DEFAULT.window()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void resumeSettingsAreReadFromTheYamlFile() throws Exception {
+    Path file = Files.writeString(dir.resolve("llmgate.yaml"),
+        "resume:\n  window: 90s\n  max-events-per-stream: 500\n  max-events: 20000\n");
+
+    ResumeConfig resume = ConfigLoader.load(Map.of("LLMGATE_CONFIG", file.toString())).resume();
+
+    assertThat(resume).isEqualTo(new ResumeConfig(Duration.ofSeconds(90), 500, 20_000));
+  }
+
+  @Test
+  void aNonPositiveBoundIsRefusedAtStart() throws Exception {
+    Path file = Files.writeString(dir.resolve("llmgate.yaml"), "resume:\n  max-events: 0\n");
+
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("LLMGATE_CONFIG", file.toString())))
+        .isInstanceOf(ConfigException.class).hasMessage("resume.max-events: 0 (expected: > 0)");
+  }
+}

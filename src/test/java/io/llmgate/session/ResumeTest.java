@@ -1,0 +1,230 @@
+package io.llmgate.session;
+
+import static io.llmgate.testing.OnContext.await;
+import static io.llmgate.testing.OnContext.onContext;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.llmgate.error.ErrorCode;
+import io.llmgate.error.GatewayException;
+import io.llmgate.provider.ProviderRegistry;
+import io.llmgate.ratelimit.LocalRateLimiter;
+import io.llmgate.stream.Resumed;
+import io.llmgate.stream.StreamEvent;
+import io.llmgate.stream.StreamEvent.Kind;
+import io.llmgate.stream.StreamListener;
+import io.llmgate.testing.RecordingSink;
+import io.llmgate.testing.ScriptedProvider;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+/** {@code llm:stream:resume} on one node: replay from the store, then live, per user, within bounds. */
+class ResumeTest {
+  private Vertx vertx;
+  private Context context;
+  private Context otherContext;
+  private ScriptedProvider fast;
+  private ScriptedProvider slow;
+  private final AtomicLong clock = new AtomicLong();
+  private InMemoryReplayStore store;
+  private StreamService service;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
+    otherContext = vertx.getOrCreateContext();
+    fast = new ScriptedProvider(vertx, "fast", 1, () -> ScriptedProvider.tokens(5));
+    slow = new ScriptedProvider(vertx, "slow", 150, () -> ScriptedProvider.tokens(5));
+    store = new InMemoryReplayStore(Duration.ofMinutes(5), 100, 1000, clock::get);
+    service = new StreamService(vertx, new ProviderRegistry().register(fast).register(slow),
+        new LocalRateLimiter(1000, Duration.ofMinutes(1)), new ChatRequestParser(10_000), 8,
+        StreamListener.NONE, store);
+  }
+
+  @AfterEach
+  void tearDown() {
+    vertx.close().await();
+  }
+
+  @Test
+  void replaysTheEventsAfterLastIndexThenTheFinalOne() throws Exception {
+    finishedStream("alice", "s1");
+    RecordingSink again = new RecordingSink();
+
+    Resumed resumed = onContext(context, () -> service.resume("alice", resume("s1", 2), again));
+
+    assertThat(resumed.live()).isFalse();
+    assertThat(resumed.replayed()).isEqualTo(3);
+    await(() -> again.finalCount() == 1);
+    assertThat(again.kinds()).containsExactly(Kind.TOKEN, Kind.TOKEN, Kind.DONE);
+    assertThat(indexes(again)).containsExactly(3L, 4L);
+  }
+
+  @Test
+  void withoutLastIndexReplaysEverythingFromStart() throws Exception {
+    finishedStream("alice", "s1");
+    RecordingSink again = new RecordingSink();
+
+    onContext(context, () -> service.resume("alice", new JsonObject().put("sessionId", "s1"), again));
+
+    assertThat(again.finalEvent.get(5, TimeUnit.SECONDS)).isInstanceOf(StreamEvent.Done.class);
+    assertThat(again.kinds()).containsExactly(Kind.STARTED, Kind.TOKEN, Kind.TOKEN, Kind.TOKEN, Kind.TOKEN,
+        Kind.TOKEN, Kind.DONE);
+  }
+
+  @Test
+  void resumingAfterADisconnectReplaysThroughCancelled() throws Exception {
+    RecordingSink first = new RecordingSink();
+    onContext(context, () -> service.start("alice", StreamServiceTest.request("s1", "slow"), first));
+    await(() -> first.kinds().contains(Kind.TOKEN));
+    context.runOnContext(v -> service.disconnected("alice", first));
+    first.finalEvent.get(5, TimeUnit.SECONDS);
+    RecordingSink again = new RecordingSink();
+
+    onContext(otherContext, () -> service.resume("alice", resume("s1", 0), again));
+
+    assertThat(again.finalEvent.get(5, TimeUnit.SECONDS)).isInstanceOf(StreamEvent.Cancelled.class);
+    assertThat(again.events).isEqualTo(first.events.subList(2, first.events.size()));
+  }
+
+  @Test
+  void resumingWhileRunningContinuesLiveAndTheOldClientStops() throws Exception {
+    RecordingSink first = new RecordingSink();
+    onContext(context, () -> service.start("alice", StreamServiceTest.request("s1", "slow"), first));
+    await(() -> indexes(first).contains(1L));
+    RecordingSink second = new RecordingSink();
+
+    Resumed resumed = onContext(otherContext, () -> service.resume("alice", resume("s1", 0), second));
+
+    assertThat(resumed.live()).isTrue();
+    assertThat(second.finalEvent.get(5, TimeUnit.SECONDS)).isInstanceOf(StreamEvent.Done.class);
+    assertThat(indexes(second)).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(second.finalCount()).isEqualTo(1);
+    assertThat(first.finalCount()).isZero();
+    assertThat(indexes(first)).doesNotContain(4L);
+  }
+
+  @Test
+  void theOldClientLeavingAfterAResumeDoesNotCancel() throws Exception {
+    RecordingSink first = new RecordingSink();
+    onContext(context, () -> service.start("alice", StreamServiceTest.request("s1", "slow"), first));
+    RecordingSink second = new RecordingSink();
+    onContext(otherContext, () -> service.resume("alice", resume("s1", -1), second));
+
+    context.runOnContext(v -> service.disconnected("alice", first));
+
+    assertThat(second.finalEvent.get(5, TimeUnit.SECONDS)).isInstanceOf(StreamEvent.Done.class);
+    assertThat(second.kinds()).containsExactly(Kind.STARTED, Kind.TOKEN, Kind.TOKEN, Kind.TOKEN, Kind.TOKEN,
+        Kind.TOKEN, Kind.DONE);
+  }
+
+  /** Resumed at a random moment from another event loop: exactly everything, once, in order. */
+  @RepeatedTest(20)
+  void replayAndLiveNeitherOverlapNorLeaveAGap() throws Exception {
+    ScriptedProvider many = new ScriptedProvider(vertx, "many", 1, () -> ScriptedProvider.tokens(40));
+    StreamService racy = new StreamService(vertx, new ProviderRegistry().register(many),
+        new LocalRateLimiter(1000, Duration.ofMinutes(1)), new ChatRequestParser(10_000), 8,
+        StreamListener.NONE, store);
+    RecordingSink first = new RecordingSink();
+    onContext(context, () -> racy.start("alice", StreamServiceTest.request("s1", "many"), first));
+    Thread.sleep((long) (Math.random() * 40));
+    RecordingSink second = new RecordingSink();
+
+    onContext(otherContext, () -> racy.resume("alice", resume("s1", -1), second));
+
+    assertThat(second.finalEvent.get(5, TimeUnit.SECONDS)).isInstanceOf(StreamEvent.Done.class);
+    Thread.sleep(20);
+    assertThat(second.kinds().get(0)).isEqualTo(Kind.STARTED);
+    assertThat(indexes(second)).isEqualTo(LongStream.range(0, 40).boxed().collect(Collectors.toList()));
+    assertThat(second.finalCount()).isEqualTo(1);
+    assertThat(second.events).hasSize(42);
+  }
+
+  @Test
+  void anotherUserGetsNotFound() throws Exception {
+    RecordingSink first = new RecordingSink();
+    onContext(context, () -> service.start("alice", StreamServiceTest.request("s1", "slow"), first));
+    finishedStream("alice", "s2");
+
+    assertNotFound(() -> service.resume("mallory", resume("s1", -1), new RecordingSink()));
+    assertNotFound(() -> service.resume("mallory", resume("s2", -1), new RecordingSink()));
+    assertNotFound(() -> service.resume("alice", resume("never", -1), new RecordingSink()));
+    first.finalEvent.get(5, TimeUnit.SECONDS);
+    assertThat(first.finalCount()).isEqualTo(1);
+  }
+
+  @Test
+  void anEndedStreamExpiresAfterTheWindow() throws Exception {
+    finishedStream("alice", "s1");
+    clock.addAndGet(Duration.ofMinutes(5).toNanos() - 1);
+    assertThat((Resumed) onContext(context, () -> service.resume("alice", resume("s1", 4), new RecordingSink())))
+        .isNotNull();
+
+    clock.addAndGet(1);
+
+    assertNotFound(() -> service.resume("alice", resume("s1", 4), new RecordingSink()));
+    assertThat(store.streams()).isZero();
+    assertThat(store.events()).isZero();
+  }
+
+  @Test
+  void invalidPayloadsAreInvalidRequests() {
+    assertInvalid(new JsonObject().put("lastIndex", 1), "sessionId: missing");
+    assertInvalid(resume("s1", -2), "lastIndex: -2 (expected: an integer >= -1)");
+    assertInvalid(new JsonObject().put("sessionId", "s1").put("lastIndex", "3"), "lastIndex: \"3\"");
+    assertInvalid(new JsonObject().put("sessionId", "s1").put("lastIndex", 1.5), "lastIndex: 1.5");
+    assertInvalid("s1", "request: \"s1\" (expected: an object)");
+  }
+
+  @Test
+  void resumeMessagesCountAgainstTheRateLimit() throws Exception {
+    StreamService strict = new StreamService(vertx, new ProviderRegistry().register(fast),
+        new LocalRateLimiter(1, Duration.ofMinutes(1)), new ChatRequestParser(10_000), 8,
+        StreamListener.NONE, store);
+    assertNotFound(() -> strict.resume("alice", resume("s1", -1), new RecordingSink()));
+
+    assertThatThrownBy(() -> onContext(context, () -> strict.resume("alice", resume("s1", -1), new RecordingSink())))
+        .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
+  }
+
+  private void finishedStream(String user, String sessionId) throws Exception {
+    RecordingSink sink = new RecordingSink();
+    onContext(context, () -> service.start(user, StreamServiceTest.request(sessionId, "fast"), sink));
+    sink.finalEvent.get(5, TimeUnit.SECONDS);
+  }
+
+  private void assertInvalid(Object payload, String messageStart) {
+    assertThatThrownBy(() -> onContext(context, () -> service.resume("alice", payload, new RecordingSink())))
+        .isInstanceOfSatisfying(GatewayException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST))
+        .hasMessageStartingWith(messageStart);
+  }
+
+  private void assertNotFound(Supplier<Future<Resumed>> resume) {
+    assertThatThrownBy(() -> onContext(context, resume))
+        .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+  }
+
+  static JsonObject resume(String sessionId, long lastIndex) {
+    return new JsonObject().put("sessionId", sessionId).put("lastIndex", lastIndex);
+  }
+
+  static List<Long> indexes(RecordingSink sink) {
+    return sink.events.stream().filter(e -> e instanceof StreamEvent.Token)
+        .map(e -> ((StreamEvent.Token) e).index()).collect(Collectors.toList());
+  }
+}
