@@ -3,6 +3,9 @@ package io.llmgate.metrics;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamListener;
 import io.vertx.core.json.JsonObject;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +17,19 @@ import org.slf4j.LoggerFactory;
 public final class StreamLog implements StreamListener {
   private static final Logger LOG = LoggerFactory.getLogger("llmgate.streams");
 
+  /** When each running stream was accepted, so every line has a duration, not only a done's. */
+  private final Map<StreamInfo, Long> started = Collections.synchronizedMap(new IdentityHashMap<>());
+
+  @Override
+  public void accepted(StreamInfo stream) {
+    if (LOG.isInfoEnabled()) {
+      started.put(stream, System.nanoTime());
+    }
+  }
+
   @Override
   public void closed(StreamInfo stream, StreamEvent finalEvent) {
+    Long acceptedAt = started.remove(stream);
     if (!LOG.isInfoEnabled()) {
       return;
     }
@@ -29,9 +43,20 @@ public final class StreamLog implements StreamListener {
       case DONE -> done(line, (StreamEvent.Done) finalEvent);
       case FAILED -> line.put("outcome", "error").put("code", ((StreamEvent.Failed) finalEvent).code().wire())
           .put("error", ((StreamEvent.Failed) finalEvent).error());
-      default -> line.put("outcome", "cancelled");
+      default -> cancelled(line, (StreamEvent.Cancelled) finalEvent);
+    }
+    if (finalEvent.kind() != StreamEvent.Kind.DONE) {
+      stream.request().model().ifPresent(model -> line.put("model", model));
+      if (acceptedAt != null) {
+        line.put("durationMs", (System.nanoTime() - acceptedAt) / 1_000_000);
+      }
     }
     LOG.info(line.encode());
+  }
+
+  private static void cancelled(JsonObject line, StreamEvent.Cancelled cancelled) {
+    line.put("outcome", "cancelled");
+    cancelled.usage().ifPresent(u -> line.put("tokens", u.outputTokens()));
   }
 
   private static void done(JsonObject line, StreamEvent.Done done) {

@@ -66,6 +66,20 @@ class StreamLogTest {
   }
 
   @Test
+  void aCancelledStreamsLineHasItsDurationAndTheTokensSent() {
+    logger.setLevel(Level.INFO);
+    StreamLog log = new StreamLog();
+    StreamInfo info = info();
+    log.accepted(info);
+    log.closed(info, new StreamEvent.Cancelled("s-1", Optional.of(new Usage(0, 7)), Instant.now()));
+    JsonObject json = new JsonObject(lines.list.get(0).getFormattedMessage());
+    assertThat(json.getString("outcome")).isEqualTo("cancelled");
+    assertThat(json.getLong("tokens")).isEqualTo(7);
+    assertThat(json.getLong("durationMs")).isNotNegative();
+    assertThat(json.encode()).doesNotContain(PROMPT);
+  }
+
+  @Test
   void theAnswerIsLoggedOnlyWhenDebugIsOn() {
     logger.setLevel(Level.DEBUG);
     new StreamLog().closed(info(), done());

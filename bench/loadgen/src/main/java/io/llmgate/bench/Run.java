@@ -19,8 +19,8 @@ final class Run {
   long maxGapNanos;
   long cancelNanos;
   int tokens;
-  boolean ok;
-  String failure = "";
+  volatile boolean ok;
+  volatile String failure = "";
   /** Set by the client: what cancelling this stream does (an event, or closing the connection). */
   Runnable cancel = () -> {};
 
@@ -63,10 +63,13 @@ final class Run {
   }
 
   void end(boolean success, String why) {
-    if (ended.tryComplete(this)) {
-      ok = success && (cancelAfter > 0 || tokens > 0);
-      failure = ok ? "" : (why.isEmpty() ? "no token" : why) + " after " + tokens + " tokens";
+    if (ended.future().isComplete()) {
+      return;
     }
+    // The outcome first: completing the future wakes the thread that reads it.
+    ok = success && (cancelAfter > 0 || tokens > 0);
+    failure = ok ? "" : (why.isEmpty() ? "no token" : why) + " after " + tokens + " tokens";
+    ended.complete(this);
   }
 
   Future<Run> future() {
