@@ -10,15 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads {@link GatewayConfig} from the environment and the optional YAML file named by
  * {@code LLMGATE_CONFIG}; environment variables win. Every key is documented in docs/configuration.md.
  */
 public final class ConfigLoader {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
   private ConfigLoader() {}
 
@@ -80,18 +77,11 @@ public final class ConfigLoader {
     if (node.isMissingNode() || node.isNull()) {
       return fallback;
     }
-    Matcher m = DURATION.matcher(node.asText().trim());
-    if (!m.matches()) {
-      throw new ConfigException(key + ": \"" + node.asText() + "\" (expected: a duration like 30s, 20ms, 5m)");
+    try {
+      return Durations.parse(key, node.asText());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
     }
-    long amount = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "ms" : m.group(2);
-    return switch (unit) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      default -> Duration.ofHours(amount);
-    };
   }
 
   private static int intOf(String key, String value, int fallback) {

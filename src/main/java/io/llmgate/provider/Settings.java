@@ -1,5 +1,6 @@
 package io.llmgate.provider;
 
+import io.llmgate.config.Durations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -7,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads the {@code providers:} section, with messages that name the key, the value and what was
@@ -16,7 +15,6 @@ import java.util.regex.Pattern;
  * worse than a start-up error.
  */
 final class Settings {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
   private final JsonObject json;
   private final String path;
@@ -110,16 +108,6 @@ final class Settings {
     if (value == null) {
       return fallback;
     }
-    Matcher m = DURATION.matcher(String.valueOf(value).trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException(key(name) + ": \"" + value + "\" (expected: a duration like 500ms, 30s, 10m)");
-    }
-    long amount = Long.parseLong(m.group(1));
-    return switch (m.group(2) == null ? "ms" : m.group(2)) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      default -> Duration.ofHours(amount);
-    };
+    return Durations.parse(key(name), String.valueOf(value));
   }
 }
