@@ -16,6 +16,7 @@ import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Role;
 import io.llmgate.stream.Usage;
 import io.vertx.core.Vertx;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +120,18 @@ public abstract class AbstractProviderContractTest {
     upstream.enqueue(Reply.stream(Fixtures.bytes(fixture.file())));
     Recorder recorder = stream(provider()).awaitEnd();
     assertDecodes(recorder, fixture);
+  }
+
+  @Test
+  void aFinishedStreamIsNotKeptAliveByItsPooledConnection() {
+    upstream.enqueue(Reply.stream(Fixtures.bytes(textStream().file())));
+    WeakReference<Recorder> finished = new WeakReference<>(stream(provider()).awaitEnd());
+    // The connection idles in the keep-alive pool for a minute; the stream (and in the gateway the client
+    // session behind it) must be garbage long before.
+    awaitTrue("the finished stream is collected", () -> {
+      System.gc();
+      return finished.get() == null;
+    });
   }
 
   @Test

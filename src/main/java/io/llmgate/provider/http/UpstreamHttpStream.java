@@ -10,6 +10,7 @@ import io.llmgate.provider.sse.SseDecoder;
 import io.llmgate.provider.sse.SseEvent;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -56,6 +57,7 @@ final class UpstreamHttpStream extends AbstractProviderStream {
   private GatewayException failure;
   private HttpClientRequest request;
   private HttpClientResponse response;
+  private CloseWatch closeWatch;
 
   UpstreamHttpStream(Context context, HttpClient client, UpstreamCall call, StreamDecoder decoder,
       UpstreamTimeouts timeouts) {
@@ -96,8 +98,8 @@ final class UpstreamHttpStream extends AbstractProviderStream {
     }
     request = connected.result();
     // A pooled connection serves one exchange at a time, so this handler is this stream's until it ends.
-    // The handler runs on the connection's context, which may be another stream's: come back to ours.
-    request.connection().closeHandler(closed -> context.runOnContext(v -> onConnectionClosed()));
+    closeWatch = new CloseWatch(this);
+    request.connection().closeHandler(closeWatch);
     phase = Phase.AWAITING_HEADERS;
     call.headers().forEach(request::putHeader);
     request.send(call.body()).onComplete(this::onResponse);
@@ -127,7 +129,7 @@ final class UpstreamHttpStream extends AbstractProviderStream {
     Buffer body = Buffer.buffer();
     errorResponse.handler(chunk -> body.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_ERROR_BODY - body.length())));
     errorResponse.endHandler(v -> {
-      responseEnded = true;
+      exchangeEnded();
       String text = body.toString();
       terminate(UpstreamErrors.httpStatus(call.provider(), errorResponse.statusCode(), ErrorEnvelope.fromBody(text),
           RetryHints.retryAfter(errorResponse.headers(), text), RetryHints.shouldRetry(errorResponse.headers())));
@@ -165,7 +167,7 @@ final class UpstreamHttpStream extends AbstractProviderStream {
   }
 
   private void onBodyEnd() {
-    responseEnded = true;
+    exchangeEnded();
     if (phase != Phase.STREAMING) {
       return;
     }
@@ -264,6 +266,40 @@ final class UpstreamHttpStream extends AbstractProviderStream {
     abortUpstream();
     if (!connecting && (request == null || responseEnded || connectionClosed)) {
       onConnectionClosed(); // nothing was open, or the exchange was already over: nothing left to close
+    }
+  }
+
+  /** The response is complete: the connection goes back to the pool and is no longer this stream's. */
+  private void exchangeEnded() {
+    responseEnded = true;
+    closeWatch.detach();
+  }
+
+  /**
+   * The close handler of a pooled connection stays set after the exchange, for as long as the connection
+   * idles in the pool (a minute by default) or until the next exchange replaces it. Holding the stream
+   * there directly would keep the stream, its session and the client connection behind it reachable all
+   * that time: at 2,000 streams a minute, hundreds of megabytes. So the handler holds the stream only
+   * until the exchange ends.
+   */
+  private static final class CloseWatch implements Handler<Void> {
+    private volatile UpstreamHttpStream stream;
+
+    CloseWatch(UpstreamHttpStream stream) {
+      this.stream = stream;
+    }
+
+    void detach() {
+      stream = null;
+    }
+
+    @Override
+    public void handle(Void closed) {
+      UpstreamHttpStream watched = stream;
+      if (watched != null) {
+        // The handler runs on the connection's context, which may be another stream's: come back to ours.
+        watched.context.runOnContext(v -> watched.onConnectionClosed());
+      }
     }
   }
 
