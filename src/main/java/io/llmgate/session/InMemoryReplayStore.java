@@ -32,7 +32,7 @@ public final class InMemoryReplayStore implements ReplayStore {
   /** One stream's kept events; {@code droppedThrough} is the highest index dropped to stay in bounds. */
   private static final class Kept {
     final Key key;
-    final Deque<StreamEvent> indexed = new ArrayDeque<>();
+    PackedEventLog indexed = new PackedEventLog();
     StreamEvent start;
     StreamEvent end;
     long endedAtNanos;
@@ -43,7 +43,7 @@ public final class InMemoryReplayStore implements ReplayStore {
     }
 
     int size() {
-      return indexed.size() + (start == null ? 0 : 1) + (end == null ? 0 : 1);
+      return (indexed == null ? 0 : indexed.size()) + (start == null ? 0 : 1) + (end == null ? 0 : 1);
     }
   }
 
@@ -86,12 +86,13 @@ public final class InMemoryReplayStore implements ReplayStore {
     }
     switch (event.kind()) {
       case STARTED -> stream.start = event;
-      case TOKEN, REASONING -> stream.indexed.addLast(event);
+      case TOKEN -> stream.indexed.add((StreamEvent.Token) event);
+      case REASONING -> stream.indexed.add((StreamEvent.Reasoning) event);
       case DONE, FAILED, CANCELLED -> ended(stream, event);
     }
     total++;
     if (stream.indexed.size() > maxEventsPerStream) {
-      stream.droppedThrough = index(stream.indexed.removeFirst());
+      stream.droppedThrough = stream.indexed.dropFirst();
       total--;
     }
     while (total > maxEvents && !kept.isEmpty()) {
@@ -116,7 +117,7 @@ public final class InMemoryReplayStore implements ReplayStore {
     if (lastIndex < 0 && stream.start != null) {
       events.add(stream.start);
     }
-    stream.indexed.stream().filter(event -> index(event) > lastIndex).forEach(events::add);
+    stream.indexed.eventsAfter(sessionId, lastIndex, events);
     if (stream.end != null) {
       events.add(stream.end);
     }
@@ -155,13 +156,9 @@ public final class InMemoryReplayStore implements ReplayStore {
     if (stream != null && kept.remove(stream.key, stream)) {
       total -= stream.size();
       // It may still wait in {@code ended} until its window passes: keep only the empty shell there.
-      stream.indexed.clear();
+      stream.indexed = null;
       stream.start = null;
       stream.end = null;
     }
-  }
-
-  private static long index(StreamEvent event) {
-    return event instanceof StreamEvent.Token token ? token.index() : ((StreamEvent.Reasoning) event).index();
   }
 }
