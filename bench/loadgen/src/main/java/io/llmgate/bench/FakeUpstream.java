@@ -39,10 +39,10 @@ public final class FakeUpstream extends AbstractVerticle {
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args.length > 0 ? args[0] : "0");
     int loops = Integer.parseInt(args.length > 1 ? args[1] : "1");
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops));
     vertx.deployVerticle(() -> new FakeUpstream(port), new DeploymentOptions().setInstances(loops))
         .await(30, TimeUnit.SECONDS);
-    System.out.println("fake upstream listening on " + port);
+    System.out.println("fake upstream listening on " + port + (vertx.isNativeTransportEnabled() ? " (native epoll)" : " (NIO)"));
   }
 
   private final int port;

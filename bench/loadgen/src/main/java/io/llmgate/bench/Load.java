@@ -62,6 +62,7 @@ public final class Load {
     final List<String> phases = List.of(System.getProperty("bench.phases", "latency,ladder,cancel,throughput").split(","));
     final List<String> targets = List.of(System.getProperty("bench.targets", "socketio,sse,openai,portkey").split(","));
     final int rounds = Integer.getInteger("bench.rounds", 2);
+    final long warmupSeconds = Long.getLong("bench.warmup.seconds", 60);
     final int latConcurrency = Integer.getInteger("bench.latency.concurrency", 20);
     final int latStreams = Integer.getInteger("bench.latency.streams", 200);
     final Spec latSpec = new Spec(Integer.getInteger("bench.latency.frames", 20), Long.getLong("bench.latency.interval", 20));
@@ -83,7 +84,7 @@ public final class Load {
 
   private Load(Config cfg) {
     this.cfg = cfg;
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cfg.loops));
+    this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(cfg.loops));
     for (int i = 0; i < cfg.loops; i++) {
       Promise<Context> ready = Promise.promise();
       vertx.deployVerticle(new AbstractVerticle() {
@@ -213,6 +214,7 @@ public final class Load {
 
   private void runAll() throws Exception {
     header();
+    warmup();
     if (cfg.phases.contains("latency")) {
       latency();
     }
@@ -231,9 +233,36 @@ public final class Load {
   }
 
   private void header() {
-    print("Load generator: this JVM (pid " + selfPid + "), " + cfg.loops + " event loops; fake upstream pid "
+    print("Load generator: this JVM (pid " + selfPid + "), " + cfg.loops + " event loops"
+        + (vertx.isNativeTransportEnabled() ? " on native epoll" : " on NIO") + "; fake upstream pid "
         + cfg.upstreamPid + "; llmgate pid " + cfg.llmgatePid + (cfg.portkeyPid > 0 ? "; Portkey pid " + cfg.portkeyPid : "")
         + ". CPU is CPU-seconds per second (1.00 = one core busy).\n");
+  }
+
+  /**
+   * Every gateway path, its connection setup and its token path, for {@code bench.warmup.seconds} before
+   * anything is measured, so that every row compares JIT-compiled steady states (Node's and the JVM's
+   * alike). A cold JVM spends a core on its compiler threads for the first minute: async-profiler put
+   * 40% of llmgate's CPU in C1/C2 during a 40-second ladder. Nothing is recorded.
+   */
+  private void warmup() {
+    if (cfg.warmupSeconds <= 0) {
+      return;
+    }
+    List<String> names = new ArrayList<>(List.of("socketio", "sse", "openai", "portkey"));
+    names.removeIf(n -> !available(n));
+    Proc.Meter meter = new Proc.Meter(cfg.llmgatePid, cfg.upstreamPid, selfPid);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(cfg.warmupSeconds);
+    int rounds = 0;
+    while (System.nanoTime() < deadline) {
+      for (String name : names) {
+        closedLoop(target(name), 50, 500, new Spec(20, 0), 0, new Recorder()); // connection setup
+        closedLoop(target(name), 20, 40, new Spec(1000, 0), 0, new Recorder()); // the token path
+      }
+      rounds++;
+    }
+    print("Warm-up: " + cfg.warmupSeconds + " s (" + rounds + " rounds over " + String.join(", ", names)
+        + ", not recorded); llmgate used " + cores(meter.cores(0)) + " cores during it.\n");
   }
 
   private void latency() {
