@@ -16,6 +16,7 @@ portkey_port=${BENCH_PORTKEY_PORT:-18403}
 with_portkey=${BENCH_PORTKEY:-1}
 # A 2-core box: the serial collector and a bounded heap keep the footprint small (see bench/README.md).
 llmgate_java_opts=${BENCH_LLMGATE_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m}
+llmgate_java=${BENCH_LLMGATE_JAVA:-java}
 loadgen_java_opts=${BENCH_LOADGEN_JAVA_OPTS:--Xms512m -Xmx2g -XX:+UseParallelGC}
 
 ulimit -n "$(ulimit -Hn)"
@@ -72,7 +73,7 @@ YAML
 echo "== starting llmgate on $llmgate_port ${llmgate_java_opts:+($llmgate_java_opts)}"
 # shellcheck disable=SC2086
 LLMGATE_PORT=$llmgate_port LLMGATE_HOST=127.0.0.1 LLMGATE_JWT_SECRET=$secret LLMGATE_CONFIG=$config \
-  java $llmgate_java_opts -jar target/llmgate.jar > "$results/llmgate-$stamp.log" 2>&1 &
+  "$llmgate_java" $llmgate_java_opts -jar target/llmgate.jar > "$results/llmgate-$stamp.log" 2>&1 &
 llmgate_pid=$!; pids+=("$llmgate_pid")
 
 portkey_pid=0
@@ -92,6 +93,7 @@ if [ "$with_portkey" = 1 ]; then wait_port "$portkey_port" "$portkey_pid"; fi
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB,"\
     "Linux $(uname -r), $(java -version 2>&1 | head -1), Node $(node --version 2>/dev/null || echo -)."
+  echo "llmgate runs on $("$llmgate_java" -version 2>&1 | head -1) with \`${llmgate_java_opts}\`."
   echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine shares the cores)."
   echo
 } | tee "$results/table-$stamp.md"
@@ -108,7 +110,7 @@ java $loadgen_java_opts \
   ${BENCH_FRAMES:+-Dbench.ladder.frames=$BENCH_FRAMES} ${BENCH_INTERVAL_MS:+-Dbench.ladder.interval=$BENCH_INTERVAL_MS} \
   ${BENCH_LATENCY_FRAMES:+-Dbench.latency.frames=$BENCH_LATENCY_FRAMES} \
   ${BENCH_LATENCY_INTERVAL_MS:+-Dbench.latency.interval=$BENCH_LATENCY_INTERVAL_MS} \
-  ${BENCH_ROUNDS:+-Dbench.rounds=$BENCH_ROUNDS} ${BENCH_LOADGEN_LOOPS:+-Dbench.loops=$BENCH_LOADGEN_LOOPS} \
+  ${BENCH_WARMUP_SECONDS:+-Dbench.warmup.seconds=$BENCH_WARMUP_SECONDS} ${BENCH_ROUNDS:+-Dbench.rounds=$BENCH_ROUNDS} ${BENCH_LOADGEN_LOOPS:+-Dbench.loops=$BENCH_LOADGEN_LOOPS} \
   -cp "$bench_jar" io.llmgate.bench.Load
 cat "$results/loadgen-$stamp.md" >> "$results/table-$stamp.md"
 echo "== table saved as bench/results/table-$stamp.md"
