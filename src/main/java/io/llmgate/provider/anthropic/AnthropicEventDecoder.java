@@ -29,10 +29,10 @@ final class AnthropicEventDecoder extends AbstractStreamDecoder {
 
   @Override
   public void onEvent(SseEvent event, Consumer<UpstreamEvent> out) {
-    if (event.data().isEmpty()) {
+    if (event.dataIsEmpty()) {
       return;
     }
-    AnthropicWire.Event parsed = Json.read(provider, event.data(), AnthropicWire.Event.class);
+    AnthropicWire.Event parsed = Json.read(provider, event, AnthropicWire.Event.class);
     String type = event.event().isEmpty() ? String.valueOf(parsed.type()) : event.event();
     switch (type) {
       case "message_start" -> start(parsed, out);

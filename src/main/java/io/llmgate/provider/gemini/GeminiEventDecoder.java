@@ -31,10 +31,10 @@ final class GeminiEventDecoder extends AbstractStreamDecoder {
 
   @Override
   public void onEvent(SseEvent event, Consumer<UpstreamEvent> out) {
-    if (event.data().isEmpty()) {
+    if (event.dataIsEmpty()) {
       return;
     }
-    GeminiWire.Response frame = Json.read(provider, event.data(), GeminiWire.Response.class);
+    GeminiWire.Response frame = Json.read(provider, event, GeminiWire.Response.class);
     if (frame.error() != null && !frame.error().isNull()) {
       throw UpstreamErrors.inStream(provider, ErrorEnvelope.ofError(frame.error()).orElseThrow());
     }

@@ -31,14 +31,14 @@ final class OpenAiEventDecoder extends AbstractStreamDecoder {
 
   @Override
   public void onEvent(SseEvent event, Consumer<UpstreamEvent> out) {
-    if (event.data().startsWith("[DONE]")) {
+    if (event.dataStartsWith("[DONE]")) {
       done(out);
       return;
     }
-    if (event.data().isEmpty()) {
+    if (event.dataIsEmpty()) {
       return;
     }
-    OpenAiWire.Chunk chunk = Json.read(provider, event.data(), OpenAiWire.Chunk.class);
+    OpenAiWire.Chunk chunk = Json.read(provider, event, OpenAiWire.Chunk.class);
     if (chunk.error() != null && !chunk.error().isNull()) {
       throw UpstreamErrors.inStream(provider, ErrorEnvelope.ofError(chunk.error()).orElseThrow());
     }
