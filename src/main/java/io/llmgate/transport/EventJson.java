@@ -25,7 +25,25 @@ public final class EventJson {
 
   /** The payload of {@code event} as a JSON object string. */
   public static String payload(StreamEvent event) {
-    StringBuilder json = new StringBuilder(128);
+    return appendPayload(new StringBuilder(sizeHint(event)), event).toString();
+  }
+
+  /** Chars enough for most payloads of {@code event}'s kind, so the builder rarely grows. */
+  public static int sizeHint(StreamEvent event) {
+    return switch (event.kind()) {
+      case TOKEN -> hint(event.sessionId(), ((StreamEvent.Token) event).token());
+      case REASONING -> hint(event.sessionId(), ((StreamEvent.Reasoning) event).token());
+      default -> 128;
+    };
+  }
+
+  // Besides the two strings a token takes at most 94 chars (with a 19-digit index); an eighth more for escapes.
+  private static int hint(String sessionId, String token) {
+    return 96 + sessionId.length() + token.length() + (token.length() >> 3);
+  }
+
+  /** Appends the payload of {@code event}, the same JSON as {@link #payload}, to {@code json}. */
+  public static StringBuilder appendPayload(StringBuilder json, StreamEvent event) {
     json.append('{');
     field(json, "sessionId", event.sessionId());
     switch (event.kind()) {
@@ -38,7 +56,7 @@ public final class EventJson {
     }
     field(json, "timestamp", timestamp(event.timestamp()));
     json.setLength(json.length() - 1);
-    return json.append('}').toString();
+    return json.append('}');
   }
 
   public static JsonObject toJsonObject(StreamEvent event) {

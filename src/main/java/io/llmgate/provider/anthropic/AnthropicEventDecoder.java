@@ -3,7 +3,7 @@ package io.llmgate.provider.anthropic;
 import io.llmgate.error.UpstreamErrors;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.provider.http.ErrorEnvelope;
-import io.llmgate.provider.http.Json;
+import io.llmgate.provider.http.FrameReader;
 import io.llmgate.provider.http.AbstractStreamDecoder;
 import io.llmgate.provider.sse.SseDecoder;
 import io.llmgate.provider.sse.SseEvent;
@@ -19,20 +19,22 @@ import java.util.function.Consumer;
  * are {@code ping} and event types this code does not know (Anthropic asks clients to ignore those).
  */
 final class AnthropicEventDecoder extends AbstractStreamDecoder {
+  private final FrameReader<AnthropicWire.Event> frames;
   private String stopReason;
   private Long inputTokens;
   private Long outputTokens;
 
   AnthropicEventDecoder(String provider, String requestedModel) {
     super(provider, requestedModel);
+    this.frames = new FrameReader<>(provider, AnthropicWire.Event.class);
   }
 
   @Override
   public void onEvent(SseEvent event, Consumer<UpstreamEvent> out) {
-    if (event.data().isEmpty()) {
+    if (event.dataIsEmpty()) {
       return;
     }
-    AnthropicWire.Event parsed = Json.read(provider, event.data(), AnthropicWire.Event.class);
+    AnthropicWire.Event parsed = frames.read(event);
     String type = event.event().isEmpty() ? String.valueOf(parsed.type()) : event.event();
     switch (type) {
       case "message_start" -> start(parsed, out);

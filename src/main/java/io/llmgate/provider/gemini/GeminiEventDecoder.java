@@ -3,6 +3,7 @@ package io.llmgate.provider.gemini;
 import io.llmgate.error.UpstreamErrors;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.provider.http.ErrorEnvelope;
+import io.llmgate.provider.http.FrameReader;
 import io.llmgate.provider.http.Json;
 import io.llmgate.provider.http.AbstractStreamDecoder;
 import io.llmgate.provider.sse.SseDecoder;
@@ -21,20 +22,23 @@ final class GeminiEventDecoder extends AbstractStreamDecoder {
   private static final Set<String> FILTERED = Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT",
       "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION");
 
+  private final FrameReader<GeminiWire.Response> frames;
+
   private boolean sawFunctionCall;
   private String finishReason;
   private GeminiWire.UsageMetadata usage;
 
   GeminiEventDecoder(String provider, String requestedModel) {
     super(provider, requestedModel);
+    this.frames = new FrameReader<>(provider, GeminiWire.Response.class);
   }
 
   @Override
   public void onEvent(SseEvent event, Consumer<UpstreamEvent> out) {
-    if (event.data().isEmpty()) {
+    if (event.dataIsEmpty()) {
       return;
     }
-    GeminiWire.Response frame = Json.read(provider, event.data(), GeminiWire.Response.class);
+    GeminiWire.Response frame = frames.read(event);
     if (frame.error() != null && !frame.error().isNull()) {
       throw UpstreamErrors.inStream(provider, ErrorEnvelope.ofError(frame.error()).orElseThrow());
     }

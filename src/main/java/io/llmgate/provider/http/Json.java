@@ -1,12 +1,15 @@
 package io.llmgate.provider.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmgate.error.UpstreamErrors;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * The one JSON mapper of the provider packages. Wire records ignore unknown fields (providers add fields
@@ -19,12 +22,16 @@ public final class Json {
 
   private Json() {}
 
-  /** Parses one frame's payload, or fails with a malformed-frame error that names the provider. */
-  public static <T> T read(String provider, String data, Class<T> type) {
+  static ObjectReader reader(Class<?> type) {
+    return MAPPER.readerFor(type);
+  }
+
+  /** A parser Jackson feeds byte arrays to, one per stream: see {@link FrameReader}. */
+  static JsonParser nonBlockingParser() {
     try {
-      return MAPPER.readValue(data, type);
-    } catch (JsonProcessingException e) {
-      throw UpstreamErrors.malformed(provider, data, "JSON " + type.getSimpleName());
+      return MAPPER.getFactory().createNonBlockingByteArrayParser();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // no I/O happens creating it
     }
   }
 

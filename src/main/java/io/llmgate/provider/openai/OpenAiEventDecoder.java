@@ -3,7 +3,7 @@ package io.llmgate.provider.openai;
 import io.llmgate.error.UpstreamErrors;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.provider.http.ErrorEnvelope;
-import io.llmgate.provider.http.Json;
+import io.llmgate.provider.http.FrameReader;
 import io.llmgate.provider.http.AbstractStreamDecoder;
 import io.llmgate.provider.sse.SseDecoder;
 import io.llmgate.provider.sse.SseEvent;
@@ -21,24 +21,27 @@ import java.util.function.Consumer;
 final class OpenAiEventDecoder extends AbstractStreamDecoder {
   private static final String END_MARKER = "data: [DONE]";
 
+  private final FrameReader<OpenAiWire.Chunk> frames;
+
   private boolean emittedOutput;
   private FinishReason finish;
   private Usage usage;
 
   OpenAiEventDecoder(String provider, String requestedModel) {
     super(provider, requestedModel);
+    this.frames = new FrameReader<>(provider, OpenAiWire.Chunk.class);
   }
 
   @Override
   public void onEvent(SseEvent event, Consumer<UpstreamEvent> out) {
-    if (event.data().startsWith("[DONE]")) {
+    if (event.dataStartsWith("[DONE]")) {
       done(out);
       return;
     }
-    if (event.data().isEmpty()) {
+    if (event.dataIsEmpty()) {
       return;
     }
-    OpenAiWire.Chunk chunk = Json.read(provider, event.data(), OpenAiWire.Chunk.class);
+    OpenAiWire.Chunk chunk = frames.read(event);
     if (chunk.error() != null && !chunk.error().isNull()) {
       throw UpstreamErrors.inStream(provider, ErrorEnvelope.ofError(chunk.error()).orElseThrow());
     }

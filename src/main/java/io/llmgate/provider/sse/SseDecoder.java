@@ -1,5 +1,7 @@
 package io.llmgate.provider.sse;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.OptionalLong;
@@ -14,6 +16,9 @@ import java.util.function.Consumer;
  * <p>Beyond the spec it keeps the lines a strict parser would drop (no colon, or a field name other than
  * {@code data}, {@code event}, {@code id}, {@code retry}): Gemini appends its mid-stream error as raw JSON
  * without SSE framing, and {@link #end()} hands those lines over so the provider can read them.
+ *
+ * <p>An event's data stays bytes: the data lines are copied into one buffer, which the dispatched
+ * {@link SseEvent} lends to the sink, so a JSON parser reads UTF-8 with no String per frame in between.
  */
 public final class SseDecoder {
   /** A line longer than this is an upstream gone wrong, not data worth holding in memory. */
@@ -29,9 +34,9 @@ public final class SseDecoder {
   private boolean skipLf;
   private boolean firstLine = true;
   private String eventType = "";
-  private final StringBuilder data = new StringBuilder();
+  // Unpooled heap memory: garbage-collected like an array, nothing to release; the sink reads its array.
+  private final ByteBuf data = Unpooled.buffer(256);
   private boolean hasData;
-  private String singleData;
   private String lastId = "";
   private OptionalLong reconnectionTime = OptionalLong.empty();
   private final StringBuilder unframed = new StringBuilder();
@@ -152,7 +157,7 @@ public final class SseDecoder {
       valueStart++;
     }
     if (is(bytes, from, colon, "data")) {
-      data(new String(bytes, valueStart, to - valueStart, StandardCharsets.UTF_8));
+      data(bytes, valueStart, to);
     } else if (is(bytes, from, colon, "event")) {
       eventType = new String(bytes, valueStart, to - valueStart, StandardCharsets.UTF_8);
     } else if (is(bytes, from, colon, "id")) {
@@ -177,19 +182,16 @@ public final class SseDecoder {
     return true;
   }
 
-  /** The usual event has one data line: it is kept as it is, and joined only when a second one comes. */
-  private void data(String value) {
-    if (!hasData) {
-      singleData = value;
-      hasData = true;
-      return;
+  /**
+   * Copied, not referenced: the blank line that dispatches the event may come in a later read, after the
+   * caller has reused the array this line is in.
+   */
+  private void data(byte[] bytes, int from, int to) {
+    if (hasData) {
+      data.writeByte(LF);
     }
-    if (singleData != null) {
-      data.setLength(0);
-      data.append(singleData);
-      singleData = null;
-    }
-    data.append('\n').append(value);
+    hasData = true;
+    data.writeBytes(bytes, from, to - from);
   }
 
   private void retry(String value) {
@@ -206,15 +208,14 @@ public final class SseDecoder {
 
   private void dispatch() {
     if (hasData || !eventType.isEmpty()) {
-      sink.accept(new SseEvent(eventType, singleData != null ? singleData : data.toString(), lastId));
+      sink.accept(new SseEvent(eventType, data, lastId));
     }
     resetEvent();
   }
 
   private void resetEvent() {
     eventType = "";
-    data.setLength(0);
-    singleData = null;
+    data.clear();
     hasData = false;
   }
 }

@@ -1,16 +1,61 @@
 package io.llmgate.provider.sse;
 
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
  * One dispatched server-sent event. {@code event} is empty when the stream sent no {@code event:} line
- * (OpenAI, DeepSeek and Gemini never do); {@code data} joins the event's {@code data:} lines with
- * {@code \n}; {@code id} is the last event id seen on the stream, empty when none.
+ * (OpenAI, DeepSeek and Gemini never do); the data joins the event's {@code data:} lines with {@code \n};
+ * {@code id} is the last event id seen on the stream, empty when none.
+ *
+ * <p>The data is lent, not owned: it is the decoder's buffer, valid only while the sink runs (the next
+ * event reuses it), the way {@code JsonParser.getTextCharacters()} lends Jackson's. That lets a provider
+ * parse the UTF-8 bytes as they came, without a String per frame. Read it there; never keep or modify it.
  */
-public record SseEvent(String event, String data, String id) {
-  public SseEvent {
-    Objects.requireNonNull(event, "event");
-    Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(id, "id");
+public final class SseEvent {
+  private final String event;
+  private final ByteBuf data;
+  private final String id;
+
+  SseEvent(String event, ByteBuf data, String id) {
+    this.event = Objects.requireNonNull(event, "event");
+    this.data = Objects.requireNonNull(data, "data");
+    this.id = Objects.requireNonNull(id, "id");
+  }
+
+  public String event() {
+    return event;
+  }
+
+  /** The data's UTF-8 bytes, readable from the reader index; a heap buffer, so it has an array. */
+  public ByteBuf dataBytes() {
+    return data;
+  }
+
+  /** The data decoded; a new String on each call, for error messages and the rare non-JSON frame. */
+  public String data() {
+    return data.toString(StandardCharsets.UTF_8);
+  }
+
+  public boolean dataIsEmpty() {
+    return !data.isReadable();
+  }
+
+  /** Whether the data starts with {@code prefix}, compared as bytes: ASCII prefixes only. */
+  public boolean dataStartsWith(String prefix) {
+    if (data.readableBytes() < prefix.length()) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      if (data.getByte(data.readerIndex() + i) != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public String id() {
+    return id;
   }
 }

@@ -138,6 +138,10 @@ final class EngineIoSession {
     sendPacket(EnginePacket.binaryMessage(data));
   }
 
+  void send(EnginePacket packet) {
+    sendPacket(packet);
+  }
+
   /**
    * Whether the client is not keeping up: the WebSocket's queue, or the polling outbox, is full.
    */

@@ -3,6 +3,7 @@ package io.llmgate.transport.socketio;
 import io.vertx.core.buffer.Buffer;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * One Engine.IO v4 packet: a type and either text data or, for a binary MESSAGE, raw bytes. Pure
@@ -34,32 +35,43 @@ final class EnginePacket {
     }
   }
 
-  static final EnginePacket CLOSE = new EnginePacket(Type.CLOSE, "", null);
-  static final EnginePacket PING = new EnginePacket(Type.PING, "", null);
-  static final EnginePacket PONG = new EnginePacket(Type.PONG, "", null);
-  static final EnginePacket NOOP = new EnginePacket(Type.NOOP, "", null);
-  static final EnginePacket UPGRADE = new EnginePacket(Type.UPGRADE, "", null);
+  static final EnginePacket CLOSE = of(Type.CLOSE, "");
+  static final EnginePacket PING = of(Type.PING, "");
+  static final EnginePacket PONG = of(Type.PONG, "");
+  static final EnginePacket NOOP = of(Type.NOOP, "");
+  static final EnginePacket UPGRADE = of(Type.UPGRADE, "");
 
   private final Type type;
-  private final String text;
+  // The text form, type code first, kept as it goes on the wire: sending a token copies no String.
+  private final String frame;
   private final Buffer binary;
 
-  private EnginePacket(Type type, String text, Buffer binary) {
+  private EnginePacket(Type type, String frame, Buffer binary) {
     this.type = type;
-    this.text = text;
+    this.frame = frame;
     this.binary = binary;
   }
 
   static EnginePacket of(Type type, String text) {
-    return new EnginePacket(type, Objects.requireNonNull(text, "text"), null);
+    return new EnginePacket(type, type.code() + Objects.requireNonNull(text, "text"), null);
   }
 
   static EnginePacket message(String text) {
     return of(Type.MESSAGE, text);
   }
 
+  /**
+   * A MESSAGE whose text {@code text} writes, straight after the type code: the hot path for token
+   * events, built in one StringBuilder of about {@code sizeHint} chars and one String in all.
+   */
+  static EnginePacket message(int sizeHint, Consumer<StringBuilder> text) {
+    StringBuilder frame = new StringBuilder(sizeHint + 1).append(Type.MESSAGE.code());
+    text.accept(frame);
+    return new EnginePacket(Type.MESSAGE, frame.toString(), null);
+  }
+
   static EnginePacket binaryMessage(Buffer data) {
-    return new EnginePacket(Type.MESSAGE, "", Objects.requireNonNull(data, "data"));
+    return new EnginePacket(Type.MESSAGE, String.valueOf(Type.MESSAGE.code()), Objects.requireNonNull(data, "data"));
   }
 
   Type type() {
@@ -68,7 +80,7 @@ final class EnginePacket {
 
   /** The text data; empty for a binary message. */
   String text() {
-    return text;
+    return frame.substring(1);
   }
 
   boolean isBinary() {
@@ -82,7 +94,7 @@ final class EnginePacket {
 
   /** Approximate size in bytes, for write-queue accounting. */
   int size() {
-    return binary != null ? binary.length() : text.length() + 1;
+    return binary != null ? binary.length() : frame.length();
   }
 
   /** Text form: a WebSocket text frame, or one record of a polling payload when not binary. */
@@ -90,7 +102,7 @@ final class EnginePacket {
     if (binary != null) {
       throw new IllegalStateException("binary message has no text form");
     }
-    return text.isEmpty() ? String.valueOf(type.code()) : type.code() + text;
+    return frame;
   }
 
   /** One record of an HTTP long-polling payload: binary is "b" + base64. */
@@ -105,8 +117,7 @@ final class EnginePacket {
     if (frame.isEmpty()) {
       throw new MalformedPacketException("empty Engine.IO packet");
     }
-    Type type = Type.ofCode(frame.charAt(0));
-    return frame.length() == 1 ? of(type, "") : of(type, frame.substring(1));
+    return new EnginePacket(Type.ofCode(frame.charAt(0)), frame, null);
   }
 
   /** Decodes one record of a polling payload. */
@@ -125,17 +136,17 @@ final class EnginePacket {
   public boolean equals(Object o) {
     return o instanceof EnginePacket p
         && p.type == type
-        && p.text.equals(text)
+        && p.frame.equals(frame)
         && Objects.equals(p.binary, binary);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(type, text, binary);
+    return Objects.hash(type, frame, binary);
   }
 
   @Override
   public String toString() {
-    return binary != null ? type + "<" + binary.length() + " bytes>" : type + "'" + text + "'";
+    return binary != null ? type + "<" + binary.length() + " bytes>" : type + "'" + text() + "'";
   }
 }

@@ -69,6 +69,10 @@ final class SocketIoClient {
     session.send(packet);
   }
 
+  void send(EnginePacket packet) {
+    session.send(packet);
+  }
+
   void send(Encoded packet) {
     session.send(packet.text());
     for (Buffer attachment : packet.attachments()) {

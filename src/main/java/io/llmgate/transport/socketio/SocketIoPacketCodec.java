@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Socket.IO v5 packet encoding and decoding, on strings and Buffers only (no I/O).
@@ -73,19 +74,20 @@ final class SocketIoPacketCodec {
   }
 
   /**
-   * The hot path for token streams: an EVENT whose single argument is already-encoded JSON, spliced
-   * in without parsing. The caller guarantees {@code jsonPayload} is one valid JSON value without
-   * binary.
+   * The hot path for token streams: appends an EVENT whose single argument is the JSON {@code json}
+   * writes, spliced in without parsing, to {@code out} (which may already hold the Engine.IO type, so
+   * the whole frame is one String). The caller guarantees that JSON is one valid value without binary;
+   * when {@code json} writes nothing, the event has no argument.
    */
-  static String encodeRawEvent(String namespace, String event, String jsonPayload) {
-    StringBuilder sb = header(Type.EVENT, 0, namespace, SocketIoPacket.NO_ACK);
-    sb.ensureCapacity(sb.length() + event.length() + jsonPayload.length() + 8);
-    sb.append('[');
-    appendQuoted(sb, event);
-    if (!jsonPayload.isEmpty()) {
-      sb.append(',').append(jsonPayload);
+  static void appendRawEvent(StringBuilder out, String namespace, String event, Consumer<StringBuilder> json) {
+    appendHeader(out, Type.EVENT, 0, namespace, SocketIoPacket.NO_ACK).append('[');
+    appendQuoted(out, event);
+    int comma = out.length();
+    json.accept(out.append(','));
+    if (out.length() == comma + 1) {
+      out.setLength(comma);
     }
-    return sb.append(']').toString();
+    out.append(']');
   }
 
   private static Encoded encodeArray(Type type, String namespace, long ackId, List<Object> values) {
@@ -105,7 +107,11 @@ final class SocketIoPacketCodec {
   }
 
   private static StringBuilder header(Type type, int attachments, String namespace, long ackId) {
-    StringBuilder sb = new StringBuilder(64);
+    return appendHeader(new StringBuilder(64), type, attachments, namespace, ackId);
+  }
+
+  private static StringBuilder appendHeader(
+      StringBuilder sb, Type type, int attachments, String namespace, long ackId) {
     sb.append(type.code());
     if (type.isBinary()) {
       sb.append(attachments).append('-');

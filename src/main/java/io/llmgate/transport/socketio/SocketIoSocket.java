@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,7 +149,18 @@ public final class SocketIoSocket {
    * for token streams. The caller guarantees {@code jsonPayload} is one valid JSON value.
    */
   public SocketIoSocket emitRaw(String event, String jsonPayload) {
-    String packet = SocketIoPacketCodec.encodeRawEvent(namespace(), checkName(event), jsonPayload);
+    return emitRaw(event, jsonPayload.length(), json -> json.append(jsonPayload));
+  }
+
+  /**
+   * Like {@link #emitRaw(String, String)}, with the JSON written by {@code json} straight into the
+   * frame (of about {@code sizeHint} chars of JSON): a token is encoded into one String, not three.
+   * Called at once, on the caller's thread.
+   */
+  public SocketIoSocket emitRaw(String event, int sizeHint, Consumer<StringBuilder> json) {
+    String name = checkName(event);
+    EnginePacket packet = EnginePacket.message(sizeHint + name.length() + namespace().length() + 8,
+        frame -> SocketIoPacketCodec.appendRawEvent(frame, namespace(), name, json));
     client.execute(
         () -> {
           if (connected) {

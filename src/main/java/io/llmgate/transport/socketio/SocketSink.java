@@ -26,7 +26,7 @@ final class SocketSink implements EventSink {
 
   @Override
   public void send(StreamEvent event) {
-    socket.emitRaw(event.kind().eventName(), EventJson.payload(event));
+    socket.emitRaw(event.kind().eventName(), EventJson.sizeHint(event), json -> EventJson.appendPayload(json, event));
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmgate.provider.Fixtures;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,10 +15,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SseDecoderTest {
 
+  /** What the sink saw of one event, copied while it could (the event's data is lent, not kept). */
+  private record Seen(String event, String data, String id) {
+    static Seen of(SseEvent event) {
+      return new Seen(event.event(), event.data(), event.id());
+    }
+  }
+
   /** Decodes {@code bytes} fed as the given reads. */
   private static Decoded decode(byte[]... reads) {
-    List<SseEvent> events = new ArrayList<>();
-    SseDecoder decoder = new SseDecoder(events::add);
+    List<Seen> events = new ArrayList<>();
+    SseDecoder decoder = new SseDecoder(event -> events.add(Seen.of(event)));
     for (byte[] read : reads) {
       decoder.feed(read);
     }
@@ -25,9 +33,9 @@ class SseDecoderTest {
     return new Decoded(events, tail, decoder);
   }
 
-  private record Decoded(List<SseEvent> events, SseDecoder.Tail tail, SseDecoder decoder) {
+  private record Decoded(List<Seen> events, SseDecoder.Tail tail, SseDecoder decoder) {
     List<String> data() {
-      return events.stream().map(SseEvent::data).toList();
+      return events.stream().map(Seen::data).toList();
     }
   }
 
@@ -41,14 +49,14 @@ class SseDecoderTest {
     String stream = "event: delta" + eol + "data: {\"a\":" + eol + "data: 1}" + eol + eol + ": comment" + eol
         + "data: second" + eol + eol;
     Decoded decoded = decode(utf8(stream));
-    assertThat(decoded.events()).containsExactly(new SseEvent("delta", "{\"a\":\n1}", ""), new SseEvent("", "second", ""));
+    assertThat(decoded.events()).containsExactly(new Seen("delta", "{\"a\":\n1}", ""), new Seen("", "second", ""));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"\n", "\r", "\r\n"})
   void everySplitOffsetDecodesTheSame(String eol) {
     byte[] bytes = utf8("data: {\"t\":\"известни 😊 é\"}" + eol + eol + "data: [DONE]" + eol + eol);
-    List<SseEvent> whole = decode(bytes).events();
+    List<Seen> whole = decode(bytes).events();
     assertThat(whole).hasSize(2);
     assertThat(whole.get(0).data()).isEqualTo("{\"t\":\"известни 😊 é\"}");
     for (int cut = 0; cut <= bytes.length; cut++) {
@@ -60,7 +68,7 @@ class SseDecoderTest {
   @Test
   void aCrEndingOneReadAndAnLfStartingTheNextAreOneLineBreak() {
     assertThat(decode(utf8("data: a\r"), utf8("\ndata: b\r"), utf8("\n\r\n")).events())
-        .containsExactly(new SseEvent("", "a\nb", ""));
+        .containsExactly(new Seen("", "a\nb", ""));
   }
 
   @Test
@@ -68,7 +76,7 @@ class SseDecoderTest {
     for (String file : List.of("gemini/text.sse", "anthropic/thinking.sse", "openai-chat/text-with-usage.sse",
         "deepseek/synthetic/keepalive-then-stream.sse")) {
       byte[] bytes = Fixtures.bytes(file);
-      List<SseEvent> whole = decode(bytes).events();
+      List<Seen> whole = decode(bytes).events();
       assertThat(whole).as(file).isNotEmpty();
       for (int cut = 0; cut <= bytes.length; cut++) {
         assertThat(decode(Arrays.copyOfRange(bytes, 0, cut), Arrays.copyOfRange(bytes, cut, bytes.length)).events())
@@ -85,16 +93,47 @@ class SseDecoderTest {
   @Test
   void aSliceOfALargerArrayDecodesLikeTheSameBytesAlone() {
     byte[] fixture = Fixtures.bytes("openai-chat/text-with-usage.sse");
-    List<SseEvent> alone = decode(fixture).events();
+    List<Seen> alone = decode(fixture).events();
     byte[] padded = new byte[fixture.length + 20];
     Arrays.fill(padded, (byte) '\n');
     System.arraycopy(fixture, 0, padded, 7, fixture.length);
-    List<SseEvent> sliced = new java.util.ArrayList<>();
-    SseDecoder decoder = new SseDecoder(sliced::add);
+    List<Seen> sliced = new java.util.ArrayList<>();
+    SseDecoder decoder = new SseDecoder(event -> sliced.add(Seen.of(event)));
     int cut = fixture.length / 3;
     decoder.feed(padded, 7, cut);
     decoder.feed(padded, 7 + cut, fixture.length - cut);
     assertThat(sliced).isEqualTo(alone);
+  }
+
+  @Test
+  void theLentDataIsTheUtf8OfTheJoinedLines() {
+    List<byte[]> lent = new ArrayList<>();
+    SseDecoder decoder = new SseDecoder(event -> lent.add(ByteBufUtil.getBytes(event.dataBytes())));
+    decoder.feed(utf8("data: {\"t\":\"é 😊\"\ndata: }\n\ndata:\n\n"));
+    assertThat(lent).containsExactly(utf8("{\"t\":\"é 😊\"\n}"), new byte[0]);
+  }
+
+  @Test
+  void dataIsKeptWhenItsArrayIsReusedBeforeTheBlankLine() {
+    List<Seen> events = new ArrayList<>();
+    SseDecoder decoder = new SseDecoder(event -> events.add(Seen.of(event)));
+    byte[] network = new byte[64];
+    int length = put(network, "data: first\ndata: sec");
+    decoder.feed(network, 0, length);
+    length = put(network, "ond\n\ndata: x\n\n");
+    decoder.feed(network, 0, length);
+    assertThat(events).containsExactly(new Seen("", "first\nsecond", ""), new Seen("", "x", ""));
+  }
+
+  @Test
+  void dataPrefixAndEmptinessAreReadFromTheBytes() {
+    List<Boolean> seen = new ArrayList<>();
+    SseDecoder decoder = new SseDecoder(event -> {
+      seen.add(event.dataStartsWith("[DONE]"));
+      seen.add(event.dataIsEmpty());
+    });
+    decoder.feed(utf8("data: [DONE]\n\ndata: [DON\n\nevent: ping\n\n"));
+    assertThat(seen).containsExactly(true, false, false, false, false, true);
   }
 
   @Test
@@ -117,7 +156,7 @@ class SseDecoderTest {
   @Test
   void multilineData() {
     assertThat(decode(Fixtures.bytes("sse-framing/synthetic/multiline-data.sse")).events())
-        .containsExactly(new SseEvent("message", "{\"a\":\n1}", ""), new SseEvent("", "[DONE]", ""));
+        .containsExactly(new Seen("message", "{\"a\":\n1}", ""), new Seen("", "[DONE]", ""));
   }
 
   @Test
@@ -131,7 +170,7 @@ class SseDecoderTest {
   @Test
   void commentsIdRetryAndUnknownFields() {
     Decoded decoded = decode(Fixtures.bytes("sse-framing/synthetic/comments-id-retry-unknown-fields.sse"));
-    assertThat(decoded.events()).containsExactly(new SseEvent("", "{\"n\":1}", "42"));
+    assertThat(decoded.events()).containsExactly(new Seen("", "{\"n\":1}", "42"));
     assertThat(decoded.decoder().reconnectionTime()).hasValue(3000);
     assertThat(decoded.tail().unframed()).isEqualTo("foo: ignored\n");
   }
@@ -139,7 +178,7 @@ class SseDecoderTest {
   @Test
   void onlyOneLeadingSpaceIsStripped() {
     assertThat(decode(Fixtures.bytes("sse-framing/synthetic/no-space-after-colon.sse")).events())
-        .containsExactly(new SseEvent("ping", "{\"n\":1}", ""), new SseEvent("", " {\"n\":2}", ""));
+        .containsExactly(new Seen("ping", "{\"n\":1}", ""), new Seen("", " {\"n\":2}", ""));
   }
 
   @Test
@@ -150,7 +189,7 @@ class SseDecoderTest {
   @Test
   void anEventWithoutDataIsDispatchedWithEmptyData() {
     assertThat(decode(Fixtures.bytes("sse-framing/synthetic/event-without-data.sse")).events())
-        .containsExactly(new SseEvent("ping", "", ""), new SseEvent("", "{\"n\":1}", ""));
+        .containsExactly(new Seen("ping", "", ""), new Seen("", "{\"n\":1}", ""));
   }
 
   @Test
@@ -179,6 +218,12 @@ class SseDecoderTest {
     SseDecoder decoder = new SseDecoder(event -> { }, 16);
     assertThatThrownBy(() -> decoder.feed(utf8("data: " + "x".repeat(20))))
         .hasMessageContaining("over 16 bytes without a line break");
+  }
+
+  private static int put(byte[] array, String text) {
+    byte[] bytes = utf8(text);
+    System.arraycopy(bytes, 0, array, 0, bytes.length);
+    return bytes.length;
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {

@@ -75,13 +75,18 @@ class SocketIoPacketCodecTest {
     assertThat(encoded.text()).isEqualTo("61-/chat,789[{\"_placeholder\":true,\"num\":0}]");
   }
 
+  private static String rawEvent(String namespace, String event, String jsonPayload) {
+    StringBuilder out = new StringBuilder("<");
+    SocketIoPacketCodec.appendRawEvent(out, namespace, event, json -> json.append(jsonPayload));
+    return out.toString();
+  }
+
   @Test
-  void rawEventSplicesPayloadWithoutParsing() {
-    assertThat(SocketIoPacketCodec.encodeRawEvent("/", "llm:stream:token", "{\"token\":\"hi\"}"))
-        .isEqualTo("2[\"llm:stream:token\",{\"token\":\"hi\"}]");
-    assertThat(SocketIoPacketCodec.encodeRawEvent("/x", "a\"b\n", "1"))
-        .isEqualTo("2/x,[\"a\\\"b\\n\",1]");
-    assertThat(SocketIoPacketCodec.encodeRawEvent("/", "ping", "")).isEqualTo("2[\"ping\"]");
+  void rawEventSplicesPayloadWithoutParsingAfterWhatTheBuilderHolds() {
+    assertThat(rawEvent("/", "llm:stream:token", "{\"token\":\"hi\"}"))
+        .isEqualTo("<2[\"llm:stream:token\",{\"token\":\"hi\"}]");
+    assertThat(rawEvent("/x", "a\"b\n", "1")).isEqualTo("<2/x,[\"a\\\"b\\n\",1]");
+    assertThat(rawEvent("/", "ping", "")).isEqualTo("<2[\"ping\"]");
   }
 
   @Test
