@@ -27,7 +27,7 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, config).await(60, TimeUnit.SECONDS);
