@@ -14,8 +14,9 @@ upstream_port=${BENCH_UPSTREAM_PORT:-18401}
 llmgate_port=${BENCH_LLMGATE_PORT:-18402}
 portkey_port=${BENCH_PORTKEY_PORT:-18403}
 with_portkey=${BENCH_PORTKEY:-1}
-# A 2-core box: the serial collector and a bounded heap keep the footprint small (see bench/README.md).
-llmgate_java_opts=${BENCH_LLMGATE_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m}
+# The serial collector and a bounded heap keep the footprint small; transparent huge pages make first touches
+# of heap memory cheap on this VM (see bench/README.md, "JVM settings").
+llmgate_java_opts=${BENCH_LLMGATE_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx512m -XX:+UseTransparentHugePages}
 llmgate_java=${BENCH_LLMGATE_JAVA:-java}
 loadgen_java_opts=${BENCH_LOADGEN_JAVA_OPTS:--Xms512m -Xmx2g -XX:+UseParallelGC}
 
@@ -106,6 +107,7 @@ java $loadgen_java_opts \
   -Dbench.portkey.port="$([ "$with_portkey" = 1 ] && echo "$portkey_port" || echo 0)" -Dbench.portkey.pid="$portkey_pid" \
   -Dbench.jwt.secret="$secret" -Dbench.out="$results/loadgen-$stamp.md" \
   ${BENCH_PHASES:+-Dbench.phases=$BENCH_PHASES} ${BENCH_TARGETS:+-Dbench.targets=$BENCH_TARGETS} ${BENCH_LADDER:+-Dbench.ladder=$BENCH_LADDER} \
+  ${BENCH_CAPACITY:+-Dbench.capacity=$BENCH_CAPACITY} \
   ${BENCH_LADDER_TARGETS:+-Dbench.ladder.targets=$BENCH_LADDER_TARGETS} \
   ${BENCH_FRAMES:+-Dbench.ladder.frames=$BENCH_FRAMES} ${BENCH_INTERVAL_MS:+-Dbench.ladder.interval=$BENCH_INTERVAL_MS} \
   ${BENCH_LATENCY_FRAMES:+-Dbench.latency.frames=$BENCH_LATENCY_FRAMES} \

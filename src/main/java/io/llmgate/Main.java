@@ -4,6 +4,7 @@ import io.llmgate.config.ConfigException;
 import io.llmgate.config.ConfigLoader;
 import io.llmgate.config.GatewayConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -27,7 +28,8 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
+    // Native epoll where Netty has it (Linux x86_64): fewer syscalls and less garbage per frame than NIO.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, config).await(60, TimeUnit.SECONDS);
@@ -37,14 +39,14 @@ public final class Main {
       System.exit(1);
       return;
     }
-    printBanner(config, gateway);
+    printBanner(config, gateway, vertx.isNativeTransportEnabled());
     awaitStopSignal();
     LOG.info("stop signal: draining streams for up to {}s", config.drainTimeout().toSeconds());
     gateway.shutdown().eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
     System.exit(0);
   }
 
-  private static void printBanner(GatewayConfig config, Gateway gateway) {
+  private static void printBanner(GatewayConfig config, Gateway gateway, boolean nativeTransport) {
     String host = config.host().equals("0.0.0.0") ? "localhost" : config.host();
     String url = "http://" + host + ":" + gateway.port();
     String providers = gateway.streams().providers().all().stream()
@@ -52,7 +54,8 @@ public final class Main {
     StringBuilder banner = new StringBuilder()
         .append("llmgate listening on ").append(url).append('\n')
         .append("  chat page: ").append(url).append("/\n")
-        .append("  providers: ").append(providers.isEmpty() ? "none" : providers).append('\n');
+        .append("  providers: ").append(providers.isEmpty() ? "none" : providers).append('\n')
+        .append("  network: ").append(nativeTransport ? "native epoll" : "Java NIO").append('\n');
     if (gateway.usesGeneratedSecret()) {
       banner.append("  LLMGATE_JWT_SECRET is not set: signing with a random secret for this run only.\n")
           .append("  dev token (sub=dev-user, 24h): ")

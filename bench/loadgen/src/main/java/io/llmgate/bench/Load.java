@@ -59,18 +59,22 @@ public final class Load {
     final String model = System.getProperty("bench.model", "bench-model");
     final int loops = Integer.getInteger("bench.loops", 2);
     final int users = Integer.getInteger("bench.users", 100);
-    final List<String> phases = List.of(System.getProperty("bench.phases", "latency,ladder,cancel,throughput").split(","));
+    final List<String> phases =
+        List.of(System.getProperty("bench.phases", "latency,ladder,capacity,cancel,throughput").split(","));
     final List<String> targets = List.of(System.getProperty("bench.targets", "socketio,sse,openai,portkey").split(","));
     final int rounds = Integer.getInteger("bench.rounds", 2);
     final long warmupSeconds = Long.getLong("bench.warmup.seconds", 60);
     final int latConcurrency = Integer.getInteger("bench.latency.concurrency", 20);
     final int latStreams = Integer.getInteger("bench.latency.streams", 200);
     final Spec latSpec = new Spec(Integer.getInteger("bench.latency.frames", 20), Long.getLong("bench.latency.interval", 20));
-    final List<Integer> ladder = ints(System.getProperty("bench.ladder", "100,500,1000,2000,5000"));
+    final List<Integer> ladder = ints(System.getProperty("bench.ladder", "100,500,1000,2000,3000,5000"));
     final List<String> ladderTargets =
         List.of(System.getProperty("bench.ladder.targets", "direct,socketio,sse,openai,portkey").split(","));
     final Spec ladderSpec = new Spec(Integer.getInteger("bench.ladder.frames", 50), Long.getLong("bench.ladder.interval", 100));
     final long rampMs = Long.getLong("bench.ladder.ramp", 2000);
+    final List<Integer> capacity = ints(System.getProperty("bench.capacity", "5000,8000"));
+    final Spec capacitySpec =
+        new Spec(Integer.getInteger("bench.capacity.frames", 20), Long.getLong("bench.capacity.interval", 500));
     final int cancelStreams = Integer.getInteger("bench.cancel.streams", 200);
     final int cancelConcurrency = Integer.getInteger("bench.cancel.concurrency", 20);
     final int tputStreams = Integer.getInteger("bench.throughput.streams", 100);
@@ -221,6 +225,9 @@ public final class Load {
     if (cfg.phases.contains("ladder")) {
       ladder();
     }
+    if (cfg.phases.contains("capacity")) {
+      capacity();
+    }
     if (cfg.phases.contains("cancel")) {
       cancel();
     }
@@ -318,19 +325,14 @@ public final class Load {
   }
 
   private void ladder() {
-    print("\n### Concurrency ladder (" + cfg.ladderSpec.frames() + " frames every " + cfg.ladderSpec.intervalMs()
-        + " ms per stream, started over " + cfg.rampMs + " ms; a stall is a wait over "
-        + 10 * cfg.ladderSpec.intervalMs() + " ms for the first token or between two)\n");
-    print("| path | streams | sustained (no stall, completed) | stalled | failed | worst gap | TTFT p99 | gap p99 "
-        + "| CPU gateway | CPU upstream | CPU loadgen | gateway RSS | gateway heap |");
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    ladderHeader("Concurrency ladder", cfg.ladderSpec);
     for (String name : cfg.ladderTargets) {
       if (!available(name)) {
         continue;
       }
       closedLoop(target(name), 50, 100, new Spec(10, 10), 0, new Recorder()); // warm-up
       for (int n : cfg.ladder) {
-        double sustained = ladderStep(name, n);
+        double sustained = ladderStep(name, n, cfg.ladderSpec);
         if (sustained < 0.5 && n != cfg.ladder.get(cfg.ladder.size() - 1)) {
           print("| " + target(name).name() + " | > " + n + " | not tried: under half sustained at " + n
               + " | | | | | | | | | | |");
@@ -341,11 +343,39 @@ public final class Load {
     }
   }
 
+  /**
+   * How many concurrent Socket.IO streams llmgate holds when the frame rate is not what limits them: the same
+   * steps as the ladder with fewer frames per second per stream, so that the whole machine's loopback
+   * traffic (upstream, gateway and load generator share 2 cores) stays near what the ladder's 1,000-stream
+   * step carries. The direct baseline runs the same steps. 8,000 is the top step by default because the
+   * gateway holds two sockets per stream and the machine's hard limit is 20,000 open files.
+   */
+  private void capacity() {
+    ladderHeader("Capacity", cfg.capacitySpec);
+    for (String name : List.of("direct", "socketio")) {
+      if (!available(name)) {
+        continue;
+      }
+      for (int n : cfg.capacity) {
+        ladderStep(name, n, cfg.capacitySpec);
+        pause(2000);
+      }
+    }
+  }
+
+  private void ladderHeader(String title, Spec spec) {
+    print("\n### " + title + " (" + spec.frames() + " frames every " + spec.intervalMs()
+        + " ms per stream, started over " + cfg.rampMs + " ms; a stall is a wait over "
+        + 10 * spec.intervalMs() + " ms for the first token or between two)\n");
+    print("| path | streams | sustained (no stall, completed) | stalled | failed | worst gap | TTFT p99 | gap p99 "
+        + "| CPU gateway | CPU upstream | CPU loadgen | gateway RSS | gateway heap |");
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+  }
+
   /** Runs one step; the share of streams sustained. */
-  private double ladderStep(String name, int n) {
+  private double ladderStep(String name, int n, Spec spec) {
     Target target = target(name);
     Recorder rec = new Recorder();
-    Spec spec = cfg.ladderSpec;
     long streamMs = spec.frames() * spec.intervalMs();
     long deadline = cfg.rampMs + streamMs * 3 + 30_000;
     List<Run> runs = new ArrayList<>();
