@@ -34,6 +34,15 @@ if [ "$with_portkey" = 1 ]; then
   rm -rf bench/node_modules/@portkey-ai/gateway/node_modules/hono bench/node_modules/@portkey-ai/gateway/node_modules/@hono
 fi
 
+# A process left from an earlier run on one of the ports would answer in place of the one started here,
+# and every CPU and memory reading would name the wrong process.
+for port in "$upstream_port" "$llmgate_port" $([ "$with_portkey" = 1 ] && echo "$portkey_port"); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is already in use (an earlier run still going?); stop that process first" >&2
+    exit 1
+  fi
+done
+
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done

@@ -390,7 +390,7 @@ public final class Load {
     long[] memory = {0, 0};
     vertx.setTimer(cfg.rampMs + streamMs / 2, t -> {
       memory[0] = Proc.rssBytes(gatewayPid(name));
-      if (!name.equals("portkey")) {
+      if (!name.equals("portkey") && !name.equals("direct")) {
         heapUsed().onSuccess(h -> memory[1] = h);
       }
     });
@@ -404,7 +404,7 @@ public final class Load {
     print("| " + target.name() + " | " + n + " | " + sustained + (sustained == n ? " ✓" : "") + " | " + stalled + " | "
         + failed + " | " + ms(worst) + " | " + ms(rec.ttft.percentile(99)) + " | " + ms(rec.gaps.percentile(99)) + " | "
         + cores(meter.cores(0)) + " | " + cores(meter.cores(1)) + " | " + cores(meter.cores(2)) + " | "
-        + mb(memory[0]) + " | " + (name.equals("portkey") ? "–" : mb(memory[1])) + " |");
+        + mb(memory[0]) + " | " + (name.equals("portkey") || name.equals("direct") ? "–" : mb(memory[1])) + " |");
     if (failed > 0) {
       print("  (" + failed + " failed, e.g. " + runs.stream().filter(r -> !r.ok).findFirst().map(r -> r.failure).orElse("")
           + ")");
