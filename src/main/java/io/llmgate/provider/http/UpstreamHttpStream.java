@@ -13,6 +13,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.buffer.impl.BufferImpl;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -142,7 +143,8 @@ final class UpstreamHttpStream extends AbstractProviderStream {
     }
     try {
       // Decode straight from the network buffer's array when it has one (Vert.x hands heap buffers): no copy.
-      ByteBuf buf = ((BufferInternal) bytes).getByteBuf();
+      // BufferImpl lends its ByteBuf as is; getByteBuf would allocate a slice per network read.
+      ByteBuf buf = bytes instanceof BufferImpl impl ? impl.byteBuf() : ((BufferInternal) bytes).getByteBuf();
       if (buf.hasArray()) {
         sse.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
       } else {
