@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 
 /**
  * One streaming HTTP exchange with a provider, as a {@link ProviderStream}. Everything runs on the
@@ -42,6 +43,8 @@ final class UpstreamHttpStream extends AbstractProviderStream {
   private final StreamDecoder decoder;
   private final UpstreamTimeouts timeouts;
   private final SseDecoder sse = new SseDecoder(this::onFrame);
+  // Made once: a method reference written per frame is an object per frame.
+  private final Consumer<UpstreamEvent> enqueue = this::enqueue;
   private final ArrayDeque<UpstreamEvent> queue = new ArrayDeque<>();
   private final UpstreamTimers timers;
 
@@ -162,7 +165,7 @@ final class UpstreamHttpStream extends AbstractProviderStream {
     }
     timers.frameArrived();
     try {
-      decoder.onEvent(frame, this::enqueue);
+      decoder.onEvent(frame, enqueue);
     } catch (GatewayException reported) {
       terminate(reported);
     }
@@ -174,7 +177,7 @@ final class UpstreamHttpStream extends AbstractProviderStream {
       return;
     }
     try {
-      decoder.onEnd(sse.end(), this::enqueue);
+      decoder.onEnd(sse.end(), enqueue);
     } catch (GatewayException reported) {
       terminate(reported);
       return;
