@@ -4,6 +4,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * An HTTP response carrying Server-Sent Events, written frame by frame as events happen. The headers stop
@@ -15,11 +17,16 @@ import java.time.Duration;
  */
 public final class EventStreamResponse {
   private static final String HEARTBEAT = "keep-alive";
+  private static final int FRAME_CHARS = 256;
+  // A frame builder grown past this by a huge token is dropped, so an idle stream holds little.
+  private static final int MAX_KEPT_FRAME_CHARS = 16 * 1024;
 
   private final Vertx vertx;
   private final HttpServerResponse response;
   private final Duration heartbeat;
   private final DrainWaiters drain;
+  // One builder for every frame of the response (used on its context only): a token allocates no builder.
+  private StringBuilder frame = new StringBuilder(FRAME_CHARS);
   private long timer = -1;
   private boolean wroteSinceTick;
 
@@ -51,12 +58,25 @@ public final class EventStreamResponse {
     return response.headWritten();
   }
 
-  /** Writes one frame as built by {@link SseFrames}. */
-  public void write(String frame) {
-    if (usable()) {
-      wroteSinceTick = true;
-      response.write(frame);
+  /**
+   * Writes one frame, {@link SseFrames#appendEvent} with the data {@code data} appends: into this response's
+   * builder, then straight into the Buffer that is sent. Called on the response's context.
+   */
+  public void write(String event, OptionalLong id, Consumer<StringBuilder> data) {
+    if (!usable()) {
+      return;
     }
+    wroteSinceTick = true;
+    frame.setLength(0);
+    response.write(Utf8Buffer.encode(SseFrames.appendEvent(frame, event, id, data)));
+    if (frame.capacity() > MAX_KEPT_FRAME_CHARS) {
+      frame = new StringBuilder(FRAME_CHARS);
+    }
+  }
+
+  /** A data-only frame, the form OpenAI's streaming API uses. */
+  public void writeData(Consumer<StringBuilder> data) {
+    write("", OptionalLong.empty(), data);
   }
 
   public void end() {

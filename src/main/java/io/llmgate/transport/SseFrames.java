@@ -1,6 +1,7 @@
 package io.llmgate.transport;
 
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * The text of Server-Sent Events frames (WHATWG HTML, "server-sent events"): pure string building, so it
@@ -8,22 +9,33 @@ import java.util.OptionalLong;
  * the receiver joins back with {@code \n}; event names and ids never contain line breaks.
  */
 public final class SseFrames {
+  private static final String DATA = "data: ";
+
   private SseFrames() {}
 
-  /** {@code event:} (when {@code event} is non-empty), {@code id:} (when present), the data, a blank line. */
-  public static String event(String event, OptionalLong id, String data) {
-    StringBuilder frame = new StringBuilder(data.length() + 64);
+  /**
+   * Appends one frame to {@code frame}: {@code event:} (when {@code event} is non-empty), {@code id:} (when
+   * present), the data {@code data} appends, a blank line. The data is written in place, so a token's JSON
+   * needs no String of its own.
+   */
+  public static StringBuilder appendEvent(StringBuilder frame, String event, OptionalLong id,
+      Consumer<StringBuilder> data) {
     if (!event.isEmpty()) {
       frame.append("event: ").append(singleLine("event", event)).append('\n');
     }
     id.ifPresent(value -> frame.append("id: ").append(value).append('\n'));
-    appendData(frame, data);
-    return frame.append('\n').toString();
-  }
-
-  /** A data-only frame, the form OpenAI's streaming API uses. */
-  public static String data(String data) {
-    return event("", OptionalLong.empty(), data);
+    int start = frame.append(DATA).length();
+    data.accept(frame);
+    for (int i = start; i < frame.length(); i++) {
+      char c = frame.charAt(i);
+      if (c == '\n' || c == '\r') {
+        // Rare (JSON escapes its line breaks), so the data is copied out and written again as data: lines.
+        String text = frame.substring(start);
+        frame.setLength(start - DATA.length());
+        return appendDataLines(frame, text).append('\n');
+      }
+    }
+    return frame.append("\n\n");
   }
 
   /** A comment line: ignored by every SSE parser, it only keeps the connection visibly alive. */
@@ -31,19 +43,19 @@ public final class SseFrames {
     return ": " + singleLine("comment", text) + "\n\n";
   }
 
-  private static void appendData(StringBuilder frame, String data) {
+  private static StringBuilder appendDataLines(StringBuilder frame, String data) {
     int start = 0;
     for (int i = 0; i < data.length(); i++) {
       char c = data.charAt(i);
       if (c == '\n' || c == '\r') {
-        frame.append("data: ").append(data, start, i).append('\n');
+        frame.append(DATA).append(data, start, i).append('\n');
         if (c == '\r' && i + 1 < data.length() && data.charAt(i + 1) == '\n') {
           i++;
         }
         start = i + 1;
       }
     }
-    frame.append("data: ").append(data, start, data.length()).append('\n');
+    return frame.append(DATA).append(data, start, data.length()).append('\n');
   }
 
   private static String singleLine(String field, String value) {

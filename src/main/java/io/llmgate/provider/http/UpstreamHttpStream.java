@@ -13,11 +13,13 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.buffer.impl.BufferImpl;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 
 /**
  * One streaming HTTP exchange with a provider, as a {@link ProviderStream}. Everything runs on the
@@ -41,6 +43,8 @@ final class UpstreamHttpStream extends AbstractProviderStream {
   private final StreamDecoder decoder;
   private final UpstreamTimeouts timeouts;
   private final SseDecoder sse = new SseDecoder(this::onFrame);
+  // Made once: a method reference written per frame is an object per frame.
+  private final Consumer<UpstreamEvent> enqueue = this::enqueue;
   private final ArrayDeque<UpstreamEvent> queue = new ArrayDeque<>();
   private final UpstreamTimers timers;
 
@@ -142,7 +146,8 @@ final class UpstreamHttpStream extends AbstractProviderStream {
     }
     try {
       // Decode straight from the network buffer's array when it has one (Vert.x hands heap buffers): no copy.
-      ByteBuf buf = ((BufferInternal) bytes).getByteBuf();
+      // BufferImpl lends its ByteBuf as is; getByteBuf would allocate a slice per network read.
+      ByteBuf buf = bytes instanceof BufferImpl impl ? impl.byteBuf() : ((BufferInternal) bytes).getByteBuf();
       if (buf.hasArray()) {
         sse.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
       } else {
@@ -160,7 +165,7 @@ final class UpstreamHttpStream extends AbstractProviderStream {
     }
     timers.frameArrived();
     try {
-      decoder.onEvent(frame, this::enqueue);
+      decoder.onEvent(frame, enqueue);
     } catch (GatewayException reported) {
       terminate(reported);
     }
@@ -172,7 +177,7 @@ final class UpstreamHttpStream extends AbstractProviderStream {
       return;
     }
     try {
-      decoder.onEnd(sse.end(), this::enqueue);
+      decoder.onEnd(sse.end(), enqueue);
     } catch (GatewayException reported) {
       terminate(reported);
       return;

@@ -4,7 +4,6 @@ import io.llmgate.error.GatewayException;
 import io.llmgate.stream.EventSink;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.transport.EventStreamResponse;
-import io.llmgate.transport.SseFrames;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -41,8 +40,8 @@ final class ChunkSink implements EventSink {
   public void send(StreamEvent event) {
     switch (event.kind()) {
       case STARTED -> started((StreamEvent.Started) event);
-      case TOKEN -> out.write(SseFrames.data(chunks.content(((StreamEvent.Token) event).token())));
-      case REASONING -> out.write(SseFrames.data(chunks.reasoning(((StreamEvent.Reasoning) event).token())));
+      case TOKEN -> out.writeData(json -> chunks.content(json, ((StreamEvent.Token) event).token()));
+      case REASONING -> out.writeData(json -> chunks.reasoning(json, ((StreamEvent.Reasoning) event).token()));
       case DONE -> done((StreamEvent.Done) event);
       case FAILED -> failed(Completions.exception((StreamEvent.Failed) event));
       case CANCELLED -> cancelled();
@@ -52,15 +51,15 @@ final class ChunkSink implements EventSink {
   private void started(StreamEvent.Started started) {
     chunks = new OpenAiChunks(id, created, Completions.modelId(started.provider(), started.model()), includeUsage);
     out.open();
-    out.write(SseFrames.data(chunks.role()));
+    out.writeData(chunks::role);
   }
 
   private void done(StreamEvent.Done done) {
-    out.write(SseFrames.data(chunks.finish(done.finishReason())));
+    out.writeData(json -> chunks.finish(json, done.finishReason()));
     if (includeUsage) {
-      out.write(SseFrames.data(chunks.usage(Completions.usage(done))));
+      out.writeData(json -> chunks.usage(json, Completions.usage(done)));
     }
-    out.write(SseFrames.data(DONE));
+    out.writeData(json -> json.append(DONE));
     out.end();
   }
 
@@ -69,7 +68,7 @@ final class ChunkSink implements EventSink {
       OpenAiErrors.reply(response, failure);
       return;
     }
-    out.write(SseFrames.data(OpenAiErrors.body(failure).encode()));
+    out.writeData(json -> json.append(OpenAiErrors.body(failure).encode()));
     out.end();
   }
 
@@ -79,7 +78,7 @@ final class ChunkSink implements EventSink {
       OpenAiErrors.reply(response, 409, false, Completions.cancelledBody());
       return;
     }
-    out.write(SseFrames.data(Completions.cancelledBody().encode()));
+    out.writeData(json -> json.append(Completions.cancelledBody().encode()));
     out.end();
   }
 

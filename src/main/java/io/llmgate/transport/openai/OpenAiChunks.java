@@ -7,44 +7,47 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The {@code chat.completion.chunk} objects of one streamed completion, written by hand like
- * {@code EventJson} because one goes out per token. The fields every chunk repeats are encoded once.
+ * {@code EventJson} because one goes out per token, and appended where the SSE frame is being built, so a
+ * token's chunk has no String of its own. The fields every chunk repeats are encoded once.
  * Reasoning travels as {@code delta.reasoning_content}, as DeepSeek and OpenRouter send it.
  */
 final class OpenAiChunks {
   private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
 
   private final String head;
+  private final String deltaHead;
   private final String chunkTail;
+  private final String unfinishedTail;
 
   OpenAiChunks(String id, long created, String model, boolean includeUsage) {
     StringBuilder head = new StringBuilder(96).append("{\"id\":");
     quote(head, id).append(",\"object\":\"chat.completion.chunk\",\"created\":").append(created)
         .append(",\"model\":");
     this.head = quote(head, model).toString();
+    this.deltaHead = this.head + ",\"choices\":[{\"index\":0,\"delta\":";
     // With include_usage every chunk carries "usage": null and one last chunk the counts (OpenAI's form).
     this.chunkTail = includeUsage ? ",\"usage\":null}" : "}";
+    this.unfinishedTail = tail("null");
   }
 
-  String role() {
-    return choice("{\"role\":\"assistant\",\"content\":\"\"}", "null");
+  StringBuilder role(StringBuilder json) {
+    return json.append(deltaHead).append("{\"role\":\"assistant\",\"content\":\"\"}").append(unfinishedTail);
   }
 
-  String content(String text) {
-    return choice(quote(new StringBuilder(text.length() + 16).append("{\"content\":"), text).append('}').toString(),
-        "null");
+  StringBuilder content(StringBuilder json, String text) {
+    return quote(json.append(deltaHead).append("{\"content\":"), text).append('}').append(unfinishedTail);
   }
 
-  String reasoning(String text) {
-    return choice(quote(new StringBuilder(text.length() + 28).append("{\"reasoning_content\":"), text).append('}')
-        .toString(), "null");
+  StringBuilder reasoning(StringBuilder json, String text) {
+    return quote(json.append(deltaHead).append("{\"reasoning_content\":"), text).append('}').append(unfinishedTail);
   }
 
-  String finish(FinishReason reason) {
-    return choice("{}", "\"" + finishReason(reason) + "\"");
+  StringBuilder finish(StringBuilder json, FinishReason reason) {
+    return json.append(deltaHead).append("{}").append(tail("\"" + finishReason(reason) + "\""));
   }
 
-  String usage(Usage usage) {
-    return head + ",\"choices\":[],\"usage\":" + usageJson(usage).encode() + "}";
+  StringBuilder usage(StringBuilder json, Usage usage) {
+    return json.append(head).append(",\"choices\":[],\"usage\":").append(usageJson(usage).encode()).append('}');
   }
 
   /** OpenAI has no "other": a stop for an unnamed reason reads as a plain stop to its clients. */
@@ -58,9 +61,8 @@ final class OpenAiChunks {
         .put("total_tokens", usage.inputTokens() + usage.outputTokens());
   }
 
-  private String choice(String delta, String finishReason) {
-    return head + ",\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"logprobs\":null,\"finish_reason\":"
-        + finishReason + "}]" + chunkTail;
+  private String tail(String finishReason) {
+    return ",\"logprobs\":null,\"finish_reason\":" + finishReason + "}]" + chunkTail;
   }
 
   private static StringBuilder quote(StringBuilder json, String value) {

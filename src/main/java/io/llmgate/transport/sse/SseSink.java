@@ -6,7 +6,6 @@ import io.llmgate.stream.Resumed;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.transport.EventJson;
 import io.llmgate.transport.EventStreamResponse;
-import io.llmgate.transport.SseFrames;
 import java.util.OptionalLong;
 
 /**
@@ -27,13 +26,13 @@ final class SseSink implements EventSink {
   /** Opens the event stream with the acknowledgement, before the stream's first event. */
   void acknowledged(Acknowledged ack) {
     out.open();
-    out.write(SseFrames.event(ACKNOWLEDGED, OptionalLong.empty(), EventJson.acknowledged(ack).encode()));
+    out.write(ACKNOWLEDGED, OptionalLong.empty(), json -> json.append(EventJson.acknowledged(ack).encode()));
   }
 
   /** Opens the event stream of a resume (a {@code Last-Event-ID} request) before the replayed events. */
   void resumed(Resumed resumed) {
     out.open();
-    out.write(SseFrames.event(RESUMED, OptionalLong.empty(), EventJson.resumed(resumed).encode()));
+    out.write(RESUMED, OptionalLong.empty(), json -> json.append(EventJson.resumed(resumed).encode()));
   }
 
   @Override
@@ -43,7 +42,7 @@ final class SseSink implements EventSink {
 
   @Override
   public void send(StreamEvent event) {
-    out.write(SseFrames.event(event.kind().eventName(), id(event), EventJson.payload(event)));
+    out.write(event.kind().eventName(), id(event), json -> EventJson.appendPayload(json, event));
     if (event.isFinal()) {
       out.end();
     }
