@@ -454,7 +454,7 @@ public final class Load {
   }
 
   private void throughput() {
-    List<String> names = new ArrayList<>(List.of("direct", "socketio", "openai", "portkey"));
+    List<String> names = new ArrayList<>(List.of("direct", "socketio", "sse", "openai", "portkey"));
     names.removeIf(n -> !available(n));
     Spec spec = new Spec(cfg.tputFrames, 0);
     print("\n### Throughput at saturation (" + cfg.tputStreams + " streams of " + cfg.tputFrames
