@@ -29,8 +29,11 @@ public final class InMemoryReplayStore implements ReplayStore {
 
   private record Key(String user, String sessionId) {}
 
-  /** One stream's kept events; {@code droppedThrough} is the highest index dropped to stay in bounds. */
-  private static final class Kept {
+  /**
+   * One stream's kept events; {@code droppedThrough} is the highest index dropped to stay in bounds. Once
+   * forgotten (evicted, replaced or expired) it keeps nothing more: {@code indexed} is null.
+   */
+  private final class Kept implements Recording {
     final Key key;
     PackedEventLog indexed = new PackedEventLog();
     StreamEvent start;
@@ -44,6 +47,13 @@ public final class InMemoryReplayStore implements ReplayStore {
 
     int size() {
       return (indexed == null ? 0 : indexed.size()) + (start == null ? 0 : 1) + (end == null ? 0 : 1);
+    }
+
+    @Override
+    public void append(StreamEvent event) {
+      synchronized (InMemoryReplayStore.this) {
+        keep(this, event);
+      }
     }
   }
 
@@ -71,17 +81,17 @@ public final class InMemoryReplayStore implements ReplayStore {
   }
 
   @Override
-  public synchronized void begin(String user, String sessionId) {
+  public synchronized Recording begin(String user, String sessionId) {
     expire();
     Key key = new Key(user, sessionId);
     forget(kept.get(key));
-    kept.put(key, new Kept(key));
+    Kept stream = new Kept(key);
+    kept.put(key, stream);
+    return stream;
   }
 
-  @Override
-  public synchronized void append(String user, String sessionId, StreamEvent event) {
-    Kept stream = kept.get(new Key(user, sessionId));
-    if (stream == null || stream.end != null) {
+  private void keep(Kept stream, StreamEvent event) {
+    if (stream.indexed == null || stream.end != null) {
       return; // evicted while running, or a late event after the final one: nothing to keep
     }
     switch (event.kind()) {

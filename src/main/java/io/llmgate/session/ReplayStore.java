@@ -12,11 +12,18 @@ import java.util.List;
  */
 public interface ReplayStore {
 
-  /** A new stream {@code sessionId} of {@code user} begins: forget whatever was kept under that id. */
-  void begin(String user, String sessionId);
+  /**
+   * A new stream {@code sessionId} of {@code user} begins: forget whatever was kept under that id. Its
+   * events go to the returned recording, which holds the stream's place so that keeping a token looks
+   * nothing up.
+   */
+  Recording begin(String user, String sessionId);
 
-  /** Keeps an event the stream sent, in sending order; a final event starts the resume window. */
-  void append(String user, String sessionId, StreamEvent event);
+  /** Where one stream's events are kept. */
+  interface Recording {
+    /** Keeps an event the stream sent, in sending order; a final event starts the resume window. */
+    void append(StreamEvent event);
+  }
 
   /**
    * What a client that saw everything up to {@code lastIndex} missed, in order: {@code start} when

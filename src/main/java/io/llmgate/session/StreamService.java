@@ -66,7 +66,7 @@ public final class StreamService {
       Context context = currentContext();
       StreamSession session = new StreamSession(context, user, request, sink, listener, replay);
       sessions.register(session);
-      replay.begin(user, request.sessionId());
+      session.recordTo(replay.begin(user, request.sessionId()));
       session.closed().onComplete(ended -> sessions.remove(session));
       // The next turn of the loop, so the transport sends its acknowledgement before llm:stream:start.
       context.runOnContext(next -> session.start(provider));

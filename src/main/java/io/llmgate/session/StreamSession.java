@@ -35,6 +35,8 @@ final class StreamSession {
   private final StringBuilder fullResponse = new StringBuilder();
   private final long startNanos = System.nanoTime();
 
+  /** Where this stream's events are kept for resume: nowhere until it is registered, before it starts. */
+  private ReplayStore.Recording recording = event -> {};
   /** Where events go now; replaced when another client resumes this stream. */
   private EventSink sink;
   /** The transport sink that owns the stream (its disconnect cancels it); read from other threads. */
@@ -81,6 +83,11 @@ final class StreamSession {
 
   boolean ownedBy(EventSink client) {
     return owner == client;
+  }
+
+  /** Keeps this stream's events in {@code to}: called once, after registration and before start. */
+  void recordTo(ReplayStore.Recording to) {
+    this.recording = to;
   }
 
   /** Completes with the final event once the stream has ended, whatever ended it. */
@@ -237,7 +244,7 @@ final class StreamSession {
   }
 
   private void send(StreamEvent event) {
-    replay.append(user, sessionId(), event);
+    recording.append(event);
     sink.send(event);
     listener.sent(info, event, upstreamEventNanos == 0 ? 0 : System.nanoTime() - upstreamEventNanos);
     if (!event.isFinal() && sink.writeQueueFull() && upstream != null) {

@@ -69,13 +69,13 @@ class InMemoryReplayStoreTest {
 
   private static void record(InMemoryReplayStore store, String user, String id, int tokens, boolean end) {
     Instant now = Instant.now();
-    store.begin(user, id);
-    store.append(user, id, new StreamEvent.Started(id, "p", "m", now));
+    ReplayStore.Recording recording = store.begin(user, id);
+    recording.append(new StreamEvent.Started(id, "p", "m", now));
     for (int i = 0; i < tokens; i++) {
-      store.append(user, id, new StreamEvent.Token(id, "t" + i, i, now));
+      recording.append(new StreamEvent.Token(id, "t" + i, i, now));
     }
     if (end) {
-      store.append(user, id, new StreamEvent.Cancelled(id, Optional.empty(), now));
+      recording.append(new StreamEvent.Cancelled(id, Optional.empty(), now));
     }
   }
 
