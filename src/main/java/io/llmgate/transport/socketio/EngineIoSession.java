@@ -131,15 +131,11 @@ final class EngineIoSession {
   }
 
   void send(String text) {
-    sendPacket(EnginePacket.message(text));
+    send(EnginePacket.message(text));
   }
 
   void send(Buffer data) {
-    sendPacket(EnginePacket.binaryMessage(data));
-  }
-
-  void send(EnginePacket packet) {
-    sendPacket(packet);
+    send(EnginePacket.binaryMessage(data));
   }
 
   /**
@@ -186,13 +182,13 @@ final class EngineIoSession {
             .put("pingInterval", options.getPingInterval())
             .put("pingTimeout", options.getPingTimeout())
             .put("maxPayload", options.getMaxPayload());
-    sendPacket(EnginePacket.of(Type.OPEN, handshake.encode()));
+    send(EnginePacket.of(Type.OPEN, handshake.encode()));
     heartbeat.start();
   }
 
   // ---- sending ----
 
-  private void sendPacket(EnginePacket packet) {
+  void send(EnginePacket packet) {
     if (closed) {
       return;
     }
@@ -224,7 +220,7 @@ final class EngineIoSession {
 
   /** Sends a PING; true when it went out at once (not queued for a later poll or the upgrade). */
   private boolean sendPing() {
-    sendPacket(EnginePacket.PING);
+    send(EnginePacket.PING);
     return webSocket != null || outbox.isEmpty();
   }
 
