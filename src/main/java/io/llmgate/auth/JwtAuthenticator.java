@@ -24,6 +24,8 @@ import java.util.Optional;
 public final class JwtAuthenticator implements Authenticator {
   public static final String API_KEY_USER = "api-key";
 
+  static final int MAX_SUB_LENGTH = 256;
+
   private final JWTAuth jwt;
   private final Optional<byte[]> apiKey;
 
@@ -49,9 +51,30 @@ public final class JwtAuthenticator implements Authenticator {
     return jwt.authenticate(new TokenCredentials(token))
         .recover(failure -> refuse(reason(failure.getMessage())))
         .compose(user -> {
-          String sub = user.principal().getString("sub");
-          return sub == null || sub.isBlank() ? refuse("token has no sub claim") : Future.succeededFuture(sub);
+          // vertx-auth-jwt keeps the verified claims as they were signed in the "accessToken" attribute.
+          JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
+          return claimsProblem(claims).<Future<String>>map(JwtAuthenticator::refuse)
+              .orElseGet(() -> Future.succeededFuture(claims.getString("sub")));
         });
+  }
+
+  /**
+   * vertx-auth-jwt checks {@code exp} only when present: a token without one would be valid forever, so one
+   * leaked token could never be revoked. The user id becomes a map key, a log field and a rate-limit
+   * bucket, so it must be a short string.
+   */
+  private static Optional<String> claimsProblem(JsonObject claims) {
+    if (!(claims.getValue("exp") instanceof Number)) {
+      return Optional.of("token has no exp claim (expected: an expiry time)");
+    }
+    Object sub = claims.getValue("sub");
+    if (!(sub instanceof String user) || user.isBlank()) {
+      return Optional.of("token has no sub claim (expected: the user id as a string)");
+    }
+    if (user.length() > MAX_SUB_LENGTH) {
+      return Optional.of("sub claim of " + user.length() + " characters (expected: at most " + MAX_SUB_LENGTH + ")");
+    }
+    return Optional.empty();
   }
 
   /** A token for {@code user}, valid for {@code seconds}: the development token printed at start-up. */

@@ -31,6 +31,7 @@ public record GatewayConfig(
   public GatewayConfig {
     Checks.port("LLMGATE_PORT", port);
     Checks.notNegative("server.drain-timeout", drainTimeout);
+    jwtSecret.ifPresent(secret -> Checks.jwtSecret("LLMGATE_JWT_SECRET", secret));
     providers = providers.copy();
     env = Map.copyOf(env);
   }

@@ -31,6 +31,11 @@ public final class TestTokens {
         new JWTOptions());
   }
 
+  /** Signed with the right secret, with exactly {@code claims}: no expiry is added. */
+  public String signed(JsonObject claims) {
+    return signer.generateToken(claims, new JWTOptions());
+  }
+
   public String wrongSignature(String user) {
     return stranger.generateToken(new JsonObject().put("sub", user), new JWTOptions().setExpiresInSeconds(3600));
   }
