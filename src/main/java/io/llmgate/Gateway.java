@@ -14,6 +14,7 @@ import io.llmgate.provider.ProvidersSettings;
 import io.llmgate.ratelimit.LocalRateLimiter;
 import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.InMemoryReplayStore;
+import io.llmgate.session.InMemoryStreamRegistry;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.StreamListener;
 import io.llmgate.transport.Connections;
@@ -81,7 +82,8 @@ public final class Gateway {
     LocalRateLimiter limiter = new LocalRateLimiter(config.limits().messagesPerWindow(), config.limits().window());
     vertx.setPeriodic(RATE_LIMIT_EVICTION_MS, id -> limiter.evictIdle());
     this.streams = new StreamService(vertx, providers, limiter,
-        new ChatRequestParser(config.limits().maxRequestBytes()), config.limits().concurrentStreams(),
+        new ChatRequestParser(config.limits().maxRequestBytes()),
+        new InMemoryStreamRegistry(config.limits().concurrentStreams()),
         StreamListener.all(new StreamMetrics(registry), new StreamLog(), listener),
         new InMemoryReplayStore(config.resume().window(), config.resume().maxEventsPerStream(),
             config.resume().maxEvents()));

@@ -29,7 +29,7 @@ public final class StreamService {
   private final ProviderRegistry providers;
   private final RateLimiter rateLimiter;
   private final ChatRequestParser parser;
-  private final SessionRegistry sessions;
+  private final StreamRegistry sessions;
   private final StreamListener listener;
   private final ReplayStore replay;
   private volatile boolean shuttingDown;
@@ -40,14 +40,20 @@ public final class StreamService {
     this(vertx, providers, rateLimiter, parser, maxStreamsPerUser, listener, InMemoryReplayStore.withDefaults());
   }
 
+  /** With this node's in-memory registry (tests). */
   public StreamService(Vertx vertx, ProviderRegistry providers, RateLimiter rateLimiter,
       ChatRequestParser parser, int maxStreamsPerUser, StreamListener listener, ReplayStore replay) {
+    this(vertx, providers, rateLimiter, parser, new InMemoryStreamRegistry(maxStreamsPerUser), listener, replay);
+  }
+
+  public StreamService(Vertx vertx, ProviderRegistry providers, RateLimiter rateLimiter,
+      ChatRequestParser parser, StreamRegistry sessions, StreamListener listener, ReplayStore replay) {
     this.vertx = vertx;
     this.replay = replay;
     this.providers = providers;
     this.rateLimiter = rateLimiter;
     this.parser = parser;
-    this.sessions = new SessionRegistry(maxStreamsPerUser);
+    this.sessions = sessions;
     this.listener = listener;
   }
 
@@ -57,20 +63,22 @@ public final class StreamService {
    * acknowledgement first.
    */
   public Future<Acknowledged> start(String user, Object payload, EventSink sink) {
-    return admit(user).map(v -> {
+    // Captured now: the limiter and the registry may answer on another thread (a shared store's client).
+    Context here = currentContext();
+    return admit(user).compose(v -> {
       if (shuttingDown) {
         throw new GatewayException(ErrorCode.SHUTTING_DOWN, "server is shutting down (expected: retry on another node)");
       }
       ChatRequest request = parser.parse(payload);
       ChatProvider provider = FallbackProvider.resolve(providers, request);
-      Context context = currentContext();
-      StreamSession session = new StreamSession(context, user, request, sink, listener, replay);
-      sessions.register(session);
-      session.recordTo(replay.begin(user, request.sessionId()));
-      session.closed().onComplete(ended -> sessions.remove(session));
-      // The next turn of the loop, so the transport sends its acknowledgement before llm:stream:start.
-      context.runOnContext(next -> session.start(provider));
-      return new Acknowledged(request.sessionId(), provider.name(), Instant.now());
+      StreamSession session = new StreamSession(here, user, request, sink, listener, replay);
+      return sessions.register(session).compose(registered -> onContext(here, () -> {
+        session.recordTo(replay.begin(user, request.sessionId()));
+        session.closed().onComplete(ended -> sessions.remove(session));
+        // The next turn of the loop, so the transport sends its acknowledgement before llm:stream:start.
+        here.runOnContext(next -> session.start(provider));
+        return new Acknowledged(request.sessionId(), provider.name(), Instant.now());
+      }));
     }).onFailure(refusal -> listener.refused(sink.transport(), GatewayException.from(refusal).code()));
   }
 
@@ -87,7 +95,7 @@ public final class StreamService {
     } catch (GatewayException invalid) {
       return Future.failedFuture(invalid);
     }
-    return sessions.find(user, sessionId).map(StreamSession::cancel).orElse(Future.succeededFuture(false));
+    return sessions.cancel(user, sessionId);
   }
 
   /**
@@ -101,9 +109,9 @@ public final class StreamService {
     Context here = currentContext();
     return admit(user).compose(v -> {
       ResumeRequest request = ResumeRequest.parse(parser, payload);
-      return sessions.find(user, request.sessionId())
+      return sessions.find(user, request.sessionId()).compose(running -> running
           .map(session -> resumeRunning(session, request, sink, here))
-          .orElseGet(() -> resumeEnded(user, request, sink, here));
+          .orElseGet(() -> resumeEnded(user, request, sink, here)));
     }).onFailure(refusal -> listener.refused(sink.transport(), GatewayException.from(refusal).code()));
   }
 
@@ -133,7 +141,7 @@ public final class StreamService {
 
   /** The client behind {@code sink} is gone: cancel the streams it owns, upstream included. */
   public void disconnected(String user, EventSink sink) {
-    sessions.sessionsOf(user, session -> session.ownedBy(sink)).forEach(session -> session.cancelIfOwnedBy(sink));
+    sessions.local(user, session -> session.ownedBy(sink)).forEach(session -> session.cancelIfOwnedBy(sink));
   }
 
   /** Counts one client message against the user's budget; fails with {@code rate_limited} when over. */
@@ -171,6 +179,22 @@ public final class StreamService {
 
   public ProviderRegistry providers() {
     return providers;
+  }
+
+  /** Runs {@code step} on {@code here} (now if already there) and completes with its result there. */
+  private static <T> Future<T> onContext(Context here, java.util.function.Supplier<T> step) {
+    if (Vertx.currentContext() == here) {
+      return Future.succeededFuture(step.get());
+    }
+    Promise<T> done = Promise.promise();
+    here.runOnContext(v -> {
+      try {
+        done.complete(step.get());
+      } catch (RuntimeException failure) {
+        done.fail(failure);
+      }
+    });
+    return done.future();
   }
 
   private Context currentContext() {

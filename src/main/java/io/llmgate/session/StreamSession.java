@@ -22,9 +22,10 @@ import java.util.Optional;
 /**
  * One stream from upstream to one client, owned by one Vert.x context: all its fields are touched only
  * there, so it needs no locks. It emits exactly one final event, whichever of done, failure, cancel or
- * shutdown comes first, and after it nothing more — like {@code Promise.tryComplete}.
+ * shutdown comes first, and after it nothing more — like {@code Promise.tryComplete}. Public only so that
+ * a {@link StreamRegistry} elsewhere can hold and cancel it; everything else stays in this package.
  */
-final class StreamSession {
+public final class StreamSession {
   private final Context context;
   private final String user;
   private final ChatRequest request;
@@ -69,11 +70,11 @@ final class StreamSession {
     this.model = request.model().orElse("");
   }
 
-  String user() {
+  public String user() {
     return user;
   }
 
-  String sessionId() {
+  public String sessionId() {
     return request.sessionId();
   }
 
@@ -91,7 +92,7 @@ final class StreamSession {
   }
 
   /** Completes with the final event once the stream has ended, whatever ended it. */
-  Future<StreamEvent> closed() {
+  public Future<StreamEvent> closed() {
     return closed.future();
   }
 
@@ -110,7 +111,7 @@ final class StreamSession {
   }
 
   /** Cancels from any thread; completes with whether this call is what ended the stream. */
-  Future<Boolean> cancel() {
+  public Future<Boolean> cancel() {
     cancelNanos = System.nanoTime();
     return onContext(() -> finish(new StreamEvent.Cancelled(sessionId(), Optional.of(usageSoFar()), Instant.now())));
   }

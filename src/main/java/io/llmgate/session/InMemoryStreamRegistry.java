@@ -2,6 +2,7 @@ package io.llmgate.session;
 
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,24 +10,34 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
- * The running streams of this node, by user and then session id. A session id is unique per user only, so
- * one user can never reach another's stream by guessing its id. Sessions of different users live on
+ * The registry of a single node: its running streams, in memory. Sessions of different users live on
  * different event loops, hence the concurrent map; each user's own map is only touched inside
- * {@code compute}, which the concurrent map runs atomically per user.
+ * {@code compute}, which the concurrent map runs atomically per user. Every answer is immediate; the
+ * futures are already complete.
  */
-final class SessionRegistry {
+public final class InMemoryStreamRegistry implements StreamRegistry {
   private final ConcurrentHashMap<String, Map<String, StreamSession>> byUser = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
   private final int maxPerUser;
 
-  SessionRegistry(int maxPerUser) {
+  public InMemoryStreamRegistry(int maxPerUser) {
     this.maxPerUser = maxPerUser;
   }
 
-  /** Adds the session, or fails with {@code duplicate_session} / {@code too_many_streams}. */
-  void register(StreamSession session) {
+  @Override
+  public Future<Void> register(StreamSession session) {
+    try {
+      add(session);
+      return Future.succeededFuture();
+    } catch (GatewayException refused) {
+      return Future.failedFuture(refused);
+    }
+  }
+
+  private void add(StreamSession session) {
     byUser.compute(session.user(), (user, sessions) -> {
       Map<String, StreamSession> mine = sessions == null ? new HashMap<>() : sessions;
       if (mine.containsKey(session.sessionId())) {
@@ -43,7 +54,8 @@ final class SessionRegistry {
     active.incrementAndGet();
   }
 
-  void remove(StreamSession session) {
+  @Override
+  public void remove(StreamSession session) {
     byUser.computeIfPresent(session.user(), (user, sessions) -> {
       if (sessions.remove(session.sessionId(), session)) {
         active.decrementAndGet();
@@ -52,12 +64,22 @@ final class SessionRegistry {
     });
   }
 
-  Optional<StreamSession> find(String user, String sessionId) {
-    return sessionsOf(user, session -> session.sessionId().equals(sessionId)).stream().findFirst();
+  @Override
+  public Future<Optional<StreamSession>> find(String user, String sessionId) {
+    return Future.succeededFuture(findHere(user, sessionId));
   }
 
-  /** The user's sessions matching {@code filter}, copied so callers can end them while iterating. */
-  List<StreamSession> sessionsOf(String user, java.util.function.Predicate<StreamSession> filter) {
+  @Override
+  public Future<Boolean> cancel(String user, String sessionId) {
+    return findHere(user, sessionId).map(StreamSession::cancel).orElse(Future.succeededFuture(false));
+  }
+
+  private Optional<StreamSession> findHere(String user, String sessionId) {
+    return local(user, session -> session.sessionId().equals(sessionId)).stream().findFirst();
+  }
+
+  @Override
+  public List<StreamSession> local(String user, Predicate<StreamSession> filter) {
     List<StreamSession> matching = new ArrayList<>();
     byUser.computeIfPresent(user, (u, sessions) -> {
       sessions.values().stream().filter(filter).forEach(matching::add);
@@ -66,13 +88,15 @@ final class SessionRegistry {
     return matching;
   }
 
-  List<StreamSession> all() {
+  @Override
+  public List<StreamSession> all() {
     List<StreamSession> everything = new ArrayList<>();
-    byUser.keySet().forEach(user -> everything.addAll(sessionsOf(user, s -> true)));
+    byUser.keySet().forEach(user -> everything.addAll(local(user, s -> true)));
     return everything;
   }
 
-  int activeCount() {
+  @Override
+  public int activeCount() {
     return active.get();
   }
 }

@@ -1,0 +1,173 @@
+package io.llmgate.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmgate.provider.ProviderRegistry;
+import io.llmgate.ratelimit.RateLimiter;
+import io.llmgate.stream.Acknowledged;
+import io.llmgate.stream.EventSink;
+import io.llmgate.stream.StreamEvent;
+import io.llmgate.stream.StreamListener;
+import io.llmgate.testing.OnContext;
+import io.llmgate.testing.ScriptedProvider;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seams a shared (cluster) store plugs into: a limiter and a registry that answer later, on another
+ * thread, must not move a stream off the context of the client that started it.
+ */
+class StreamSeamsTest {
+  private Vertx vertx;
+  private Context clientContext;
+  private Context storeContext;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    clientContext = vertx.getOrCreateContext();
+    storeContext = vertx.getOrCreateContext();
+  }
+
+  @AfterEach
+  void tearDown() {
+    vertx.close().await();
+  }
+
+  /** Answers like a remote store: a little later, completed from the store client's own context. */
+  private <T> Future<T> later(T answer) {
+    Promise<T> reply = Promise.promise();
+    vertx.setTimer(5, t -> storeContext.runOnContext(v -> reply.complete(answer)));
+    return reply.future();
+  }
+
+  @Test
+  void streamRunsOnTheCallersContextWhenLimiterAndRegistryAnswerFromElsewhere() throws Exception {
+    RateLimiter remoteLimiter = user -> later(true);
+    InMemoryStreamRegistry memory = new InMemoryStreamRegistry(8);
+    StreamRegistry remoteRegistry = new DelegatingRegistry(memory) {
+      @Override
+      public Future<Void> register(StreamSession session) {
+        return memory.register(session).compose(v -> later(null));
+      }
+    };
+    ScriptedProvider provider = new ScriptedProvider(vertx, "fast", 1, () -> ScriptedProvider.tokens(3));
+    StreamService service = new StreamService(vertx, new ProviderRegistry().register(provider), remoteLimiter,
+        new ChatRequestParser(10_000), remoteRegistry, StreamListener.NONE, InMemoryReplayStore.withDefaults());
+    ContextRecordingSink sink = new ContextRecordingSink();
+
+    Acknowledged ack = OnContext.onContext(clientContext,
+        () -> service.start("alice", StreamServiceTest.request("s1", "fast"), sink));
+    sink.finalEvent.get(10, TimeUnit.SECONDS);
+
+    assertThat(ack.sessionId()).isEqualTo("s1");
+    assertThat(sink.kinds).containsExactly(StreamEvent.Kind.STARTED, StreamEvent.Kind.TOKEN,
+        StreamEvent.Kind.TOKEN, StreamEvent.Kind.TOKEN, StreamEvent.Kind.DONE);
+    assertThat(sink.contexts).allSatisfy(context -> assertThat(context).isSameAs(clientContext));
+  }
+
+  @Test
+  void cancelGoesThroughTheRegistry() throws Exception {
+    List<String> cancelled = new CopyOnWriteArrayList<>();
+    StreamRegistry registry = new DelegatingRegistry(new InMemoryStreamRegistry(8)) {
+      @Override
+      public Future<Boolean> cancel(String user, String sessionId) {
+        cancelled.add(user + "/" + sessionId);
+        return later(true);
+      }
+    };
+    StreamService service = new StreamService(vertx, new ProviderRegistry(), user -> later(true),
+        new ChatRequestParser(10_000), registry, StreamListener.NONE, InMemoryReplayStore.withDefaults());
+
+    boolean stopped = OnContext.onContext(clientContext,
+        () -> service.cancel("alice", new JsonObject().put("sessionId", "elsewhere")));
+
+    assertThat(stopped).isTrue();
+    assertThat(cancelled).containsExactly("alice/elsewhere");
+  }
+
+  /** Passes everything to {@code inner}; tests override the calls a remote registry would make slow. */
+  private static class DelegatingRegistry implements StreamRegistry {
+    private final StreamRegistry inner;
+
+    DelegatingRegistry(StreamRegistry inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public Future<Void> register(StreamSession session) {
+      return inner.register(session);
+    }
+
+    @Override
+    public void remove(StreamSession session) {
+      inner.remove(session);
+    }
+
+    @Override
+    public Future<java.util.Optional<StreamSession>> find(String user, String sessionId) {
+      return inner.find(user, sessionId);
+    }
+
+    @Override
+    public Future<Boolean> cancel(String user, String sessionId) {
+      return inner.cancel(user, sessionId);
+    }
+
+    @Override
+    public List<StreamSession> local(String user, java.util.function.Predicate<StreamSession> filter) {
+      return inner.local(user, filter);
+    }
+
+    @Override
+    public List<StreamSession> all() {
+      return inner.all();
+    }
+
+    @Override
+    public int activeCount() {
+      return inner.activeCount();
+    }
+  }
+
+  /** Records each event's kind and the context it was delivered on. */
+  private static final class ContextRecordingSink implements EventSink {
+    final List<StreamEvent.Kind> kinds = new CopyOnWriteArrayList<>();
+    final List<Context> contexts = new CopyOnWriteArrayList<>();
+    final CompletableFuture<StreamEvent> finalEvent = new CompletableFuture<>();
+
+    @Override
+    public String transport() {
+      return "test";
+    }
+
+    @Override
+    public void send(StreamEvent event) {
+      kinds.add(event.kind());
+      contexts.add(Vertx.currentContext());
+      if (event.isFinal()) {
+        finalEvent.complete(event);
+      }
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return false;
+    }
+
+    @Override
+    public void onDrain(Runnable callback) {
+      callback.run();
+    }
+  }
+}
