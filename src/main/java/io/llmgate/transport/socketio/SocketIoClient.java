@@ -102,7 +102,11 @@ final class SocketIoClient {
       protocolError(e.getMessage());
       return;
     }
-    if (packet.attachments() > 0) {
+    if (packet.attachments() > 0 && !sockets.containsKey(packet.namespace())) {
+      // Attachments are held until the packet is complete: only a joined (authenticated) socket
+      // may make the server hold them, or anyone could pile up memory without a token.
+      protocolError("binary packet for a namespace not joined: " + packet.namespace());
+    } else if (packet.attachments() > 0) {
       assembler = new BinaryPacketAssembler(packet);
     } else {
       dispatch(packet);

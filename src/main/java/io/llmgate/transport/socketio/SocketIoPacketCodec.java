@@ -40,6 +40,12 @@ final class SocketIoPacketCodec {
 
   private static final int MAX_ATTACHMENTS_DIGITS = 6;
 
+  /**
+   * Attachments one binary packet may announce (socket.io-parser's {@code maxAttachments} default):
+   * each announced attachment is memory the server would hold before the packet is complete.
+   */
+  static final int MAX_ATTACHMENTS = 10;
+
   private SocketIoPacketCodec() {}
 
   // ---- encoding ----
@@ -226,6 +232,10 @@ final class SocketIoPacketCodec {
             "binary packet: attachment count (expected: digits then '-')");
       }
       attachments = Integer.parseInt(s.substring(i, dash));
+      if (attachments > MAX_ATTACHMENTS) {
+        throw new MalformedPacketException(
+            "binary packet: " + attachments + " attachments (expected: at most " + MAX_ATTACHMENTS + ")");
+      }
       i = dash + 1;
     }
     String namespace = "/";

@@ -201,6 +201,8 @@ class SocketIoPacketCodecTest {
         "312{}", // ack payload not an array
         "5[\"a\"]", // binary without count
         "5x-[\"a\"]", // binary with bad count
+        "511-[\"a\",{\"_placeholder\":true,\"num\":0}]", // more attachments than socket.io-parser allows
+        "5999999-[\"a\"]", // an attachment count that would make the server hold a huge list
         "4abc", // connect error with invalid JSON
         "21234567890123456[\"a\"]", // ack id too long
       })

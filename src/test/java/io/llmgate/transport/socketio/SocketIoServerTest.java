@@ -507,6 +507,26 @@ class SocketIoServerTest {
   }
 
   @Test
+  void binaryPacketAnnouncingMoreThanTenAttachmentsClosesTheConnection() throws Exception {
+    start(socket -> {});
+    try (TestWebSocket ws = connectedWebSocket()) {
+      ws.send("45999999-[\"upload\",{\"_placeholder\":true,\"num\":0}]");
+      assertThat(ws.awaitClose(2000)).isTrue();
+      assertThat(disconnectReasons.poll(5, TimeUnit.SECONDS)).isEqualTo("parse error");
+    }
+  }
+
+  @Test
+  void binaryPacketBeforeJoiningANamespaceClosesTheConnection() throws Exception {
+    start(socket -> {});
+    try (TestWebSocket ws = client.webSocket(WS)) {
+      ws.readOpen();
+      ws.send("452-[\"upload\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]");
+      assertThat(ws.awaitClose(2000)).isTrue();
+    }
+  }
+
+  @Test
   void attachmentsLargerThanMaxPayloadCloseTheConnection() throws Exception {
     start(options().setMaxPayload(1000), s -> {}, socket -> {});
     try (TestWebSocket ws = connectedWebSocket()) {

@@ -50,6 +50,28 @@ class ChatPageRoutesTest {
   }
 
   @Test
+  void pageAndAssetsCarryTheSecurityHeaders() throws Exception {
+    for (String uri : new String[] {"/", "/assets/app.js", "/assets/style.css"}) {
+      HttpClientResponse response = get(uri).response();
+      String policy = response.getHeader("Content-Security-Policy");
+      assertThat(policy).as(uri).contains("frame-ancestors 'none'").contains("script-src 'self'")
+          .contains("style-src 'self'").contains("base-uri 'none'").doesNotContain("unsafe-inline")
+          .doesNotContain("unsafe-eval");
+      assertThat(response.getHeader("X-Content-Type-Options")).as(uri).isEqualTo("nosniff");
+      assertThat(response.getHeader("Referrer-Policy")).as(uri).isEqualTo("no-referrer");
+    }
+  }
+
+  /** The policy forbids inline code, so the page must have none (the browser test sees any violation). */
+  @Test
+  void pageHasNoInlineScriptStyleOrEventHandler() throws Exception {
+    String html = get("/").body().toString();
+    assertThat(html).doesNotContainPattern("<script(?![^>]*\\ssrc=)[^>]*>")
+        .doesNotContainPattern("<style[\\s>]").doesNotContainPattern("\\sstyle=")
+        .doesNotContainPattern("\\son[a-z]+=").doesNotContain("javascript:");
+  }
+
+  @Test
   void assetsAreServed() throws Exception {
     assertThat(get("/assets/app.js").response().getHeader("Content-Type")).contains("javascript");
     assertThat(get("/assets/style.css").response().getHeader("Content-Type")).startsWith("text/css");
