@@ -111,14 +111,17 @@ public final class UpstreamErrors {
         provider + ": " + what + " within " + limit.toMillis() + " ms (setting: " + setting + ")", true);
   }
 
-  /** The same failure with every occurrence of {@code secret} (an API key) blanked out of its message. */
+  /**
+   * The same failure with {@code secret} (an API key) blanked out of its message, also where the message
+   * was cut inside it. Key-shaped text from the upstream is already gone ({@link KeyShapes}).
+   */
   public static GatewayException redacted(GatewayException failure, String secret) {
     String message = failure.getMessage();
-    if (secret.isEmpty() || message == null || !message.contains(secret)) {
+    String clean = message == null ? null : KeyShapes.redact(message, secret);
+    if (clean == null || clean.equals(message)) {
       return failure;
     }
-    return new GatewayException(failure.code(), message.replace(secret, "***"), failure.retryable(),
-        failure.retryAfter().orElse(null));
+    return new GatewayException(failure.code(), clean, failure.retryable(), failure.retryAfter().orElse(null));
   }
 
   private static Optional<Row> byKinds(List<String> kinds) {
@@ -142,7 +145,9 @@ public final class UpstreamErrors {
     return kind + text;
   }
 
-  private static String abbreviate(String text) {
+  /** Upstream text, key-shaped parts blanked out first, then cut to {@link #MAX_MESSAGE}. */
+  private static String abbreviate(String upstreamText) {
+    String text = KeyShapes.redact(upstreamText);
     return text.length() <= MAX_MESSAGE ? text : text.substring(0, MAX_MESSAGE) + "…";
   }
 }

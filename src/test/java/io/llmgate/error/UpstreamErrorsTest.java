@@ -88,8 +88,27 @@ class UpstreamErrorsTest {
   }
 
   @Test
+  void aKeyCutByTheLengthLimitLeavesNoPrefixBehind() {
+    String key = "custom-key-of-an-ollama-proxy";
+    String text = "word ".repeat(58) + key + " rejected";
+    GatewayException cut = UpstreamErrors.httpStatus("ollama", 401,
+        new Reported(OptionalInt.empty(), List.of(), text), Optional.empty(), Optional.empty());
+    assertThat(cut.getMessage()).contains(key.substring(0, 9));
+    assertThat(UpstreamErrors.redacted(cut, key).getMessage()).doesNotContain(key.substring(0, 4)).endsWith(" ***…");
+  }
+
+  @Test
+  void keyShapedTextFromTheUpstreamIsMaskedEvenWhenItIsNotTheConfiguredKey() {
+    String message = UpstreamErrors.inStream("p", new Reported(OptionalInt.empty(), List.of(),
+        "keys sk-ant-api03-AbCdEf0123456789 AIzaSyA1234567890abcdefghij Bearer abc.def.ghi123 "
+            + "and 0123456789abcdef0123456789abcdef01 refused; gpt-4o-mini-2024-07-18 fine"))
+        .getMessage();
+    assertThat(message).isEqualTo("p: error in stream: keys *** *** *** and *** refused; gpt-4o-mini-2024-07-18 fine");
+  }
+
+  @Test
   void longMessagesAreCut() {
-    String longText = "x".repeat(1000);
+    String longText = "word ".repeat(200);
     assertThat(UpstreamErrors.inStream("p", new Reported(OptionalInt.empty(), List.of(), longText)).getMessage())
         .hasSizeLessThan(400).endsWith("…");
   }
