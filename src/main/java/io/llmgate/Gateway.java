@@ -142,7 +142,7 @@ public final class Gateway {
     socketIo.mount(router);
     int maxRequestBytes = config.limits().maxRequestBytes();
     new OpenAiRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api()).mount(router);
-    new SseRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api().heartbeat()).mount(router);
+    new SseRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api()).mount(router);
     new WebSocketRoutes(vertx, streams, authenticator, connections).mount(router);
     new ChatPageRoutes().mount(router);
     // The Socket.IO options also turn WebSocket compression off: token frames are tiny and frequent, and

@@ -7,22 +7,30 @@ import java.time.Duration;
  * {@code /v1/chat/completions} uses when a request names no {@code model}: {@code provider/model} or a
  * bare provider name. {@code heartbeat} is how long an event stream may stay silent before a comment line
  * is sent, so proxies and load balancers keep an idle stream open; zero turns heartbeats off.
+ * {@code bodyTimeout} is how long a request's body may take to arrive, from the request's headers.
  */
-public record ApiConfig(String defaultModel, Duration heartbeat) {
-  public static final ApiConfig DEFAULT = new ApiConfig("local", Duration.ofSeconds(15));
+public record ApiConfig(String defaultModel, Duration heartbeat, Duration bodyTimeout) {
+  public static final ApiConfig DEFAULT = new ApiConfig("local", Duration.ofSeconds(15), Duration.ofSeconds(10));
 
   public ApiConfig {
     if (defaultModel == null || defaultModel.isBlank()) {
       throw new ConfigException("api.default-model: \"" + defaultModel + "\" (expected: provider or provider/model)");
     }
     Checks.notNegative("api.heartbeat", heartbeat);
+    if (bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+      throw new ConfigException("api.body-timeout: " + bodyTimeout + " (expected: > 0)");
+    }
   }
 
   public ApiConfig withDefaultModel(String model) {
-    return new ApiConfig(model, heartbeat);
+    return new ApiConfig(model, heartbeat, bodyTimeout);
   }
 
   public ApiConfig withHeartbeat(Duration interval) {
-    return new ApiConfig(defaultModel, interval);
+    return new ApiConfig(defaultModel, interval, bodyTimeout);
+  }
+
+  public ApiConfig withBodyTimeout(Duration timeout) {
+    return new ApiConfig(defaultModel, heartbeat, timeout);
   }
 }

@@ -54,7 +54,8 @@ public final class ConfigLoader {
             socketIo.path("max-payload").asInt(SocketIoConfig.DEFAULT.maxPayload())),
         new ApiConfig(
             env.getOrDefault("LLMGATE_DEFAULT_MODEL", api.path("default-model").asText(ApiConfig.DEFAULT.defaultModel())),
-            duration("api.heartbeat", api.path("heartbeat"), ApiConfig.DEFAULT.heartbeat())),
+            duration("api.heartbeat", api.path("heartbeat"), ApiConfig.DEFAULT.heartbeat()),
+            duration("api.body-timeout", api.path("body-timeout"), ApiConfig.DEFAULT.bodyTimeout())),
         new ResumeConfig(
             duration("resume.window", resume.path("window"), ResumeConfig.DEFAULT.window()),
             resume.path("max-events-per-stream").asInt(ResumeConfig.DEFAULT.maxEventsPerStream()),

@@ -6,6 +6,7 @@ import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.EventSink;
+import io.llmgate.transport.AuthenticatedBody;
 import io.llmgate.transport.Bearer;
 import io.llmgate.transport.Connections;
 import io.llmgate.transport.EventStreamResponse;
@@ -16,7 +17,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -37,6 +37,7 @@ public final class OpenAiRoutes {
   private final int maxRequestBytes;
   private final Duration heartbeat;
   private final ModelCatalog models;
+  private final AuthenticatedBody body;
 
   public OpenAiRoutes(Vertx vertx, StreamService streams, Authenticator authenticator, Connections connections,
       int maxRequestBytes, ApiConfig api) {
@@ -46,21 +47,19 @@ public final class OpenAiRoutes {
     this.connections = connections;
     this.maxRequestBytes = maxRequestBytes;
     this.heartbeat = api.heartbeat();
+    this.body = new AuthenticatedBody(vertx, authenticator, maxRequestBytes, api.bodyTimeout());
     this.models = new ModelCatalog(streams.providers(), api.defaultModel());
   }
 
   public void mount(Router router) {
-    router.post("/v1/chat/completions")
-        .handler(BodyHandler.create(false).setBodyLimit(maxRequestBytes))
-        .handler(this::complete)
-        .failureHandler(this::bodyRefused);
+    body.mount(router.post("/v1/chat/completions"), this::complete, this::bodyRefused);
     router.get("/v1/models").handler(this::listModels);
   }
 
   private void complete(RoutingContext ctx) {
     String id = "chatcmpl-" + randomId();
     long created = System.currentTimeMillis() / 1000;
-    authenticator.authenticate(Bearer.token(ctx.request()))
+    Future.succeededFuture(AuthenticatedBody.user(ctx))
         .compose(user -> start(ctx, user, CompletionRequest.parse(JsonBody.of(ctx), id, models), id, created))
         .onFailure(failure -> OpenAiErrors.reply(ctx.response(), GatewayException.from(failure)));
   }

@@ -1,5 +1,6 @@
 package io.llmgate.transport.socketio;
 
+import io.llmgate.transport.StrictTextMessages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
@@ -47,8 +48,8 @@ final class WebSocketTransport {
     this.vertx = vertx;
     this.queueMaxSize = options.getWriteQueueMaxSize();
     this.coalescingDelay = options.getWriteCoalescingDelay();
-    webSocket.textMessageHandler(
-        text -> session.execute(() -> session.onWebSocketText(this, text)));
+    StrictTextMessages.install(
+        webSocket, text -> session.execute(() -> session.onWebSocketText(this, text)));
     webSocket.binaryMessageHandler(
         data -> session.execute(() -> session.onWebSocketBinary(this, data)));
     webSocket.closeHandler(v -> session.execute(() -> session.onWebSocketClosed(this)));

@@ -1,10 +1,12 @@
 package io.llmgate.transport.sse;
 
 import io.llmgate.auth.Authenticator;
+import io.llmgate.config.ApiConfig;
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
+import io.llmgate.transport.AuthenticatedBody;
 import io.llmgate.transport.Bearer;
 import io.llmgate.transport.Connections;
 import io.llmgate.transport.ErrorStatus;
@@ -12,12 +14,12 @@ import io.llmgate.transport.EventJson;
 import io.llmgate.transport.EventStreamResponse;
 import io.llmgate.transport.JsonBody;
 import io.llmgate.transport.ResponseLifetime;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -37,22 +39,21 @@ public final class SseRoutes {
   private final Connections connections;
   private final int maxRequestBytes;
   private final Duration heartbeat;
+  private final AuthenticatedBody body;
 
   public SseRoutes(Vertx vertx, StreamService streams, Authenticator authenticator, Connections connections,
-      int maxRequestBytes, Duration heartbeat) {
+      int maxRequestBytes, ApiConfig api) {
     this.vertx = vertx;
     this.streams = streams;
     this.authenticator = authenticator;
     this.connections = connections;
     this.maxRequestBytes = maxRequestBytes;
-    this.heartbeat = heartbeat;
+    this.heartbeat = api.heartbeat();
+    this.body = new AuthenticatedBody(vertx, authenticator, maxRequestBytes, api.bodyTimeout());
   }
 
   public void mount(Router router) {
-    router.post("/v1/streams")
-        .handler(BodyHandler.create(false).setBodyLimit(maxRequestBytes))
-        .handler(this::stream)
-        .failureHandler(this::bodyRefused);
+    body.mount(router.post("/v1/streams"), this::stream, this::bodyRefused);
     router.delete("/v1/streams/:sessionId").handler(this::cancel);
   }
 
@@ -63,7 +64,7 @@ public final class SseRoutes {
       return;
     }
     SseSink sink = new SseSink(new EventStreamResponse(vertx, ctx.response(), heartbeat));
-    authenticator.authenticate(Bearer.token(ctx.request()))
+    Future.succeededFuture(AuthenticatedBody.user(ctx))
         .compose(user -> streams.start(user, JsonBody.of(ctx), sink).map(ack -> {
           sink.acknowledged(ack);
           // After the final event this finds nothing to cancel; before it, the client hung up.
@@ -80,7 +81,7 @@ public final class SseRoutes {
    */
   private void resume(RoutingContext ctx, String lastEventId) {
     SseSink sink = new SseSink(new EventStreamResponse(vertx, ctx.response(), heartbeat));
-    authenticator.authenticate(Bearer.token(ctx.request()))
+    Future.succeededFuture(AuthenticatedBody.user(ctx))
         .compose(user -> streams.resume(user, resumePayload(ctx, lastEventId), sink).map(resumed -> {
           sink.resumed(resumed);
           ResponseLifetime.track(ctx, connections, TRANSPORT, () -> streams.disconnected(user, sink));

@@ -10,6 +10,7 @@ import io.llmgate.stream.StreamEvent;
 import io.llmgate.transport.Connections;
 import io.llmgate.transport.DrainWaiters;
 import io.llmgate.transport.EventJson;
+import io.llmgate.transport.StrictTextMessages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
@@ -54,7 +55,7 @@ final class WebSocketConnection implements EventSink {
     this.connections = connections;
     this.drain = new DrainWaiters(ws);
     connections.opened(WebSocketRoutes.TRANSPORT);
-    ws.textMessageHandler(this::onText);
+    StrictTextMessages.install(ws, this::onText);
     ws.binaryMessageHandler(binary -> refuse("", invalid("frame: binary (expected: a JSON text frame)")));
     ws.closeHandler(v -> onClose());
     ws.exceptionHandler(failure -> ws.close());
@@ -155,6 +156,12 @@ final class WebSocketConnection implements EventSink {
   }
 
   private void refuse(String sessionId, GatewayException failure) {
+    if (!closed && ws.writeQueueFull()) {
+      // Stream events wait for the client (backpressure); a refusal answers a client frame, so a client
+      // that keeps sending and never reads would make the queued refusals grow without bound.
+      ws.close(POLICY_VIOLATION, "client does not read its replies");
+      return;
+    }
     write(ERROR, EventJson.refusal(sessionId, failure));
   }
 
