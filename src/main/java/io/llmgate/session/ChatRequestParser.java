@@ -8,7 +8,10 @@ import io.llmgate.stream.Role;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +26,7 @@ import java.util.OptionalInt;
 public final class ChatRequestParser {
   static final int MAX_SESSION_ID_LENGTH = 128;
   private static final int MAX_ECHOED_VALUE = 40;
+  static final int MAX_DEPTH = 32;
 
   private final int maxRequestBytes;
 
@@ -32,6 +36,7 @@ public final class ChatRequestParser {
 
   public ChatRequest parse(Object payload) {
     JsonObject json = requireObject(payload, "request");
+    checkDepth(json);
     checkSize(json);
     return new ChatRequest(
         sessionId(json),
@@ -64,6 +69,34 @@ public final class ChatRequestParser {
       throw invalid("sessionId: " + id.length() + " characters (expected: at most " + MAX_SESSION_ID_LENGTH + ")");
     }
     return id;
+  }
+
+  /**
+   * Refuses JSON nested deeper than {@link #MAX_DEPTH} before anything walks it recursively: encoding a
+   * request nested 1,000 deep (as deep as the decoders let through) overflows the stack.
+   */
+  private static void checkDepth(JsonObject json) {
+    Deque<Object> values = new ArrayDeque<>();
+    Deque<Integer> depths = new ArrayDeque<>();
+    values.push(json);
+    depths.push(1);
+    while (!values.isEmpty()) {
+      Object value = values.pop();
+      int depth = depths.pop();
+      Collection<?> children = value instanceof JsonObject o ? o.getMap().values()
+          : value instanceof JsonArray a ? a.getList()
+          : value instanceof Map<?, ?> m ? m.values()
+          : value instanceof List<?> l ? l : List.of();
+      if (!children.isEmpty() && depth >= MAX_DEPTH) {
+        throw invalid("request: nested deeper than " + MAX_DEPTH + " levels (expected: at most " + MAX_DEPTH + ")");
+      }
+      for (Object child : children) {
+        if (child != null) {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    }
   }
 
   private void checkSize(JsonObject json) {

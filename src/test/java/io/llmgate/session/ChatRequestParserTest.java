@@ -35,6 +35,16 @@ class ChatRequestParserTest {
   }
 
   @Test
+  void requestsNestedDeeperThan32LevelsAreRefusedBeforeTheyAreWalked() {
+    Object deep = "x";
+    for (int i = 0; i < 1000; i++) {
+      deep = new JsonArray().add(deep);
+    }
+    assertInvalid(valid().put("metadata", new JsonObject().put("k", deep)),
+        "request: nested deeper than 32 levels (expected: at most 32)");
+  }
+
+  @Test
   void eachInvalidFieldIsNamedWithWhatWasExpected() {
     assertInvalid("text", "request: \"text\" (expected: an object)");
     assertInvalid(null, "request: missing (expected: an object)");

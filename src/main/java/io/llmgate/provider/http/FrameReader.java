@@ -42,10 +42,15 @@ public final class FrameReader<T> {
       }
     }
     try {
-      return reader.readValue(frame.data());
+      T value = reader.readValue(frame.data());
+      if (value != null) {
+        return value;
+      }
     } catch (IOException e) {
-      throw UpstreamErrors.malformed(provider, frame.data(), "JSON " + type.getSimpleName());
+      // malformed, below
     }
+    // A frame of "null" reads as null: as malformed as any other frame that is not the provider's object.
+    throw UpstreamErrors.malformed(provider, frame.data(), "JSON " + type.getSimpleName());
   }
 
   /** The value fed to the stream's parser; null when that parser failed, which is then replaced. */

@@ -77,6 +77,7 @@ public final class SseDecoder {
         continue;
       }
       if (lineLength == 0) {
+        checkLength(i - start); // the same limit whether or not the line was cut between reads
         completeLine(bytes, start, i); // the whole line is in this read: decode it where it is
       } else {
         append(bytes, start, i - start);
@@ -116,15 +117,19 @@ public final class SseDecoder {
     if (length == 0) {
       return;
     }
-    if (lineLength + length > maxLineBytes) {
-      throw new IllegalStateException(
-          "SSE line: over " + maxLineBytes + " bytes without a line break (expected: at most " + maxLineBytes + ")");
-    }
+    checkLength(lineLength + length);
     if (lineLength + length > line.length) {
       line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
     }
     System.arraycopy(bytes, offset, line, lineLength, length);
     lineLength += length;
+  }
+
+  private void checkLength(int lineBytes) {
+    if (lineBytes > maxLineBytes) {
+      throw new IllegalStateException(
+          "SSE line: over " + maxLineBytes + " bytes without a line break (expected: at most " + maxLineBytes + ")");
+    }
   }
 
   /**

@@ -62,7 +62,8 @@ class FrameReaderTest {
     for (byte[] payload : payloads) {
       String text = new String(payload, StandardCharsets.UTF_8);
       try {
-        read.add(TEXT_PARSER.readValue(text, type));
+        // A frame of "null" is malformed, not a null value.
+        read.add(java.util.Objects.requireNonNull(TEXT_PARSER.readValue(text, type)));
       } catch (Exception e) {
         read.add(io.llmgate.error.UpstreamErrors.malformed("acme", text, "JSON " + type.getSimpleName()).getMessage());
       }
@@ -79,6 +80,13 @@ class FrameReaderTest {
 
   private static byte[] utf8(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Found by FrameReaderPropertiesTest: "null" read as a null chunk, which the decoders then dereferenced. */
+  @Test
+  void aNullFrameIsMalformedNotANullValue() {
+    assertThat(readAll(Chunk.class, List.of(utf8("null"), utf8(CHUNK))).get(0))
+        .isEqualTo("acme: malformed frame null (expected: JSON Chunk)");
   }
 
   @Test

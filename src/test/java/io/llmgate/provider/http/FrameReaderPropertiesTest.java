@@ -1,0 +1,81 @@
+package io.llmgate.provider.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.llmgate.error.GatewayException;
+import io.llmgate.provider.sse.SseDecoder;
+import io.llmgate.provider.sse.SseEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * The upstream frame reader on hostile frame data, one reader across the frames of a stream as in
+ * production: truncated, mutated and concatenated JSON, deep nesting, wrong types, invalid UTF-8. Each frame
+ * is read or refused as a malformed-frame {@link GatewayException}; a refused frame does not spoil the next.
+ */
+class FrameReaderPropertiesTest {
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Chunk(String model, List<Map<String, Object>> choices) {}
+
+  private static final String[] VALID = {
+    "{\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}", "{\"model\":\"m\",\"choices\":[]}", "{}",
+  };
+
+  @Property(seed = "20261203")
+  void eachFrameIsReadOrRefusedAsMalformed(@ForAll("frames") List<byte[]> frames) {
+    FrameReader<Chunk> reader = new FrameReader<>("fuzz", Chunk.class);
+    List<String> models = new ArrayList<>();
+    List<byte[]> stream = new ArrayList<>(frames);
+    stream.add(VALID[0].getBytes(StandardCharsets.UTF_8));
+    // A frame is only valid while the decoder calls back, so it is read there, as the providers do.
+    feed(stream, frame -> {
+      try {
+        models.add(String.valueOf(reader.read(frame).model()));
+      } catch (GatewayException malformed) {
+        assertThat(malformed.getMessage()).startsWith("fuzz: malformed frame");
+        models.add("malformed");
+      }
+    });
+    assertThat(models).as("after whatever came before, a valid frame still reads").endsWith("m");
+  }
+
+  @Provide
+  Arbitrary<List<byte[]>> frames() {
+    Arbitrary<String> valid = Arbitraries.of(VALID);
+    Arbitrary<String> text = Arbitraries.oneOf(
+        valid,
+        Combinators.combine(valid, Arbitraries.integers().between(0, 100)).as((v, at) -> v.substring(0, at % v.length())),
+        Combinators.combine(valid, Arbitraries.integers().between(0, 100), Arbitraries.chars())
+            .as((v, at, c) -> v.substring(0, at % v.length()) + c + v.substring(at % v.length())),
+        Combinators.combine(valid, valid).as((a, b) -> a + b),
+        Arbitraries.integers().between(1, 3000).map(depth -> "{\"model\":" + "[".repeat(depth) + "]".repeat(depth) + "}"),
+        Arbitraries.of("{\"model\":1}", "{\"choices\":\"x\"}", "null", "[]", "1", "\"s\"", "{\"model\":\"m\"} x"),
+        Arbitraries.strings().ofMaxLength(100));
+    Arbitrary<byte[]> bytes = Arbitraries.oneOf(
+        text.map(t -> t.getBytes(StandardCharsets.UTF_8)),
+        Arbitraries.bytes().filter(b -> b != '\n' && b != '\r').array(byte[].class).ofMaxSize(50));
+    return bytes.list().ofMinSize(1).ofMaxSize(8);
+  }
+
+  /** Each frame's bytes as one SSE {@code data:} event, through the real decoder. */
+  private static void feed(List<byte[]> frames, Consumer<SseEvent> onFrame) {
+    SseDecoder decoder = new SseDecoder(onFrame);
+    for (byte[] data : frames) {
+      byte[] clean = new String(data, StandardCharsets.ISO_8859_1).replace('\n', ' ').replace('\r', ' ')
+          .getBytes(StandardCharsets.ISO_8859_1);
+      decoder.feed("data: ".getBytes(StandardCharsets.US_ASCII));
+      decoder.feed(clean);
+      decoder.feed("\n\n".getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+}
