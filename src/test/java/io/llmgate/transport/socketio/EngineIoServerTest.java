@@ -200,6 +200,29 @@ class EngineIoServerTest {
   }
 
   @Test
+  void pollingSessionThatNeverPollsAgainExpires() {
+    start(options().setPingInterval(100).setPingTimeout(100));
+    String sid = client.openPolling(PATH);
+    // No poll ever comes, so the ping is never even delivered: the session still ends.
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (closeReasons.isEmpty() && System.currentTimeMillis() < deadline) {
+      sleep(20);
+    }
+    assertThat(closeReasons).containsExactly("ping timeout");
+    assertThat(client.get(POLL + "&sid=" + sid).status()).isEqualTo(400);
+  }
+
+  @Test
+  void aLongSessionIdIsAnUnknownSessionAndAHugeOneNeverReachesTheServer() {
+    start(options());
+    TestClient.Response response = client.get(POLL + "&sid=" + "A".repeat(3000));
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.body()).contains("Session ID unknown");
+    // Past the HTTP decoder's 4,096-byte request line.
+    assertThat(client.get(POLL + "&sid=" + "A".repeat(6000)).status()).isEqualTo(414);
+  }
+
+  @Test
   void pongsKeepThePollingSessionAlive() {
     // 12 rounds of >= 50 ms outlive interval + timeout (550 ms) only if each pong counts.
     start(options().setPingInterval(50).setPingTimeout(500));
