@@ -1,6 +1,13 @@
 package io.llmgate;
 
 import io.llmgate.auth.JwtAuthenticator;
+import io.llmgate.cluster.Cluster;
+import io.llmgate.cluster.RedisCluster;
+import io.llmgate.cluster.RedisRateLimiter;
+import io.llmgate.cluster.RedisStore;
+import io.llmgate.config.Limits;
+import io.llmgate.ratelimit.RateLimiter;
+import io.vertx.core.json.JsonObject;
 import io.llmgate.config.GatewayConfig;
 import io.llmgate.health.HealthRoutes;
 import io.llmgate.metrics.MetricsRoute;
@@ -74,19 +81,26 @@ public final class Gateway {
   private final SocketIoServer socketIo;
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics(); // GC pauses and bytes allocated
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  private final Cluster cluster;
+  /** Completes once a cluster node has announced itself (or found Redis unreachable: it starts unready). */
+  private final Future<Void> joining;
 
   private Gateway(Vertx vertx, GatewayConfig config, ProviderRegistry providers, StreamListener listener) {
     this.vertx = vertx;
     this.generatedSecret = config.jwtSecret().isEmpty();
     this.config = generatedSecret ? config.withJwtSecret(randomSecret()) : config;
-    LocalRateLimiter limiter = new LocalRateLimiter(config.limits().messagesPerWindow(), config.limits().window());
-    vertx.setPeriodic(RATE_LIMIT_EVICTION_MS, id -> limiter.evictIdle());
-    this.streams = new StreamService(vertx, providers, limiter,
-        new ChatRequestParser(config.limits().maxRequestBytes()),
-        new InMemoryStreamRegistry(config.limits().concurrentStreams()),
+    Limits limits = config.limits();
+    RedisCluster redis = config.cluster().redisUrl().map(url -> new RedisCluster(vertx,
+        new RedisStore(vertx, url, config.cluster().commandTimeout(), registry), config.cluster().heartbeat(),
+        config.cluster().nodeTtl(), limits.concurrentStreams(), this::nodeCounters)).orElse(null);
+    this.cluster = redis == null ? Cluster.STANDALONE : redis;
+    this.streams = new StreamService(vertx, providers, rateLimiter(vertx, redis, limits),
+        new ChatRequestParser(limits.maxRequestBytes()),
+        redis == null ? new InMemoryStreamRegistry(limits.concurrentStreams()) : redis.streams(),
         StreamListener.all(new StreamMetrics(registry), new StreamLog(), listener),
         new InMemoryReplayStore(config.resume().window(), config.resume().maxEventsPerStream(),
             config.resume().maxEvents()));
+    this.joining = redis == null ? Future.succeededFuture() : redis.join().otherwiseEmpty();
     new JvmMemoryMetrics().bindTo(registry);
     gcMetrics.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -98,6 +112,22 @@ public final class Gateway {
     this.authenticator = new JwtAuthenticator(vertx, this.config.jwtSecret().orElseThrow(), config.apiKey());
     this.socketIo = SocketIoServer.create(vertx, socketIoOptions(config));
     new SocketIoChatHandler(streams, authenticator, connections).bind(socketIo.namespace("/"));
+  }
+
+  /** Shared by the cluster's nodes when there is one, else this node's own (with idle buckets evicted). */
+  private static RateLimiter rateLimiter(Vertx vertx, RedisCluster cluster, Limits limits) {
+    if (cluster != null) {
+      return new RedisRateLimiter(cluster.store(), limits.messagesPerWindow(), limits.window());
+    }
+    LocalRateLimiter limiter = new LocalRateLimiter(limits.messagesPerWindow(), limits.window());
+    vertx.setPeriodic(RATE_LIMIT_EVICTION_MS, id -> limiter.evictIdle());
+    return limiter;
+  }
+
+  /** What this node reports of itself to the cluster; summed over all nodes in {@code /websocket/health}. */
+  private JsonObject nodeCounters() {
+    return new JsonObject().put("connectedClients", connections.total())
+        .put("activeLLMStreams", streams.activeStreams());
   }
 
   private static SocketIoOptions socketIoOptions(GatewayConfig config) {
@@ -132,12 +162,12 @@ public final class Gateway {
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, ProviderRegistry providers,
       StreamListener listener) {
     Gateway gateway = new Gateway(vertx, config, providers, listener);
-    return gateway.listen().map(gateway);
+    return gateway.joining.compose(joined -> gateway.listen()).map(gateway);
   }
 
   private Future<HttpServer> listen() {
     Router router = Router.router(vertx);
-    new HealthRoutes(streams, connections).mount(router);
+    new HealthRoutes(streams, connections, cluster).mount(router);
     MetricsRoute.mount(router, registry);
     socketIo.mount(router);
     int maxRequestBytes = config.limits().maxRequestBytes();
@@ -216,6 +246,7 @@ public final class Gateway {
     return streams.drain(config.drainTimeout())
         .compose(v -> socketIo.close())
         .compose(v -> Future.all(servers.stream().map(HttpServer::close).toList()).<Void>mapEmpty())
+        .compose(v -> cluster instanceof RedisCluster redis ? redis.leave() : Future.<Void>succeededFuture())
         .onComplete(closed -> gcMetrics.close());
   }
 

@@ -28,6 +28,7 @@ public final class ConfigLoader {
     JsonNode socketIo = yaml.path("socketio");
     JsonNode api = yaml.path("api");
     JsonNode resume = yaml.path("resume");
+    JsonNode cluster = yaml.path("cluster");
     return new GatewayConfig(
         env.getOrDefault("LLMGATE_HOST", server.path("host").asText(GatewayConfig.DEFAULT_HOST)),
         intOf("LLMGATE_PORT", env.get("LLMGATE_PORT"), server.path("port").asInt(GatewayConfig.DEFAULT_PORT)),
@@ -60,6 +61,11 @@ public final class ConfigLoader {
             duration("resume.window", resume.path("window"), ResumeConfig.DEFAULT.window()),
             resume.path("max-events-per-stream").asInt(ResumeConfig.DEFAULT.maxEventsPerStream()),
             resume.path("max-events").asInt(ResumeConfig.DEFAULT.maxEvents())),
+        new ClusterConfig(
+            nonBlank(env.get("LLMGATE_REDIS_URL")).or(() -> text(cluster.path("redis-url"))),
+            duration("cluster.command-timeout", cluster.path("command-timeout"),
+                ClusterConfig.STANDALONE.commandTimeout()),
+            duration("cluster.heartbeat", cluster.path("heartbeat"), ClusterConfig.STANDALONE.heartbeat())),
         yaml.has("providers") ? new JsonObject(yaml.get("providers").toString()) : new JsonObject(),
         env);
   }

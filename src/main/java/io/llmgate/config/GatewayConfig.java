@@ -21,6 +21,7 @@ public record GatewayConfig(
     SocketIoConfig socketIo,
     ApiConfig api,
     ResumeConfig resume,
+    ClusterConfig cluster,
     JsonObject providers,
     Map<String, String> env) {
 
@@ -40,45 +41,50 @@ public record GatewayConfig(
   public static GatewayConfig defaults(int port) {
     return new GatewayConfig("127.0.0.1", port, Optional.empty(), Optional.empty(), Limits.DEFAULT,
         DEFAULT_DRAIN_TIMEOUT, LocalModelConfig.DEFAULT, SocketIoConfig.DEFAULT, ApiConfig.DEFAULT,
-        ResumeConfig.DEFAULT, new JsonObject(), Map.of());
+        ResumeConfig.DEFAULT, ClusterConfig.STANDALONE, new JsonObject(), Map.of());
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(host, port, Optional.of(secret), apiKey, limits, drainTimeout, local, socketIo, api,
-        resume, providers, env);
+        resume, cluster, providers, env);
   }
 
   public GatewayConfig withApiKey(String key) {
     return new GatewayConfig(host, port, jwtSecret, Optional.of(key), limits, drainTimeout, local, socketIo, api,
-        resume, providers, env);
+        resume, cluster, providers, env);
   }
 
   public GatewayConfig withLimits(Limits other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, other, drainTimeout, local, socketIo, api, resume, providers, env);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, other, drainTimeout, local, socketIo, api, resume, cluster, providers, env);
   }
 
   public GatewayConfig withLocal(LocalModelConfig other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, other, socketIo, api, resume, providers, env);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, other, socketIo, api, resume, cluster, providers, env);
   }
 
   public GatewayConfig withDrainTimeout(Duration other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, other, local, socketIo, api, resume, providers, env);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, other, local, socketIo, api, resume, cluster, providers, env);
   }
 
   public GatewayConfig withEnv(Map<String, String> other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, api, resume, providers, other);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, api, resume, cluster, providers, other);
   }
 
   public GatewayConfig withApi(ApiConfig other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, other, resume, providers, env);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, other, resume, cluster, providers, env);
   }
 
   public GatewayConfig withResume(ResumeConfig other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, api, other,
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, api, other, cluster,
+        providers, env);
+  }
+
+  public GatewayConfig withCluster(ClusterConfig other) {
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, api, resume, other,
         providers, env);
   }
 
   public GatewayConfig withProviders(JsonObject other) {
-    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, api, resume, other, env);
+    return new GatewayConfig(host, port, jwtSecret, apiKey, limits, drainTimeout, local, socketIo, api, resume, cluster, other, env);
   }
 }

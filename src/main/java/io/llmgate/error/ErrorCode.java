@@ -16,6 +16,7 @@ public enum ErrorCode {
   UPSTREAM_TIMEOUT("upstream_timeout", true),
   CONTENT_FILTERED("content_filtered", false),
   SHUTTING_DOWN("shutting_down", true),
+  CLUSTER_UNAVAILABLE("cluster_unavailable", true),
   INTERNAL("internal", false);
 
   private final String wire;

@@ -1,5 +1,6 @@
 package io.llmgate.health;
 
+import io.llmgate.cluster.Cluster;
 import io.llmgate.session.StreamService;
 import io.llmgate.transport.Connections;
 import io.vertx.core.json.JsonObject;
@@ -8,15 +9,18 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code /healthz} (the process is alive), {@code /readyz} (it accepts new streams: false while draining)
- * and the original spec's {@code /websocket/health} counters.
+ * and the original spec's {@code /websocket/health} counters; in a cluster, also this node's id and the
+ * cluster's totals, and unready while Redis cannot be reached.
  */
 public final class HealthRoutes {
   private final StreamService streams;
   private final Connections connections;
+  private final Cluster cluster;
   private final long startedAtMillis = System.currentTimeMillis();
 
-  public HealthRoutes(StreamService streams, Connections connections) {
+  public HealthRoutes(StreamService streams, Connections connections, Cluster cluster) {
     this.streams = streams;
+    this.cluster = cluster;
     this.connections = connections;
   }
 
@@ -27,18 +31,20 @@ public final class HealthRoutes {
   }
 
   private void ready(RoutingContext ctx) {
-    boolean ready = !streams.isShuttingDown();
-    json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "ready" : "draining"));
+    String status = streams.isShuttingDown() ? "draining" : cluster.reachable() ? "ready" : "cluster_unavailable";
+    json(ctx, status.equals("ready") ? 200 : 503, new JsonObject().put("status", status));
   }
 
   private void websocketHealth(RoutingContext ctx) {
-    json(ctx, 200, new JsonObject()
+    JsonObject node = new JsonObject()
         .put("status", streams.isShuttingDown() ? "draining" : "ok")
         .put("connectedClients", connections.total())
         .put("totalSubscriptions", streams.activeStreams())
         .put("activeLLMStreams", streams.activeStreams())
         .put("connectionsByTransport", new JsonObject(new java.util.HashMap<>(connections.byTransport())))
-        .put("uptimeSeconds", (System.currentTimeMillis() - startedAtMillis) / 1000));
+        .put("uptimeSeconds", (System.currentTimeMillis() - startedAtMillis) / 1000);
+    cluster.health().onComplete(clustered -> json(ctx, 200,
+        clustered.result() == null ? node : node.mergeIn(clustered.result())));
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -37,4 +37,24 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("LLMGATE_CONFIG", file.toString())))
         .isInstanceOf(ConfigException.class).hasMessage("resume.max-events: 0 (expected: > 0)");
   }
+
+  @Test
+  void withoutARedisUrlTheNodeIsStandalone() {
+    assertThat(ConfigLoader.load(Map.of()).cluster().redisUrl()).isEmpty();
+  }
+
+  @Test
+  void clusterSettingsComeFromTheFileAndTheEnvironmentWins() throws Exception {
+    Path file = Files.writeString(dir.resolve("llmgate.yaml"),
+        "cluster:\n  redis-url: redis://file:6379\n  command-timeout: 250ms\n  heartbeat: 5s\n");
+
+    ClusterConfig fromFile = ConfigLoader.load(Map.of("LLMGATE_CONFIG", file.toString())).cluster();
+    ClusterConfig fromEnv = ConfigLoader.load(Map.of("LLMGATE_CONFIG", file.toString(),
+        "LLMGATE_REDIS_URL", "redis://env:6380")).cluster();
+
+    assertThat(fromFile.redisUrl()).contains("redis://file:6379");
+    assertThat(fromFile.commandTimeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(fromFile.nodeTtl()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(fromEnv.redisUrl()).contains("redis://env:6380");
+  }
 }

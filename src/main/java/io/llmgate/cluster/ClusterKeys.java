@@ -1,0 +1,24 @@
+package io.llmgate.cluster;
+
+/**
+ * The Redis keys of a cluster, all under {@code llmgate:}. User ids are embedded as they are: a key is
+ * binary-safe, and the prefix of each kind ends in a separator no other kind uses.
+ */
+final class ClusterKeys {
+  static final String NODES = "llmgate:nodes";
+  static final String NODE_PREFIX = "llmgate:node:";
+
+  private ClusterKeys() {}
+
+  static String rate(String user) {
+    return "llmgate:rate:" + user;
+  }
+
+  static String slots(String user) {
+    return "llmgate:slots:" + user;
+  }
+
+  static String node(String nodeId) {
+    return NODE_PREFIX + nodeId;
+  }
+}

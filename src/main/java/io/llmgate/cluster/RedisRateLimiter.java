@@ -1,0 +1,32 @@
+package io.llmgate.cluster;
+
+import io.llmgate.ratelimit.RateLimiter;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The per-user token bucket of {@link io.llmgate.ratelimit.LocalRateLimiter}, kept in Redis so every node
+ * draws from the same bucket: one script, one round trip per message. Fails with
+ * {@code cluster_unavailable} when Redis cannot be reached (never admits blindly: that would multiply
+ * the limit by the node count again).
+ */
+public final class RedisRateLimiter implements RateLimiter {
+  private static final RedisScript SCRIPT = RedisScript.load("rate-limit");
+
+  private final RedisStore store;
+  private final int capacity;
+  private final long windowMillis;
+
+  public RedisRateLimiter(RedisStore store, int capacity, Duration window) {
+    this.store = store;
+    this.capacity = capacity;
+    this.windowMillis = window.toMillis();
+  }
+
+  @Override
+  public Future<Boolean> tryAcquire(String user) {
+    return store.eval(SCRIPT, List.of(ClusterKeys.rate(user)), capacity, windowMillis)
+        .map(admitted -> admitted.toInteger() == 1);
+  }
+}

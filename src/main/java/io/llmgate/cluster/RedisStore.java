@@ -1,0 +1,110 @@
+package io.llmgate.cluster;
+
+import io.llmgate.error.ErrorCode;
+import io.llmgate.error.GatewayException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one way llmgate talks to Redis: every command is bounded by the command timeout (a stalled Redis
+ * fails a stream's start rather than hanging it), timed, and answered on the caller's context. A command
+ * that cannot reach Redis fails with {@code cluster_unavailable}, and marks Redis unreachable until the next
+ * command that gets through (the heartbeat sends one every interval, so recovery is noticed by itself).
+ */
+public final class RedisStore {
+  private static final Duration[] LATENCY_SLOS = {
+      Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+      Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(50),
+      Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1)};
+
+  private final Redis redis;
+  private final long timeoutMillis;
+  private final MeterRegistry metrics;
+  private final ConcurrentHashMap<String, Timer> latency = new ConcurrentHashMap<>();
+  private volatile boolean reachable = true;
+
+  public RedisStore(Vertx vertx, String url, Duration commandTimeout, MeterRegistry metrics) {
+    this.timeoutMillis = commandTimeout.toMillis();
+    this.metrics = metrics;
+    // A refused or silent connect must fail within the command timeout too.
+    this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
+        .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) timeoutMillis).setTcpNoDelay(true))
+        .setMaxPoolSize(8).setMaxPoolWaiting(1024));
+  }
+
+  /** Runs {@code script} (by its digest; its body once if Redis has not cached it yet). */
+  public Future<Response> eval(RedisScript script, List<String> keys, Object... args) {
+    Request bySha = script.request(Command.EVALSHA, keys, args);
+    return send(script.name(), bySha).recover(failure -> failure.getMessage() != null
+        && failure.getMessage().startsWith("NOSCRIPT")
+        ? send(script.name(), script.request(Command.EVAL, keys, args))
+        : Future.failedFuture(failure));
+  }
+
+  /** Sends {@code request}; {@code name} labels its latency and errors (a command or script name). */
+  public Future<Response> send(String name, Request request) {
+    Context caller = Vertx.currentContext();
+    Promise<Response> answered = Promise.promise();
+    long started = System.nanoTime();
+    redis.send(request).timeout(timeoutMillis, TimeUnit.MILLISECONDS).onComplete(result -> {
+      latency.computeIfAbsent(name, this::timer).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      Runnable answer = () -> {
+        if (result.succeeded()) {
+          reachable = true;
+          answered.complete(result.result());
+        } else {
+          answered.fail(classify(name, result.cause()));
+        }
+      };
+      if (caller == null || caller == Vertx.currentContext()) {
+        answer.run();
+      } else {
+        caller.runOnContext(v -> answer.run());
+      }
+    });
+    return answered.future();
+  }
+
+  public boolean reachable() {
+    return reachable;
+  }
+
+  public Future<Void> close() {
+    return redis.close();
+  }
+
+  /** A script error is a bug of ours (kept as is); anything else means Redis cannot be reached. */
+  private Throwable classify(String name, Throwable cause) {
+    boolean scriptError = cause.getMessage() != null && cause.getMessage().startsWith("ERR");
+    String reason = cause instanceof TimeoutException ? "timeout" : scriptError ? "error" : "unreachable";
+    Counter.builder("llmgate.redis.errors").tag("command", name).tag("reason", reason).register(metrics).increment();
+    if (scriptError || (cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT"))) {
+      return cause;
+    }
+    reachable = false;
+    return new GatewayException(ErrorCode.CLUSTER_UNAVAILABLE,
+        "cluster store (Redis) " + (cause instanceof TimeoutException ? "did not answer within "
+            + timeoutMillis + " ms" : "unreachable: " + cause.getMessage()) + " (expected: retry shortly)");
+  }
+
+  private Timer timer(String name) {
+    return Timer.builder("llmgate.redis.latency").tag("command", name).serviceLevelObjectives(LATENCY_SLOS)
+        .register(metrics);
+  }
+}

@@ -1,0 +1,113 @@
+package io.llmgate.cluster;
+
+import io.llmgate.error.ErrorCode;
+import io.llmgate.error.GatewayException;
+import io.llmgate.session.StreamRegistry;
+import io.llmgate.session.StreamSession;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Predicate;
+
+/**
+ * This node's registry ({@code local}, which runs and finds the sessions) plus the per-user stream cap
+ * and session-id uniqueness across all nodes: a slot per running stream in the user's Redis hash, tagged
+ * with the node running it. Taken atomically (one script) before the stream is registered here, given
+ * back (HDEL) when it ends. A slot whose release could not reach Redis is retried by
+ * {@link #retryReleases}; a dead node's slots are dropped by the next acquire once its presence key has
+ * expired. Cancel and resume still reach only this node's streams.
+ */
+public final class RedisStreamRegistry implements StreamRegistry {
+  private static final RedisScript ACQUIRE = RedisScript.load("acquire-stream");
+  /** A user's hash outlives its last acquire by this much; live slots are re-checked on every acquire. */
+  private static final Duration IDLE_EXPIRY = Duration.ofDays(1);
+
+  private final StreamRegistry local;
+  private final RedisStore store;
+  private final String nodeId;
+  private final int maxPerUser;
+  private final Queue<Slot> unreleased = new ConcurrentLinkedQueue<>();
+
+  public RedisStreamRegistry(StreamRegistry local, RedisStore store, String nodeId, int maxPerUser) {
+    this.local = local;
+    this.store = store;
+    this.nodeId = nodeId;
+    this.maxPerUser = maxPerUser;
+  }
+
+  /** Fails with {@code too_many_streams}, {@code duplicate_session} or {@code cluster_unavailable}. */
+  @Override
+  public Future<Void> register(StreamSession session) {
+    Slot slot = new Slot(session.user(), session.sessionId());
+    return store.eval(ACQUIRE, List.of(ClusterKeys.slots(slot.user)), slot.sessionId, nodeId, maxPerUser,
+        ClusterKeys.NODE_PREFIX, IDLE_EXPIRY.toMillis())
+        .compose(answer -> {
+          verdict(answer, slot.sessionId);
+          return local.register(session).onFailure(refused -> release(slot));
+        });
+  }
+
+  private void verdict(Response answer, String sessionId) {
+    switch (answer.get(0).toString()) {
+      case "ok" -> { }
+      case "duplicate" -> throw new GatewayException(ErrorCode.DUPLICATE_SESSION,
+          "sessionId: \"" + sessionId + "\" is already streaming on a node of the cluster (expected: a new id)");
+      default -> throw new GatewayException(ErrorCode.TOO_MANY_STREAMS, "streams: " + answer.get(1).toInteger()
+          + " running across the cluster (expected: at most " + maxPerUser + " per user)");
+    }
+  }
+
+  @Override
+  public void remove(StreamSession session) {
+    local.remove(session);
+    release(new Slot(session.user(), session.sessionId()));
+  }
+
+  @Override
+  public Future<Optional<StreamSession>> find(String user, String sessionId) {
+    return local.find(user, sessionId);
+  }
+
+  @Override
+  public Future<Boolean> cancel(String user, String sessionId) {
+    return local.cancel(user, sessionId);
+  }
+
+  @Override
+  public List<StreamSession> local(String user, Predicate<StreamSession> filter) {
+    return local.local(user, filter);
+  }
+
+  @Override
+  public List<StreamSession> all() {
+    return local.all();
+  }
+
+  @Override
+  public int activeCount() {
+    return local.activeCount();
+  }
+
+  /** Gives back the slots whose release failed while Redis was unreachable (called by the heartbeat). */
+  void retryReleases() {
+    List<Slot> pending = new ArrayList<>();
+    for (Slot slot = unreleased.poll(); slot != null; slot = unreleased.poll()) {
+      pending.add(slot);
+    }
+    pending.forEach(this::release);
+  }
+
+  private void release(Slot slot) {
+    store.send("HDEL", Request.cmd(Command.HDEL).arg(ClusterKeys.slots(slot.user)).arg(slot.sessionId))
+        .onFailure(unreachable -> unreleased.add(slot));
+  }
+
+  private record Slot(String user, String sessionId) {}
+}

@@ -1,0 +1,245 @@
+package io.llmgate.cluster;
+
+import static io.llmgate.transport.EventRecorder.DONE;
+import static io.llmgate.transport.EventRecorder.ERROR;
+import static io.llmgate.transport.EventRecorder.TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmgate.config.ClusterConfig;
+import io.llmgate.config.Limits;
+import io.llmgate.stream.FinishReason;
+import io.llmgate.testing.RedisServer;
+import io.llmgate.testing.Script;
+import io.llmgate.testing.ScriptedUpstream;
+import io.llmgate.testing.TestGateway;
+import io.llmgate.transport.EventRecorder;
+import io.llmgate.transport.EventRecorder.Received;
+import io.llmgate.transport.HttpEventStream;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Two gateway nodes (each on its own Vert.x, in this JVM) sharing one real redis-server: the per-user
+ * limits hold across them, health shows the cluster, and a Redis outage refuses new streams clearly while
+ * running ones finish, until Redis is back.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterTest {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final int MESSAGES_PER_MINUTE = 20;
+  private static final int STREAMS_PER_USER = 2;
+
+  private RedisServer redis;
+  private TestGateway a;
+  private TestGateway b;
+  private HttpClient http;
+
+  @BeforeAll
+  void start() throws Exception {
+    redis = RedisServer.launch();
+    a = node();
+    b = node();
+    http = a.vertx().createHttpClient();
+  }
+
+  private TestGateway node() {
+    TestGateway node = TestGateway.start(config -> config
+        .withLimits(new Limits(MESSAGES_PER_MINUTE, Duration.ofMinutes(1), STREAMS_PER_USER,
+            Limits.DEFAULT.maxRequestBytes()))
+        .withCluster(ClusterConfig.STANDALONE.withRedisUrl(redis.url()).withHeartbeat(Duration.ofMillis(200))));
+    node.upstream()
+        .script("short", Script.upstream().every(2).opened("script-1").text("ok").finish(FinishReason.STOP))
+        .script("long", Script.upstream().every(50).opened("script-1").tokens(400).finish(FinishReason.STOP))
+        .script("slow", Script.upstream().every(100).opened("script-1").tokens(30).finish(FinishReason.STOP));
+    return node;
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    a.close();
+    b.close();
+    redis.close();
+  }
+
+  @Test
+  void theRateLimitIsOneBudgetAcrossNodes() throws Exception {
+    String user = user();
+    for (int i = 0; i < MESSAGES_PER_MINUTE; i++) {
+      TestGateway node = i % 2 == 0 ? a : b;
+      assertThat(stream(node, user, "short").awaitFinal(WAIT).event()).isEqualTo(DONE);
+    }
+
+    assertThat(code(stream(a, user, "short").awaitFinal(WAIT))).isEqualTo("rate_limited");
+    assertThat(code(stream(b, user, "short").awaitFinal(WAIT))).isEqualTo("rate_limited");
+    assertThat(code(stream(b, user(), "short").awaitFinal(WAIT))).as("another user's budget").isNull();
+  }
+
+  @Test
+  void theStreamCapCountsStreamsOnEveryNodeAndFreesASlotWhenAStreamEnds() throws Exception {
+    String user = user();
+    JsonObject onA = request("long");
+    JsonObject onB = request("long");
+    EventRecorder first = stream(a, user, onA);
+    EventRecorder second = stream(b, user, onB);
+    first.awaitCount(TOKEN, 1, WAIT);
+    second.awaitCount(TOKEN, 1, WAIT);
+
+    Received refusedOnA = stream(a, user, "short").awaitFinal(WAIT);
+    Received refusedOnB = stream(b, user, "short").awaitFinal(WAIT);
+    assertThat(code(refusedOnA)).isEqualTo("too_many_streams");
+    assertThat(refusedOnA.data().getString("error")).contains("across the cluster");
+    assertThat(code(refusedOnB)).isEqualTo("too_many_streams");
+
+    cancel(a, user, onA);
+    first.awaitFinal(WAIT);
+    // The slot goes back to Redis just after the stream's final event: the next start may race it.
+    assertThat(retryUntil(() -> stream(b, user, "short"), final_ -> DONE.equals(final_.event())))
+        .isEqualTo(DONE);
+    cancel(b, user, onB);
+    second.awaitFinal(WAIT);
+  }
+
+  @Test
+  void healthShowsThisNodeAndTheClusterTotals() throws Exception {
+    String user = user();
+    JsonObject long_ = request("long");
+    EventRecorder running = stream(a, user, long_);
+    running.awaitCount(TOKEN, 1, WAIT);
+
+    JsonObject health = awaitHealth(b, h -> h.getJsonObject("cluster").getLong("activeLLMStreams") == 1);
+
+    assertThat(health.getJsonObject("node").getString("id")).isNotBlank();
+    assertThat(health.getString("redis")).isEqualTo("ok");
+    JsonObject cluster = health.getJsonObject("cluster");
+    assertThat(cluster.getInteger("nodes")).isEqualTo(2);
+    assertThat(cluster.getJsonArray("nodeIds")).contains(health.getJsonObject("node").getString("id"),
+        healthOf(a).getJsonObject("node").getString("id"));
+    assertThat(health.getInteger("activeLLMStreams")).as("b's own").isZero();
+    cancel(a, user, long_);
+    running.awaitFinal(WAIT);
+  }
+
+  private void cancel(TestGateway node, String user, JsonObject request) throws Exception {
+    HttpEventStream.send(http, HttpMethod.DELETE, node.port(), "/v1/streams/" + request.getString("sessionId"),
+        node.token(user)).await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void withRedisDownNewStreamsAreRefusedRunningOnesFinishAndRedisComingBackRestoresService() throws Exception {
+    String user = user();
+    EventRecorder running = stream(a, user, request("slow"));
+    running.awaitCount(TOKEN, 1, WAIT);
+
+    redis.stop();
+    try {
+      Received refused = stream(b, user(), "short").awaitFinal(WAIT);
+      assertThat(code(refused)).isEqualTo("cluster_unavailable");
+      assertThat(refused.data().getString("error")).contains("Redis");
+      assertThat(refused.data().getBoolean("retryable")).isTrue();
+      assertThat(awaitReadiness(b, 503).getString("status")).isEqualTo("cluster_unavailable");
+      assertThat(healthOf(b).getString("redis")).isEqualTo("unreachable");
+
+      assertThat(running.awaitFinal(WAIT).event()).as("a stream already running").isEqualTo(DONE);
+      assertThat(running.tokens()).hasSize(30);
+    } finally {
+      redis.start();
+    }
+
+    assertThat(awaitReadiness(a, 200).getString("status")).isEqualTo("ready");
+    assertThat(awaitReadiness(b, 200).getString("status")).isEqualTo("ready");
+    assertThat(stream(b, user, "short").awaitFinal(WAIT).event()).isEqualTo(DONE);
+    awaitHealth(a, h -> h.getJsonObject("cluster") != null && h.getJsonObject("cluster").getInteger("nodes") == 2);
+  }
+
+  private JsonObject awaitReadiness(TestGateway node, int status) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      var response = http.request(HttpMethod.GET, node.port(), "127.0.0.1", "/readyz")
+          .compose(r -> r.send().compose(res -> res.body().map(body -> Map.entry(res.statusCode(), body))))
+          .await(10, TimeUnit.SECONDS);
+      if (response.getKey() == status) {
+        return new JsonObject(response.getValue());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("/readyz stayed " + response.getKey() + " " + response.getValue());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private JsonObject awaitHealth(TestGateway node, Predicate<JsonObject> until) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    JsonObject health = healthOf(node);
+    while (!safely(until, health)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("health never matched: " + health.encode());
+      }
+      Thread.sleep(50);
+      health = healthOf(node);
+    }
+    return health;
+  }
+
+  private static boolean safely(Predicate<JsonObject> until, JsonObject health) {
+    try {
+      return until.test(health);
+    } catch (RuntimeException notYet) {
+      return false;
+    }
+  }
+
+  private JsonObject healthOf(TestGateway node) throws Exception {
+    return new JsonObject(http.request(HttpMethod.GET, node.port(), "127.0.0.1", "/websocket/health")
+        .compose(r -> r.send().compose(res -> res.body())).await(10, TimeUnit.SECONDS));
+  }
+
+  private String retryUntil(ThrowingSupplier<EventRecorder> start, Predicate<Received> done) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    Received last = start.get().awaitFinal(WAIT);
+    while (!done.test(last) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      last = start.get().awaitFinal(WAIT);
+    }
+    return last.event();
+  }
+
+  private interface ThrowingSupplier<T> {
+    T get() throws Exception;
+  }
+
+  private EventRecorder stream(TestGateway node, String user, String prompt) throws Exception {
+    return stream(node, user, request(prompt));
+  }
+
+  private EventRecorder stream(TestGateway node, String user, JsonObject request) throws Exception {
+    EventRecorder events = new EventRecorder();
+    HttpEventStream.post(http, node.port(), "/v1/streams", node.token(user), request,
+        frame -> events.add(frame.event(), new JsonObject(frame.data())),
+        body -> events.add(ERROR, new JsonObject(body)), () -> { });
+    return events;
+  }
+
+  private static String code(Received received) {
+    return ERROR.equals(received.event()) ? received.data().getString("code") : null;
+  }
+
+  private static String user() {
+    return "user-" + UUID.randomUUID();
+  }
+
+  private static JsonObject request(String prompt) {
+    return new JsonObject().put("sessionId", "s-" + UUID.randomUUID()).put("provider", ScriptedUpstream.NAME)
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", prompt)));
+  }
+}
