@@ -18,6 +18,12 @@ final class ClusterKeys {
     return "llmgate:slots:" + user;
   }
 
+  static final String CANCEL_PREFIX = "llmgate:cancel:";
+
+  static String cancelChannel(String nodeId) {
+    return CANCEL_PREFIX + nodeId;
+  }
+
   static String node(String nodeId) {
     return NODE_PREFIX + nodeId;
   }

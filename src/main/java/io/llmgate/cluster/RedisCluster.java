@@ -56,7 +56,7 @@ public final class RedisCluster implements Cluster {
     return nodeId;
   }
 
-  /** Announces this node and keeps announcing it; completes (or fails) with the first heartbeat. */
+  /** Announces this node and keeps announcing it; completes (or fails) with the first heartbeat and subscription. */
   public Future<Void> join() {
     timer = vertx.setPeriodic(heartbeat.toMillis(), id -> beat());
     return beat();
@@ -65,6 +65,7 @@ public final class RedisCluster implements Cluster {
   /** Stops the heartbeat and removes this node's presence at once (its streams have released their slots). */
   public Future<Void> leave() {
     vertx.cancelTimer(timer);
+    streams.close();
     return store.send("DEL", Request.cmd(Command.DEL)
         .arg(ClusterKeys.node(nodeId))).<Void>mapEmpty().otherwiseEmpty()
         .compose(v -> store.close());
@@ -73,7 +74,7 @@ public final class RedisCluster implements Cluster {
   private Future<Void> beat() {
     JsonObject state = counters.get().put("id", nodeId);
     return store.eval(HEARTBEAT, List.of(ClusterKeys.NODES, ClusterKeys.node(nodeId)), nodeId, state.encode(),
-        ttl.toMillis()).onSuccess(ok -> streams.retryReleases()).mapEmpty();
+        ttl.toMillis()).compose(ok -> streams.heartbeatSucceeded());
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -79,6 +80,11 @@ public final class RedisStore {
       }
     });
     return answered.future();
+  }
+
+  /** A connection of its own (for a subscription), bounded by the command timeout like a command. */
+  Future<RedisConnection> connect() {
+    return redis.connect().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
   public boolean reachable() {

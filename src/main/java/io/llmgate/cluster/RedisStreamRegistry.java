@@ -5,6 +5,7 @@ import io.llmgate.error.GatewayException;
 import io.llmgate.session.StreamRegistry;
 import io.llmgate.session.StreamSession;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -22,10 +23,12 @@ import java.util.function.Predicate;
  * with the node running it. Taken atomically (one script) before the stream is registered here, given
  * back (HDEL) when it ends. A slot whose release could not reach Redis is retried by
  * {@link #retryReleases}; a dead node's slots are dropped by the next acquire once its presence key has
- * expired. Cancel and resume still reach only this node's streams.
+ * expired. A cancel of a stream another node runs is sent to that node ({@link CancelChannel}); a resume
+ * still reaches only this node's streams.
  */
 public final class RedisStreamRegistry implements StreamRegistry {
   private static final RedisScript ACQUIRE = RedisScript.load("acquire-stream");
+  private static final RedisScript CANCEL_REMOTE = RedisScript.load("cancel-remote");
   /** A user's hash outlives its last acquire by this much; live slots are re-checked on every acquire. */
   private static final Duration IDLE_EXPIRY = Duration.ofDays(1);
 
@@ -34,9 +37,11 @@ public final class RedisStreamRegistry implements StreamRegistry {
   private final String nodeId;
   private final int maxPerUser;
   private final Queue<Slot> unreleased = new ConcurrentLinkedQueue<>();
+  private final CancelChannel cancels;
 
   public RedisStreamRegistry(StreamRegistry local, RedisStore store, String nodeId, int maxPerUser) {
     this.local = local;
+    this.cancels = new CancelChannel(store, nodeId, local);
     this.store = store;
     this.nodeId = nodeId;
     this.maxPerUser = maxPerUser;
@@ -75,9 +80,17 @@ public final class RedisStreamRegistry implements StreamRegistry {
     return local.find(user, sessionId);
   }
 
+  /**
+   * Cancels the stream here if this node runs it, else sends the cancel to the node that does (one script:
+   * look the node up in the user's slots, publish on its channel). A remote cancel completes with
+   * {@code true} once the running node received it; that node then ends the stream and its upstream.
+   */
   @Override
   public Future<Boolean> cancel(String user, String sessionId) {
-    return local.cancel(user, sessionId);
+    return local.cancel(user, sessionId).compose(here -> here ? Future.succeededFuture(true)
+        : store.eval(CANCEL_REMOTE, List.of(ClusterKeys.slots(user)), sessionId, nodeId, ClusterKeys.CANCEL_PREFIX,
+            new JsonObject().put("user", user).put("sessionId", sessionId).encode())
+            .map(receivers -> receivers.toInteger() > 0));
   }
 
   @Override
@@ -95,13 +108,22 @@ public final class RedisStreamRegistry implements StreamRegistry {
     return local.activeCount();
   }
 
-  /** Gives back the slots whose release failed while Redis was unreachable (called by the heartbeat). */
-  void retryReleases() {
+  /**
+   * After each heartbeat that reached Redis: (re)subscribes to this node's cancel channel and gives back
+   * the slots whose release failed while Redis was unreachable.
+   */
+  Future<Void> heartbeatSucceeded() {
+    Future<Void> subscribed = cancels.ensureSubscribed();
     List<Slot> pending = new ArrayList<>();
     for (Slot slot = unreleased.poll(); slot != null; slot = unreleased.poll()) {
       pending.add(slot);
     }
     pending.forEach(this::release);
+    return subscribed;
+  }
+
+  void close() {
+    cancels.close();
   }
 
   private void release(Slot slot) {

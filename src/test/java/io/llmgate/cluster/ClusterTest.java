@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Two gateway nodes (each on its own Vert.x, in this JVM) sharing one real redis-server: the per-user
- * limits hold across them, health shows the cluster, and a Redis outage refuses new streams clearly while
+ * limits hold across them, a cancel sent to either reaches the stream, health shows the cluster, and a Redis outage refuses new streams clearly while
  * running ones finish, until Redis is back.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -111,6 +111,32 @@ class ClusterTest {
   }
 
   @Test
+  void aCancelThatReachesAnotherNodeStopsTheStreamAndItsUpstreamWhereItRuns() throws Exception {
+    String user = user();
+    JsonObject onA = request("long");
+    EventRecorder running = stream(a, user, onA);
+    running.awaitCount(TOKEN, 1, WAIT);
+
+    JsonObject answer = deleteOn(b, user, onA.getString("sessionId"));
+
+    assertThat(answer.getBoolean("cancelled")).isTrue();
+    assertThat(running.awaitFinal(WAIT).event()).isEqualTo(EventRecorder.CANCELLED);
+    a.upstream().awaitGeneration("long", 0, WAIT);
+    assertThat(a.upstream().generations("long")).anySatisfy(generation -> assertThat(generation.isCancelled()).isTrue());
+    assertThat(b.upstream().generations("long")).as("nothing ran on b").isEmpty();
+  }
+
+  @Test
+  void aCancelOfAStreamNoNodeRunsFindsNothing() throws Exception {
+    assertThat(deleteOn(b, user(), "s-none").getBoolean("cancelled")).isFalse();
+  }
+
+  private JsonObject deleteOn(TestGateway node, String user, String sessionId) throws Exception {
+    return new JsonObject(HttpEventStream.send(http, HttpMethod.DELETE, node.port(), "/v1/streams/" + sessionId,
+        node.token(user)).await(10, TimeUnit.SECONDS));
+  }
+
+  @Test
   void healthShowsThisNodeAndTheClusterTotals() throws Exception {
     String user = user();
     JsonObject long_ = request("long");
@@ -131,8 +157,7 @@ class ClusterTest {
   }
 
   private void cancel(TestGateway node, String user, JsonObject request) throws Exception {
-    HttpEventStream.send(http, HttpMethod.DELETE, node.port(), "/v1/streams/" + request.getString("sessionId"),
-        node.token(user)).await(10, TimeUnit.SECONDS);
+    deleteOn(node, user, request.getString("sessionId"));
   }
 
   @Test

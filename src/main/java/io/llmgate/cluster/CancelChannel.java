@@ -1,0 +1,77 @@
+package io.llmgate.cluster;
+
+import io.llmgate.session.StreamRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * This node's Redis channel for cancels that reached another node: a dedicated subscribed connection
+ * (a subscribed connection can send nothing else). {@link #ensureSubscribed} is called by every
+ * heartbeat, so a connection lost with Redis is re-established once Redis answers again; cancels sent
+ * while it was down are lost (their sender was told {@code cluster_unavailable} or saw no receiver).
+ */
+final class CancelChannel {
+  private final RedisStore store;
+  private final String channel;
+  private final StreamRegistry local;
+  private volatile RedisConnection connection;
+  /** The subscription under way, if any: heartbeats never open two at once. */
+  private volatile Future<Void> subscribing;
+
+  CancelChannel(RedisStore store, String nodeId, StreamRegistry local) {
+    this.store = store;
+    this.channel = ClusterKeys.cancelChannel(nodeId);
+    this.local = local;
+  }
+
+  /** Completes once this node is subscribed (at once if it already is); fails if Redis cannot be reached. */
+  synchronized Future<Void> ensureSubscribed() {
+    if (connection != null) {
+      return Future.succeededFuture();
+    }
+    if (subscribing != null) {
+      return subscribing;
+    }
+    subscribing = store.connect().compose(conn -> {
+      conn.handler(this::received);
+      conn.exceptionHandler(failure -> lost(conn));
+      conn.endHandler(ended -> lost(conn));
+      return conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).map(conn)
+          .onFailure(failure -> conn.close());
+    }).map(conn -> {
+      connection = conn;
+      return (Void) null;
+    }).onComplete(done -> clearSubscribing());
+    return subscribing;
+  }
+
+  private synchronized void clearSubscribing() {
+    subscribing = null;
+  }
+
+  /** A pub/sub message is {@code [message, channel, payload]} (a RESP3 push, or an array on RESP2). */
+  private void received(Response message) {
+    if (message.size() == 3 && "message".equals(message.get(0).toString())) {
+      JsonObject cancel = new JsonObject(message.get(2).toString());
+      local.cancel(cancel.getString("user"), cancel.getString("sessionId"));
+    }
+  }
+
+  private void lost(RedisConnection conn) {
+    if (connection == conn) {
+      connection = null;
+    }
+  }
+
+  void close() {
+    RedisConnection conn = connection;
+    connection = null;
+    if (conn != null) {
+      conn.close();
+    }
+  }
+}
