@@ -99,7 +99,8 @@ public final class Gateway {
         redis == null ? new InMemoryStreamRegistry(limits.concurrentStreams()) : redis.streams(),
         StreamListener.all(new StreamMetrics(registry), new StreamLog(), listener),
         new InMemoryReplayStore(config.resume().window(), config.resume().maxEventsPerStream(),
-            config.resume().maxEvents()));
+            config.resume().maxEvents()),
+        config.resume().disconnectGrace());
     this.joining = redis == null ? Future.succeededFuture() : redis.join().otherwiseEmpty();
     new JvmMemoryMetrics().bindTo(registry);
     gcMetrics.bindTo(registry);

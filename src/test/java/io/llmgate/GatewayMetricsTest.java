@@ -99,10 +99,44 @@ class GatewayMetricsTest {
         .doesNotContain(USER).doesNotContain("sk-metrics-test");
   }
 
+  @Test
+  void metricsCountDetachedResumedAndExpiredStreamsAndTheResumeLatency() throws Exception {
+    byte[] fixture = Fixtures.bytes("openai-chat/text-with-usage.sse");
+    openai.enqueue(Reply.stream(fixture).stallAfter(Fixtures.lengthOfFrames(fixture, 3)));
+    openai.enqueue(Reply.stream(fixture).stallAfter(Fixtures.lengthOfFrames(fixture, 3)));
+    Client phone = start("s-resumed", new JsonObject());
+    phone.firstToken.get(10, TimeUnit.SECONDS);
+    Client gone = start("s-expired", new JsonObject().put("resumeGraceMs", 100));
+    gone.firstToken.get(10, TimeUnit.SECONDS);
+
+    vertx.runOnContext(v -> gateway.streams().disconnected(USER, phone));
+    vertx.runOnContext(v -> gateway.streams().disconnected(USER, gone));
+    awaitScrape(text -> value(text, "llmgate_streams_detached_total", "transport=\"test\"") == 2);
+    Client laptop = new Client();
+    CompletableFuture<Boolean> resumed = new CompletableFuture<>();
+    vertx.runOnContext(v -> gateway.streams().resume(USER, new JsonObject().put("sessionId", "s-resumed"), laptop)
+        .onComplete(r -> resumed.complete(r.succeeded() && r.result().live())));
+    assertThat(resumed.get(10, TimeUnit.SECONDS)).isTrue();
+
+    String after = awaitScrape(text -> value(text, "llmgate_streams_expired_total", "") == 1
+        && value(text, "llmgate_resume_latency_seconds_count", "") == 1);
+    assertThat(value(after, "llmgate_streams_detached_total", "transport=\"test\"")).isEqualTo(2);
+    assertThat(value(after, "llmgate_streams_resumed_total", "detached=\"true\"")).isEqualTo(1);
+    assertThat(value(after, "llmgate_resume_latency_seconds_count", "detached=\"true\"")).isEqualTo(1);
+    assertThat(value(after, "llmgate_streams_expired_total", "transport=\"test\"")).isEqualTo(1);
+    assertThat(value(after, "llmgate_streams_finished_total", "outcome=\"cancelled\"")).isEqualTo(1);
+    assertThat(after).contains("llmgate_resume_latency_seconds_bucket{");
+  }
+
   private Client start(String sessionId) {
+    return start(sessionId, new JsonObject());
+  }
+
+  private Client start(String sessionId, JsonObject extra) {
     Client client = new Client();
     JsonObject payload = new JsonObject().put("sessionId", sessionId).put("provider", "openai")
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")))
+        .mergeIn(extra);
     vertx.runOnContext(v -> gateway.streams().start(USER, payload, client)
         .onFailure(refusal -> client.refusal.complete(GatewayException.from(refusal).code().wire())));
     return client;

@@ -60,7 +60,9 @@ public final class ConfigLoader {
         new ResumeConfig(
             duration("resume.window", resume.path("window"), ResumeConfig.DEFAULT.window()),
             resume.path("max-events-per-stream").asInt(ResumeConfig.DEFAULT.maxEventsPerStream()),
-            resume.path("max-events").asInt(ResumeConfig.DEFAULT.maxEvents())),
+            resume.path("max-events").asInt(ResumeConfig.DEFAULT.maxEvents()),
+            duration("resume.disconnect-grace", resume.path("disconnect-grace"),
+                ResumeConfig.DEFAULT.disconnectGrace())),
         new ClusterConfig(
             nonBlank(env.get("LLMGATE_REDIS_URL")).or(() -> text(cluster.path("redis-url"))),
             duration("cluster.command-timeout", cluster.path("command-timeout"),

@@ -99,6 +99,27 @@ public final class StreamMetrics implements StreamListener {
         stream.transport()).record(cancelToCloseNanos, TimeUnit.NANOSECONDS);
   }
 
+  @Override
+  public void detached(StreamInfo stream) {
+    Counter.builder("llmgate.streams.detached").description("Streams whose client disconnected, kept running for a resume")
+        .tags("transport", stream.transport()).register(registry).increment();
+  }
+
+  @Override
+  public void resumed(StreamInfo stream, boolean fromDetached, long latencyNanos) {
+    String detached = Boolean.toString(fromDetached);
+    Counter.builder("llmgate.streams.resumed").description("Running streams taken over by a resuming client")
+        .tags("transport", stream.transport(), "detached", detached).register(registry).increment();
+    timer("llmgate.resume.latency", "Resume request to the missed events handed to the client's transport", stream,
+        "detached", detached).record(latencyNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void expired(StreamInfo stream, long detachedNanos) {
+    Counter.builder("llmgate.streams.expired").description("Detached streams nobody resumed within the grace period")
+        .tags("transport", stream.transport()).register(registry).increment();
+  }
+
   private void usage(String provider, io.llmgate.stream.Usage usage) {
     tokens(provider, "input").record(usage.inputTokens());
     tokens(provider, "output").record(usage.outputTokens());

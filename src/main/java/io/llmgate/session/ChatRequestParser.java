@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * Turns a client's {@code llm:chat:stream} payload into a {@link ChatRequest}, or an
@@ -48,6 +49,21 @@ public final class ChatRequestParser {
         maxTokens(json),
         fallback(json),
         metadata(json));
+  }
+
+  /**
+   * The {@code resumeGraceMs} of an {@code llm:chat:stream} payload (protocol.md): how long the client wants
+   * its stream kept running after a disconnect, at most the configured grace.
+   */
+  public OptionalLong resumeGraceMs(Object payload) {
+    Object value = requireObject(payload, "request").getValue("resumeGraceMs");
+    if (value == null) {
+      return OptionalLong.empty();
+    }
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 0) {
+      throw invalid("resumeGraceMs: " + describe(value) + " (expected: an integer >= 0)");
+    }
+    return OptionalLong.of(((Number) value).longValue());
   }
 
   /** The {@code sessionId} of any client message that names one (cancel, resume). */

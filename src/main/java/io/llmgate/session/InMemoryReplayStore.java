@@ -55,6 +55,13 @@ public final class InMemoryReplayStore implements ReplayStore {
         keep(this, event);
       }
     }
+
+    @Override
+    public boolean full() {
+      synchronized (InMemoryReplayStore.this) {
+        return indexed == null || indexed.size() >= maxEventsPerStream;
+      }
+    }
   }
 
   private final Map<Key, Kept> kept = new LinkedHashMap<>();

@@ -23,6 +23,12 @@ public interface ReplayStore {
   interface Recording {
     /** Keeps an event the stream sent, in sending order; a final event starts the resume window. */
     void append(StreamEvent event);
+
+    /**
+     * Whether keeping one more event would lose one a resumer could still ask for: the stream's log is at
+     * its bound, or was evicted. A stream with no client pauses its upstream while this holds.
+     */
+    boolean full();
   }
 
   /**

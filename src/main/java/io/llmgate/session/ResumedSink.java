@@ -19,13 +19,16 @@ final class ResumedSink implements EventSink {
   private final EventSink target;
   private final Context targetContext;
   private final Context streamContext;
+  private final long requestedNanos;
   private List<StreamEvent> held = new ArrayList<>();
+  private boolean wasDetached;
   private long lastIndex;
   private boolean startSent;
   private boolean finalSent;
 
-  ResumedSink(EventSink target, Context targetContext, Context streamContext, long lastIndex) {
+  ResumedSink(EventSink target, Context targetContext, Context streamContext, long lastIndex, long requestedNanos) {
     this.target = target;
+    this.requestedNanos = requestedNanos;
     this.targetContext = targetContext;
     this.streamContext = streamContext;
     this.lastIndex = lastIndex;
@@ -34,6 +37,20 @@ final class ResumedSink implements EventSink {
 
   EventSink target() {
     return target;
+  }
+
+  /** When the resume was asked for ({@link System#nanoTime}), for its latency. */
+  long requestedNanos() {
+    return requestedNanos;
+  }
+
+  /** On the stream's context: this resume took over a stream that had no client. */
+  void tookOverDetached() {
+    wasDetached = true;
+  }
+
+  boolean wasDetached() {
+    return wasDetached;
   }
 
   /** On the stream's context: sends {@code replay}, then what was held, and from now on passes events on. */

@@ -32,6 +32,7 @@ public final class StreamService {
   private final StreamRegistry sessions;
   private final StreamListener listener;
   private final ReplayStore replay;
+  private final Duration disconnectGrace;
   private volatile boolean shuttingDown;
 
   /** With an in-memory replay store of default bounds (tests). */
@@ -40,15 +41,22 @@ public final class StreamService {
     this(vertx, providers, rateLimiter, parser, maxStreamsPerUser, listener, InMemoryReplayStore.withDefaults());
   }
 
-  /** With this node's in-memory registry (tests). */
+  /** With this node's in-memory registry and no disconnect grace: a disconnect cancels (tests). */
   public StreamService(Vertx vertx, ProviderRegistry providers, RateLimiter rateLimiter,
       ChatRequestParser parser, int maxStreamsPerUser, StreamListener listener, ReplayStore replay) {
-    this(vertx, providers, rateLimiter, parser, new InMemoryStreamRegistry(maxStreamsPerUser), listener, replay);
+    this(vertx, providers, rateLimiter, parser, new InMemoryStreamRegistry(maxStreamsPerUser), listener, replay,
+        Duration.ZERO);
   }
 
+  /**
+   * {@code disconnectGrace} is how long a stream whose client disconnected runs on, waiting for a resume
+   * (a request may ask for less); zero cancels it at once.
+   */
   public StreamService(Vertx vertx, ProviderRegistry providers, RateLimiter rateLimiter,
-      ChatRequestParser parser, StreamRegistry sessions, StreamListener listener, ReplayStore replay) {
+      ChatRequestParser parser, StreamRegistry sessions, StreamListener listener, ReplayStore replay,
+      Duration disconnectGrace) {
     this.vertx = vertx;
+    this.disconnectGrace = disconnectGrace;
     this.replay = replay;
     this.providers = providers;
     this.rateLimiter = rateLimiter;
@@ -70,8 +78,9 @@ public final class StreamService {
         throw new GatewayException(ErrorCode.SHUTTING_DOWN, "server is shutting down (expected: retry on another node)");
       }
       ChatRequest request = parser.parse(payload);
+      long graceMs = Math.min(disconnectGrace.toMillis(), parser.resumeGraceMs(payload).orElse(Long.MAX_VALUE));
       ChatProvider provider = FallbackProvider.resolve(providers, request);
-      StreamSession session = new StreamSession(here, user, request, sink, listener, replay);
+      StreamSession session = new StreamSession(here, user, request, sink, listener, replay, graceMs);
       return sessions.register(session).compose(registered -> onContext(here, () -> {
         session.recordTo(replay.begin(user, request.sessionId()));
         session.closed().onComplete(ended -> sessions.remove(session));
@@ -107,16 +116,18 @@ public final class StreamService {
    */
   public Future<Resumed> resume(String user, Object payload, EventSink sink) {
     Context here = currentContext();
+    long requestedNanos = System.nanoTime();
     return admit(user).compose(v -> {
       ResumeRequest request = ResumeRequest.parse(parser, payload);
       return sessions.find(user, request.sessionId()).compose(running -> running
-          .map(session -> resumeRunning(session, request, sink, here))
+          .map(session -> resumeRunning(session, request, sink, here, requestedNanos))
           .orElseGet(() -> resumeEnded(user, request, sink, here)));
     }).onFailure(refusal -> listener.refused(sink.transport(), GatewayException.from(refusal).code()));
   }
 
-  private Future<Resumed> resumeRunning(StreamSession session, ResumeRequest request, EventSink sink, Context here) {
-    ResumedSink next = new ResumedSink(sink, here, session.context(), request.lastIndex());
+  private Future<Resumed> resumeRunning(StreamSession session, ResumeRequest request, EventSink sink, Context here,
+      long requestedNanos) {
+    ResumedSink next = new ResumedSink(sink, here, session.context(), request.lastIndex(), requestedNanos);
     Promise<Resumed> resumed = Promise.promise();
     session.resume(next, request.lastIndex()).onComplete(attached -> here.runOnContext(v -> {
       if (attached.failed()) {
@@ -139,8 +150,19 @@ public final class StreamService {
     });
   }
 
-  /** The client behind {@code sink} is gone: cancel the streams it owns, upstream included. */
+  /**
+   * The client behind {@code sink} is gone but may come back and resume: the streams it owns run on for the
+   * disconnect grace, then are cancelled (reason {@code disconnected}) unless resumed.
+   */
   public void disconnected(String user, EventSink sink) {
+    sessions.local(user, session -> session.ownedBy(sink)).forEach(session -> session.disconnected(sink));
+  }
+
+  /**
+   * The client behind {@code sink} is gone and cannot resume (the OpenAI API has no resume): cancel the
+   * streams it owns at once, upstream included.
+   */
+  public void abandoned(String user, EventSink sink) {
     sessions.local(user, session -> session.ownedBy(sink)).forEach(session -> session.cancelIfOwnedBy(sink));
   }
 

@@ -36,12 +36,21 @@ public final class StreamSession {
   private final StringBuilder fullResponse = new StringBuilder();
   private final long startNanos = System.nanoTime();
 
+  /** How long the stream runs on without a client after its client disconnected; 0 = cancel at once. */
+  private final long disconnectGraceMs;
+
   /** Where this stream's events are kept for resume: nowhere until it is registered, before it starts. */
-  private ReplayStore.Recording recording = event -> {};
-  /** Where events go now; replaced when another client resumes this stream. */
+  private ReplayStore.Recording recording = NOT_RECORDED;
+  /** Where events go now; replaced when another client resumes this stream, or when its client left. */
   private EventSink sink;
-  /** The transport sink that owns the stream (its disconnect cancels it); read from other threads. */
+  /**
+   * The transport sink that owns the stream (its disconnect detaches or cancels it); {@code null} while
+   * detached, waiting for a resume. Read from other threads.
+   */
   private volatile EventSink owner;
+  /** The timer that cancels a detached stream when its grace runs out; -1 when none is armed. */
+  private long graceTimer = -1;
+  private long detachedNanos;
   private ProviderStream upstream;
   private boolean paused;
   private String provider;
@@ -57,8 +66,9 @@ public final class StreamSession {
   private boolean endedByCancel;
 
   StreamSession(Context context, String user, ChatRequest request, EventSink sink, StreamListener listener,
-      ReplayStore replay) {
+      ReplayStore replay, long disconnectGraceMs) {
     this.context = context;
+    this.disconnectGraceMs = disconnectGraceMs;
     this.user = user;
     this.request = request;
     this.sink = sink;
@@ -113,13 +123,58 @@ public final class StreamSession {
   /** Cancels from any thread; completes with whether this call is what ended the stream. */
   public Future<Boolean> cancel() {
     cancelNanos = System.nanoTime();
-    return onContext(() -> finish(new StreamEvent.Cancelled(sessionId(), Optional.of(usageSoFar()), Instant.now())));
+    return onContext(() -> finish(cancelled(StreamEvent.CancelReason.CLIENT)));
   }
 
-  /** Cancels unless another client has resumed the stream since {@code client} left; from any thread. */
+  /**
+   * Cancels (reason {@code disconnected}) unless another client has resumed the stream since {@code client}
+   * left: for a client that can never resume; from any thread.
+   */
   Future<Boolean> cancelIfOwnedBy(EventSink client) {
-    return onContext(() -> owner == client && finish(
-        new StreamEvent.Cancelled(sessionId(), Optional.of(usageSoFar()), Instant.now())));
+    return onContext(() -> owner == client && disconnect());
+  }
+
+  /**
+   * {@code client} is gone, from any thread. Unless another client resumed the stream since, it runs on
+   * with no sink for the grace period, its events kept only in the replay log (whose bound pauses the
+   * upstream: see {@link Detached}); a resume takes it over; if none comes in time it is cancelled with
+   * reason {@code disconnected}, upstream included. With no grace it is cancelled at once.
+   */
+  void disconnected(EventSink client) {
+    onContext(() -> {
+      if (owner != client || finished) {
+        return false;
+      }
+      if (disconnectGraceMs == 0) {
+        return disconnect();
+      }
+      owner = null;
+      sink = new Detached(client.transport());
+      detachedNanos = System.nanoTime();
+      graceTimer = context.owner().setTimer(disconnectGraceMs, t -> graceExpired());
+      listener.detached(info);
+      if (paused) {
+        resumeUnlessFinished(); // the gone client will never drain; a full log pauses us again
+      }
+      return true;
+    });
+  }
+
+  private void graceExpired() {
+    graceTimer = -1;
+    if (owner == null && !finished) {
+      listener.expired(info, System.nanoTime() - detachedNanos);
+      disconnect();
+    }
+  }
+
+  private boolean disconnect() {
+    cancelNanos = System.nanoTime();
+    return finish(cancelled(StreamEvent.CancelReason.DISCONNECTED));
+  }
+
+  private StreamEvent.Cancelled cancelled(StreamEvent.CancelReason reason) {
+    return new StreamEvent.Cancelled(sessionId(), Optional.of(usageSoFar()), reason, Instant.now());
   }
 
   /**
@@ -144,6 +199,12 @@ public final class StreamSession {
           sink = previous;
           owner = previousOwner;
           next.abandon().forEach(previous::send);
+          if (owner == null && graceTimer == -1) {
+            graceExpired(); // the grace ran out while this resume was being read
+          }
+        } else if (read.succeeded() && previousOwner == null) {
+          next.tookOverDetached();
+          cancelGraceTimer();
         }
         replayed.handle(read);
       }));
@@ -156,7 +217,17 @@ public final class StreamSession {
 
   /** Hands {@code next} its replay and lets live events through; from any thread. */
   void release(ResumedSink next, java.util.List<StreamEvent> events) {
-    context.runOnContext(v -> next.release(events));
+    context.runOnContext(v -> {
+      next.release(events);
+      listener.resumed(info, next.wasDetached(), System.nanoTime() - next.requestedNanos());
+    });
+  }
+
+  private void cancelGraceTimer() {
+    if (graceTimer != -1) {
+      context.owner().cancelTimer(graceTimer);
+      graceTimer = -1;
+    }
   }
 
   /** Ends the stream with an error from outside (shutdown), from any thread. */
@@ -234,6 +305,7 @@ public final class StreamSession {
       return false;
     }
     finished = true;
+    cancelGraceTimer();
     endedByCancel = finalEvent.kind() == StreamEvent.Kind.CANCELLED;
     if (upstream != null && finalEvent.kind() != StreamEvent.Kind.DONE) {
       upstream.cancel();
@@ -262,6 +334,39 @@ public final class StreamSession {
     }
   }
 
+  /**
+   * Where events go while no client is attached: nowhere but the replay log (which {@link #send} already
+   * fed). Its queue is "full" when the log is, so the upstream read pauses rather than dropping events a
+   * resumer will ask for; a resume releases the pause ({@link #resume}).
+   */
+  private final class Detached implements EventSink {
+    private final String transport;
+
+    Detached(String transport) {
+      this.transport = transport;
+    }
+
+    @Override
+    public String transport() {
+      return transport;
+    }
+
+    @Override
+    public void send(StreamEvent event) {
+      // kept in the replay log only
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return recording.full();
+    }
+
+    @Override
+    public void onDrain(Runnable callback) {
+      // nothing drains a log; the resumer that takes the stream over resumes the upstream
+    }
+  }
+
   /** Forwards what the provider stream reports about its attempts and connection to the listener. */
   private final class Observer implements UpstreamObserver {
     @Override
@@ -286,6 +391,19 @@ public final class StreamSession {
   private Usage usageSoFar() {
     return usage != null ? usage : new Usage(0, tokenCount);
   }
+
+  /** Before registration nothing is kept, and nothing is ever full. */
+  private static final ReplayStore.Recording NOT_RECORDED = new ReplayStore.Recording() {
+    @Override
+    public void append(StreamEvent event) {
+      // not registered yet
+    }
+
+    @Override
+    public boolean full() {
+      return false;
+    }
+  };
 
   private static GatewayException truncated() {
     return new GatewayException(ErrorCode.UPSTREAM_ERROR,

@@ -47,4 +47,19 @@ final class CompositeStreamListener implements StreamListener {
   public void refused(String transport, ErrorCode code) {
     listeners.forEach(l -> l.refused(transport, code));
   }
+
+  @Override
+  public void detached(StreamInfo stream) {
+    listeners.forEach(l -> l.detached(stream));
+  }
+
+  @Override
+  public void resumed(StreamInfo stream, boolean fromDetached, long latencyNanos) {
+    listeners.forEach(l -> l.resumed(stream, fromDetached, latencyNanos));
+  }
+
+  @Override
+  public void expired(StreamInfo stream, long detachedNanos) {
+    listeners.forEach(l -> l.expired(stream, detachedNanos));
+  }
 }

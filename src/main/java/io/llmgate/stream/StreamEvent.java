@@ -104,11 +104,24 @@ public sealed interface StreamEvent {
     }
   }
 
-  /** {@code usage} holds what was known when the stream stopped (tokens sent so far at least). */
-  record Cancelled(String sessionId, Optional<Usage> usage, Instant timestamp) implements StreamEvent {
+  /**
+   * {@code usage} holds what was known when the stream stopped (tokens sent so far at least); {@code reason}
+   * says who stopped it.
+   */
+  record Cancelled(String sessionId, Optional<Usage> usage, CancelReason reason, Instant timestamp)
+      implements StreamEvent {
     @Override
     public Kind kind() {
       return Kind.CANCELLED;
+    }
+  }
+
+  /** Why a stream was cancelled: its client asked, or its client left and did not come back in time. */
+  enum CancelReason {
+    CLIENT, DISCONNECTED;
+
+    public String wire() {
+      return this == CLIENT ? "client" : "disconnected";
     }
   }
 }

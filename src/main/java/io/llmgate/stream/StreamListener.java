@@ -37,6 +37,18 @@ public interface StreamListener {
   /** A client message was refused before any stream started (rate limit, validation, limits …). */
   default void refused(String transport, ErrorCode code) {}
 
+  /** The stream's client disconnected; it runs on without one for its grace period. */
+  default void detached(StreamInfo stream) {}
+
+  /**
+   * A client resumed the running stream: {@code fromDetached} when it had no client, {@code latencyNanos}
+   * from the resume request to the missed events handed to the client's transport.
+   */
+  default void resumed(StreamInfo stream, boolean fromDetached, long latencyNanos) {}
+
+  /** Nobody resumed the detached stream within its grace ({@code detachedNanos} ago); it is being cancelled. */
+  default void expired(StreamInfo stream, long detachedNanos) {}
+
   /** Fans one call out to several listeners (metrics and logs). */
   static StreamListener all(StreamListener... listeners) {
     return new CompositeStreamListener(java.util.List.of(listeners));

@@ -52,7 +52,7 @@ public final class EventJson {
       case REASONING -> piece(json, ((StreamEvent.Reasoning) event).token(), ((StreamEvent.Reasoning) event).index());
       case DONE -> done(json, (StreamEvent.Done) event);
       case FAILED -> failed(json, (StreamEvent.Failed) event);
-      case CANCELLED -> ((StreamEvent.Cancelled) event).usage().ifPresent(usage -> usage(json, usage));
+      case CANCELLED -> cancelled(json, (StreamEvent.Cancelled) event);
     }
     field(json, "timestamp", timestamp(event.timestamp()));
     json.setLength(json.length() - 1);
@@ -170,6 +170,11 @@ public final class EventJson {
     field(json, "error", failed.error());
     field(json, "code", failed.code().wire());
     json.append("\"retryable\":").append(failed.retryable()).append(',');
+  }
+
+  private static void cancelled(StringBuilder json, StreamEvent.Cancelled cancelled) {
+    cancelled.usage().ifPresent(usage -> usage(json, usage));
+    field(json, "reason", cancelled.reason().wire());
   }
 
   private static void usage(StringBuilder json, Usage usage) {

@@ -23,11 +23,11 @@ class ConfigLoaderTest {
   @Test
   void resumeSettingsAreReadFromTheYamlFile() throws Exception {
     Path file = Files.writeString(dir.resolve("llmgate.yaml"),
-        "resume:\n  window: 90s\n  max-events-per-stream: 500\n  max-events: 20000\n");
+        "resume:\n  window: 90s\n  max-events-per-stream: 500\n  max-events: 20000\n  disconnect-grace: 0\n");
 
     ResumeConfig resume = ConfigLoader.load(Map.of("LLMGATE_CONFIG", file.toString())).resume();
 
-    assertThat(resume).isEqualTo(new ResumeConfig(Duration.ofSeconds(90), 500, 20_000));
+    assertThat(resume).isEqualTo(new ResumeConfig(Duration.ofSeconds(90), 500, 20_000, Duration.ZERO));
   }
 
   @Test

@@ -71,7 +71,8 @@ class StreamLogTest {
     StreamLog log = new StreamLog();
     StreamInfo info = info();
     log.accepted(info);
-    log.closed(info, new StreamEvent.Cancelled("s-1", Optional.of(new Usage(0, 7)), Instant.now()));
+    log.closed(info, new StreamEvent.Cancelled("s-1", Optional.of(new Usage(0, 7)),
+        StreamEvent.CancelReason.CLIENT, Instant.now()));
     JsonObject json = new JsonObject(lines.list.get(0).getFormattedMessage());
     assertThat(json.getString("outcome")).isEqualTo("cancelled");
     assertThat(json.getLong("tokens")).isEqualTo(7);

@@ -75,7 +75,7 @@ class InMemoryReplayStoreTest {
       recording.append(new StreamEvent.Token(id, "t" + i, i, now));
     }
     if (end) {
-      recording.append(new StreamEvent.Cancelled(id, Optional.empty(), now));
+      recording.append(new StreamEvent.Cancelled(id, Optional.empty(), StreamEvent.CancelReason.CLIENT, now));
     }
   }
 

@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,7 +64,8 @@ class StreamSeamsTest {
     };
     ScriptedProvider provider = new ScriptedProvider(vertx, "fast", 1, () -> ScriptedProvider.tokens(3));
     StreamService service = new StreamService(vertx, new ProviderRegistry().register(provider), remoteLimiter,
-        new ChatRequestParser(10_000), remoteRegistry, StreamListener.NONE, InMemoryReplayStore.withDefaults());
+        new ChatRequestParser(10_000), remoteRegistry, StreamListener.NONE, InMemoryReplayStore.withDefaults(),
+        Duration.ZERO);
     ContextRecordingSink sink = new ContextRecordingSink();
 
     Acknowledged ack = OnContext.onContext(clientContext,
@@ -87,7 +89,8 @@ class StreamSeamsTest {
       }
     };
     StreamService service = new StreamService(vertx, new ProviderRegistry(), user -> later(true),
-        new ChatRequestParser(10_000), registry, StreamListener.NONE, InMemoryReplayStore.withDefaults());
+        new ChatRequestParser(10_000), registry, StreamListener.NONE, InMemoryReplayStore.withDefaults(),
+        Duration.ZERO);
 
     boolean stopped = OnContext.onContext(clientContext,
         () -> service.cancel("alice", new JsonObject().put("sessionId", "elsewhere")));

@@ -149,9 +149,9 @@ public abstract class TransportContract {
   }
 
   @Test
-  void disconnectAbortsTheUpstream() throws Exception {
+  void disconnectAbortsTheUpstreamOnceTheGraceRunsOut() throws Exception {
     String prompt = tagged("long");
-    ClientStream stream = client.start(token(), request(prompt));
+    ClientStream stream = client.start(token(), request(prompt).put("resumeGraceMs", 200));
     stream.events().awaitCount(TOKEN, 2, WAIT);
 
     stream.disconnect();
@@ -177,7 +177,7 @@ public abstract class TransportContract {
   @Test
   void disconnectClosesTheRealUpstreamConnection() throws Exception {
     openAiUpstream.enqueue(pacedOpenAiStream());
-    ClientStream stream = client.start(token(), request("go").put("provider", "openai"));
+    ClientStream stream = client.start(token(), request("go").put("provider", "openai").put("resumeGraceMs", 200));
     stream.events().awaitCount(TOKEN, 2, WAIT);
 
     stream.disconnect();

@@ -72,7 +72,7 @@ public final class OpenAiRoutes {
     return streams.start(user, request.payload(), sink)
         .recover(failure -> Future.failedFuture(naming(request.model(), GatewayException.from(failure))))
         .map(ack -> {
-          ResponseLifetime.track(ctx, connections, TRANSPORT, () -> streams.disconnected(user, sink));
+          ResponseLifetime.track(ctx, connections, TRANSPORT, () -> streams.abandoned(user, sink));
           return null;
         });
   }

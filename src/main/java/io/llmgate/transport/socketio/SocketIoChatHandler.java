@@ -20,6 +20,9 @@ import java.util.Optional;
 public final class SocketIoChatHandler {
   static final String TRANSPORT = "socketio";
 
+  /** The reason of a client's own {@code socket.disconnect()}: unlike a dropped transport, never resumed. */
+  private static final String LEFT_ON_PURPOSE = "client namespace disconnect";
+
   private final StreamService streams;
   private final Authenticator authenticator;
   private final Connections connections;
@@ -44,7 +47,11 @@ public final class SocketIoChatHandler {
     socket.on("llm:stream:resume", (args, ack) -> resume(socket, user, sink, first(args), ack));
     socket.disconnectHandler(reason -> {
       connections.closed(TRANSPORT);
-      streams.disconnected(user, sink);
+      if (LEFT_ON_PURPOSE.equals(reason)) {
+        streams.abandoned(user, sink); // socket.disconnect(): the client said it is done, nothing to resume
+      } else {
+        streams.disconnected(user, sink);
+      }
     });
   }
 

@@ -40,7 +40,8 @@ class SseRoutesTest {
         .script("hello", Script.upstream().opened("m").reasoning("hmm").text("Hi", " there").finish(FinishReason.STOP))
         .script("silent", Script.upstream().every(10).opened("m").every(700).text("late").every(10)
             .finish(FinishReason.STOP))
-        .script("long", Script.upstream().every(50).opened("m").tokens(400).finish(FinishReason.STOP));
+        .script("long", Script.upstream().every(50).opened("m").tokens(400).finish(FinishReason.STOP))
+        .script("medium", Script.upstream().every(20).opened("m").tokens(20).finish(FinishReason.STOP));
     http = gateway.vertx().createHttpClient();
   }
 
@@ -160,6 +161,26 @@ class SseRoutesTest {
     assertThat(ack.getString("sessionId")).isEqualTo(body.getString("sessionId"));
     assertThat(ack.getBoolean("live")).isFalse();
     assertThat(ack.getInteger("replayed")).isEqualTo(3);
+  }
+
+  @Test
+  void aStreamOutlivesItsDroppedConnectionAndLastEventIdContinuesItLive() throws Exception {
+    String sessionId = "s-" + UUID.randomUUID();
+    String prompt = "medium#" + sessionId;
+    Recorded first = post(gateway.token("dora"), request(prompt).put("sessionId", sessionId));
+    first.awaitFrames(4); // acknowledged, start, tokens 0 and 1
+    String lastSeen = first.frames().get(3).id();
+    first.http().disconnect().await(10, TimeUnit.SECONDS);
+
+    Raw resumed = raw(gateway.token("dora"), new JsonObject().put("sessionId", sessionId).toBuffer(), lastSeen);
+
+    List<SseReader.Frame> frames = frames(resumed.text);
+    assertThat(new JsonObject(frames.get(0).data()).getBoolean("live")).isTrue();
+    assertThat(frames.subList(1, frames.size() - 1)).extracting(SseReader.Frame::id)
+        .isEqualTo(java.util.stream.IntStream.range(Integer.parseInt(lastSeen) + 1, 20).mapToObj(String::valueOf)
+            .toList());
+    assertThat(frames.get(frames.size() - 1).event()).isEqualTo("llm:stream:done");
+    assertThat(gateway.upstream().awaitGeneration(prompt, 0, java.time.Duration.ofSeconds(10)).isCancelled()).isFalse();
   }
 
   @Test

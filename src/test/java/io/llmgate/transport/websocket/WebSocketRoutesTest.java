@@ -144,12 +144,12 @@ class WebSocketRoutesTest {
   }
 
   @Test
-  void closingTheSocketCancelsEveryStreamOnIt() throws Exception {
+  void closingTheSocketCancelsEveryStreamOnItThatAskedForNoGrace() throws Exception {
     Session session = connect(options("/ws").addHeader("Authorization", "Bearer " + gateway.token("dave")));
     String first = "long#" + UUID.randomUUID();
     String second = "long#" + UUID.randomUUID();
-    session.send("llm:chat:stream", request(first));
-    session.send("llm:chat:stream", request(second));
+    session.send("llm:chat:stream", request(first).put("resumeGraceMs", 0));
+    session.send("llm:chat:stream", request(second).put("resumeGraceMs", 0));
     session.awaitEvents("llm:stream:token", 4);
     assertThat(gateway.gateway().streams().activeStreams()).isGreaterThanOrEqualTo(2);
 
@@ -179,10 +179,31 @@ class WebSocketRoutesTest {
   }
 
   @Test
+  void aStreamOutlivesItsClosedSocketAndANewSocketContinuesItLive() throws Exception {
+    Session first = connect(options("/ws").addHeader("Authorization", "Bearer " + gateway.token("hal")));
+    String prompt = "medium#" + UUID.randomUUID();
+    JsonObject stream = request(prompt);
+    first.send("llm:chat:stream", stream);
+    long lastSeen = first.awaitEvents("llm:stream:token", 3).get(2).getLong("index");
+    first.ws.close();
+    Session again = connect(options("/ws").addHeader("Authorization", "Bearer " + gateway.token("hal")));
+
+    again.send("llm:stream:resume", new JsonObject().put("sessionId", stream.getString("sessionId"))
+        .put("lastIndex", lastSeen));
+
+    assertThat(again.awaitEvent("llm:stream:resume:acknowledged").getBoolean("live")).isTrue();
+    assertThat(again.awaitEvent("llm:stream:done").getLong("tokenCount")).isEqualTo(15);
+    assertThat(again.awaitEvents("llm:stream:token", 15 - (int) lastSeen - 1).stream()
+        .map(t -> t.getLong("index")).toList())
+        .isEqualTo(java.util.stream.LongStream.range(lastSeen + 1, 15).boxed().toList());
+    assertThat(gateway.upstream().awaitGeneration(prompt, 0, WAIT).isCancelled()).isFalse();
+  }
+
+  @Test
   void resumingAfterTheSocketClosedReplaysThroughCancelledAndOthersGetNotFound() throws Exception {
     Session first = connect(options("/ws").addHeader("Authorization", "Bearer " + gateway.token("fay")));
     String prompt = "long#" + UUID.randomUUID();
-    JsonObject stream = request(prompt);
+    JsonObject stream = request(prompt).put("resumeGraceMs", 100);
     first.send("llm:chat:stream", stream);
     first.awaitEvents("llm:stream:token", 3);
     first.ws.close();
