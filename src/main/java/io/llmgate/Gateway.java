@@ -136,7 +136,9 @@ public final class Gateway {
         .setPingInterval(config.socketIo().pingInterval().toMillis())
         .setPingTimeout(config.socketIo().pingTimeout().toMillis())
         .setConnectTimeout(config.socketIo().connectTimeout().toMillis())
-        .setMaxPayload(config.socketIo().maxPayload());
+        .setMaxPayload(config.socketIo().maxPayload())
+        .setMaxDisconnectionDuration(config.socketIo().maxDisconnectionDuration().toMillis())
+        .setRecoveryPackets(config.socketIo().recoveryPackets());
   }
 
   /** Builds the providers from {@code config} (loading the local model off the event loop) and listens. */

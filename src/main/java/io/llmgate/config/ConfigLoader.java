@@ -52,7 +52,10 @@ public final class ConfigLoader {
             duration("socketio.ping-timeout", socketIo.path("ping-timeout"), SocketIoConfig.DEFAULT.pingTimeout()),
             duration("socketio.connect-timeout", socketIo.path("connect-timeout"),
                 SocketIoConfig.DEFAULT.connectTimeout()),
-            socketIo.path("max-payload").asInt(SocketIoConfig.DEFAULT.maxPayload())),
+            socketIo.path("max-payload").asInt(SocketIoConfig.DEFAULT.maxPayload()),
+            duration("socketio.max-disconnection-duration", socketIo.path("max-disconnection-duration"),
+                SocketIoConfig.DEFAULT.maxDisconnectionDuration()),
+            socketIo.path("recovery-packets").asInt(SocketIoConfig.DEFAULT.recoveryPackets())),
         new ApiConfig(
             env.getOrDefault("LLMGATE_DEFAULT_MODEL", api.path("default-model").asText(ApiConfig.DEFAULT.defaultModel())),
             duration("api.heartbeat", api.path("heartbeat"), ApiConfig.DEFAULT.heartbeat()),

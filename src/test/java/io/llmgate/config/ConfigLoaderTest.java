@@ -31,6 +31,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void connectionStateRecoverySettingsAreReadFromTheYamlFile() throws Exception {
+    Path file = Files.writeString(dir.resolve("llmgate.yaml"),
+        "socketio:\n  max-disconnection-duration: 0\n  recovery-packets: 50\n");
+
+    SocketIoConfig socketIo = ConfigLoader.load(Map.of("LLMGATE_CONFIG", file.toString())).socketIo();
+
+    assertThat(socketIo.maxDisconnectionDuration()).isZero();
+    assertThat(socketIo.recoveryPackets()).isEqualTo(50);
+    assertThat(SocketIoConfig.DEFAULT.maxDisconnectionDuration()).isEqualTo(Duration.ofMinutes(2));
+  }
+
+  @Test
   void aNonPositiveBoundIsRefusedAtStart() throws Exception {
     Path file = Files.writeString(dir.resolve("llmgate.yaml"), "resume:\n  max-events: 0\n");
 

@@ -40,7 +40,9 @@ public final class SocketIoChatHandler {
 
   private void connected(SocketIoSocket socket) {
     String user = socket.principal(String.class);
-    SocketSink sink = new SocketSink(socket);
+    SocketSink sink = new SocketSink(socket,
+        socket.recovered() && socket.data() instanceof OpenStreams open ? open : new OpenStreams());
+    socket.data(sink.open());
     connections.opened(TRANSPORT);
     socket.on("llm:chat:stream", (args, ack) -> start(socket, user, sink, first(args), ack));
     socket.on("llm:stream:cancel", (args, ack) -> cancel(socket, user, first(args), ack));
@@ -53,6 +55,19 @@ public final class SocketIoChatHandler {
         streams.disconnected(user, sink);
       }
     });
+    if (socket.recovered()) {
+      sink.open().snapshot().forEach((sessionId, lastIndex) -> takeBack(socket, user, sink, sessionId, lastIndex));
+    }
+  }
+
+  /**
+   * Connection state recovery brought the socket back: its outgoing log already re-sent what the drop lost
+   * on the way, so each stream it had open resumes after the last index the socket was handed, live if it
+   * still runs. A stream that cannot be resumed any more ends with its error, not in silence.
+   */
+  private void takeBack(SocketIoSocket socket, String user, SocketSink sink, String sessionId, long lastIndex) {
+    JsonObject payload = new JsonObject().put("sessionId", sessionId).put("lastIndex", lastIndex);
+    streams.resume(user, payload, sink).onFailure(cause -> socket.emit("llm:stream:error", error(payload, cause)));
   }
 
   private void start(SocketIoSocket socket, String user, SocketSink sink, Object payload, Optional<Ack> ack) {

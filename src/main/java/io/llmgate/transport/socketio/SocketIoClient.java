@@ -8,7 +8,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,10 +76,17 @@ final class SocketIoClient {
   }
 
   void send(Encoded packet) {
-    session.send(packet.text());
+    frames(packet).forEach(session::send);
+  }
+
+  /** The Engine.IO messages of one packet: its text, then each binary attachment. */
+  static List<EnginePacket> frames(Encoded packet) {
+    List<EnginePacket> frames = new ArrayList<>(1 + packet.attachments().size());
+    frames.add(EnginePacket.message(packet.text()));
     for (Buffer attachment : packet.attachments()) {
-      session.send(attachment);
+      frames.add(EnginePacket.binaryMessage(attachment));
     }
+    return frames;
   }
 
   void leave(SocketIoSocket socket) {
@@ -193,11 +202,21 @@ final class SocketIoClient {
       send(SocketIoPacketCodec.encodeConnectError(namespace.name(), connectError(result.cause())));
       return;
     }
-    SocketIoSocket socket = new SocketIoSocket(this, namespace, Ids.next(), result.result(), auth);
+    Optional<PersistedSessions.Session> previous =
+        options().recoversConnectionState()
+            ? namespace.restore(auth, result.result())
+            : Optional.empty();
+    SocketIoSocket socket =
+        previous
+            .map(session -> SocketIoSocket.restored(this, namespace, auth, session))
+            .orElseGet(() -> SocketIoSocket.fresh(this, namespace, result.result(), auth));
     sockets.put(namespace.name(), socket);
-    send(
-        SocketIoPacketCodec.encodeConnect(
-            namespace.name(), new JsonObject().put("sid", socket.id())));
+    // Like the official server: the missed packets go first; the client holds events that arrive
+    // before CONNECT and hands them to the application, in order, as it connects.
+    previous.ifPresent(
+        session -> session.log().after((String) auth.getValue("offset")).orElseThrow()
+            .forEach(session()::send));
+    send(SocketIoPacketCodec.encodeConnect(namespace.name(), socket.connectReply()));
     namespace.onConnected(socket);
   }
 

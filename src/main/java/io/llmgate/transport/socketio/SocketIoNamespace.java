@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -21,11 +22,13 @@ public final class SocketIoNamespace {
 
   private final String name;
   private final Map<String, SocketIoSocket> sockets = new ConcurrentHashMap<>();
+  private final PersistedSessions persisted;
   private volatile Function<JsonObject, Future<?>> authHandler = Future::succeededFuture;
   private volatile Handler<SocketIoSocket> connectionHandler = socket -> {};
 
-  SocketIoNamespace(String name) {
+  SocketIoNamespace(String name, PersistedSessions persisted) {
     this.name = name;
+    this.persisted = persisted;
   }
 
   public String name() {
@@ -76,6 +79,26 @@ public final class SocketIoNamespace {
     } catch (RuntimeException e) {
       LOG.warn("connection handler of namespace {} failed", name, e);
     }
+  }
+
+  /** With connection state recovery on: keeps a socket that lost its connection, to restore it. */
+  void persist(PersistedSessions.Session session) {
+    persisted.persist(session);
+  }
+
+  /**
+   * The socket the CONNECT {@code auth} asks to recover ({@code pid} and {@code offset}, as the npm client
+   * sends them), if it is still kept for {@code principal}; empty for a client that did not ask.
+   */
+  Optional<PersistedSessions.Session> restore(JsonObject auth, Object principal) {
+    return auth.getValue("pid") instanceof String pid && auth.getValue("offset") instanceof String offset
+        ? persisted.restore(pid, offset, principal)
+        : Optional.empty();
+  }
+
+  /** Sockets that lost their connection and may still recover it. */
+  public int persistedSessions() {
+    return persisted.size();
   }
 
   void onDisconnected(SocketIoSocket socket) {

@@ -19,6 +19,7 @@ public final class SocketIoOptions {
   public static final long DEFAULT_ACK_TIMEOUT = 10_000;
   public static final int DEFAULT_WRITE_QUEUE_MAX_SIZE = 64 * 1024;
   public static final long DEFAULT_WRITE_COALESCING_DELAY = 0;
+  public static final int DEFAULT_RECOVERY_PACKETS = 1000;
 
   private String path = DEFAULT_PATH;
   private long pingInterval = DEFAULT_PING_INTERVAL;
@@ -30,6 +31,8 @@ public final class SocketIoOptions {
   private int writeQueueMaxSize = DEFAULT_WRITE_QUEUE_MAX_SIZE;
   private long writeCoalescingDelay = DEFAULT_WRITE_COALESCING_DELAY;
   private Set<String> allowedOrigins = Set.of();
+  private long maxDisconnectionDuration;
+  private int recoveryPackets = DEFAULT_RECOVERY_PACKETS;
 
   public SocketIoOptions() {}
 
@@ -44,6 +47,8 @@ public final class SocketIoOptions {
     this.writeQueueMaxSize = other.writeQueueMaxSize;
     this.writeCoalescingDelay = other.writeCoalescingDelay;
     this.allowedOrigins = other.allowedOrigins;
+    this.maxDisconnectionDuration = other.maxDisconnectionDuration;
+    this.recoveryPackets = other.recoveryPackets;
   }
 
   /**
@@ -185,6 +190,42 @@ public final class SocketIoOptions {
 
   public SocketIoOptions setAllowedOrigins(Set<String> origins) {
     this.allowedOrigins = Set.copyOf(origins);
+    return this;
+  }
+
+  /**
+   * Connection state recovery (the official server's {@code connectionStateRecovery} option): how many
+   * milliseconds a socket that lost its connection for a recoverable reason (transport close or error,
+   * ping timeout) may come back as itself, with the same id and every event packet it missed. 0, the
+   * default, turns recovery off: no {@code pid} in the CONNECT reply and no offset in event packets.
+   */
+  public long getMaxDisconnectionDuration() {
+    return maxDisconnectionDuration;
+  }
+
+  public SocketIoOptions setMaxDisconnectionDuration(long millis) {
+    if (millis < 0) {
+      throw new IllegalArgumentException("maxDisconnectionDuration: " + millis + " (expected: >= 0)");
+    }
+    this.maxDisconnectionDuration = millis;
+    return this;
+  }
+
+  boolean recoversConnectionState() {
+    return maxDisconnectionDuration > 0;
+  }
+
+  /**
+   * With recovery on, how many of its newest event packets each socket keeps: those the client may not
+   * have received when its transport dropped. An offset older than these cannot be recovered (the client
+   * then gets a new socket, {@code recovered} false), which bounds the memory per socket.
+   */
+  public int getRecoveryPackets() {
+    return recoveryPackets;
+  }
+
+  public SocketIoOptions setRecoveryPackets(int packets) {
+    this.recoveryPackets = (int) positive("recoveryPackets", packets);
     return this;
   }
 

@@ -86,12 +86,24 @@ final class SocketIoPacketCodec {
    * when {@code json} writes nothing, the event has no argument.
    */
   static void appendRawEvent(StringBuilder out, String namespace, String event, Consumer<StringBuilder> json) {
+    appendRawEvent(out, namespace, event, json, null);
+  }
+
+  /**
+   * Like {@link #appendRawEvent(StringBuilder, String, String, Consumer)}, with {@code offset} (when not
+   * null) as the last argument: how connection state recovery tells the client which packet it got.
+   */
+  static void appendRawEvent(
+      StringBuilder out, String namespace, String event, Consumer<StringBuilder> json, String offset) {
     appendHeader(out, Type.EVENT, 0, namespace, SocketIoPacket.NO_ACK).append('[');
     appendQuoted(out, event);
     int comma = out.length();
     json.accept(out.append(','));
     if (out.length() == comma + 1) {
       out.setLength(comma);
+    }
+    if (offset != null) {
+      appendQuoted(out.append(','), offset);
     }
     out.append(']');
   }

@@ -50,7 +50,8 @@ public final class SocketIoServer {
     if (name == null || !name.startsWith("/")) {
       throw new IllegalArgumentException("namespace: " + name + " (expected: starting with '/')");
     }
-    return namespaces.computeIfAbsent(name, SocketIoNamespace::new);
+    return namespaces.computeIfAbsent(name, n -> new SocketIoNamespace(n,
+        new PersistedSessions(vertx, options.getMaxDisconnectionDuration())));
   }
 
   /** Routes {@code <path>*} of the router to this server and returns that route. */

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,14 @@ public final class SocketIoSocket {
           "newListener",
           "removeListener");
 
+  /**
+   * Disconnects the client did not ask for, after which it may recover: the official server's list
+   * without its two server-side reasons ("server shutting down", "forced server close"), which only a
+   * store shared with another node could recover, while these sessions live in this node's memory.
+   */
+  private static final Set<String> RECOVERABLE_REASONS =
+      Set.of("transport error", "transport close", "forced close", "ping timeout");
+
   private record PendingAck(Promise<List<Object>> promise, long timer) {}
 
   private final SocketIoClient client;
@@ -58,6 +67,12 @@ public final class SocketIoSocket {
   private final String id;
   private final Object principal;
   private final JsonObject auth;
+
+  /** Connection state recovery's private session id and outgoing log; both null with recovery off. */
+  private final String pid;
+  private final OutgoingLog log;
+  private final boolean recovered;
+  private volatile Object data;
 
   private final Map<String, EventHandler> handlers = new HashMap<>();
   private final Map<Long, PendingAck> pendingAcks = new HashMap<>();
@@ -71,12 +86,61 @@ public final class SocketIoSocket {
       SocketIoNamespace namespace,
       String id,
       Object principal,
-      JsonObject auth) {
+      JsonObject auth,
+      String pid,
+      OutgoingLog log,
+      boolean recovered,
+      Object data) {
     this.client = client;
     this.namespace = namespace;
     this.id = id;
     this.principal = principal;
     this.auth = auth;
+    this.pid = pid;
+    this.log = log;
+    this.recovered = recovered;
+    this.data = data;
+  }
+
+  /** A new socket; with recovery on, under a new private session id with an empty outgoing log. */
+  static SocketIoSocket fresh(
+      SocketIoClient client, SocketIoNamespace namespace, Object principal, JsonObject auth) {
+    boolean recovery = client.options().recoversConnectionState();
+    return new SocketIoSocket(client, namespace, Ids.next(), principal, auth,
+        recovery ? Ids.next() : null,
+        recovery ? new OutgoingLog(client.options().getRecoveryPackets()) : null,
+        false, null);
+  }
+
+  /** The socket of {@code session} back on a new connection: same id, pid, data and log. */
+  static SocketIoSocket restored(SocketIoClient client, SocketIoNamespace namespace, JsonObject auth,
+      PersistedSessions.Session session) {
+    return new SocketIoSocket(client, namespace, session.sid(), session.principal(), auth, session.pid(),
+        session.log(), true, session.data());
+  }
+
+  /** The CONNECT reply's payload: the socket id, and the private session id when recovery is on. */
+  JsonObject connectReply() {
+    JsonObject reply = new JsonObject().put("sid", id);
+    return pid == null ? reply : reply.put("pid", pid);
+  }
+
+  /**
+   * Whether this socket is one that lost its connection and came back as itself (connection state
+   * recovery): it kept its id and {@link #data()}, and was sent every event packet it missed.
+   */
+  public boolean recovered() {
+    return recovered;
+  }
+
+  /** What the application keeps with this socket; survives a recovered disconnect. */
+  public Object data() {
+    return data;
+  }
+
+  public SocketIoSocket data(Object value) {
+    this.data = value;
+    return this;
   }
 
   /** The Socket.IO socket id (not the Engine.IO session id). */
@@ -133,15 +197,26 @@ public final class SocketIoSocket {
    * byte[] (sent as binary attachments). Encoded at once, so later changes to them don't show.
    */
   public SocketIoSocket emit(String event, Object... args) {
-    Encoded packet =
-        SocketIoPacketCodec.encodeEvent(namespace(), SocketIoPacket.NO_ACK, checkName(event), args);
-    client.execute(
-        () -> {
-          if (connected) {
-            client.send(packet);
-          }
-        });
+    String offset = log == null ? null : log.nextOffset();
+    Object[] sent = args;
+    if (offset != null) {
+      sent = Arrays.copyOf(args, args.length + 1);
+      sent[args.length] = offset;
+    }
+    List<EnginePacket> frames = SocketIoClient.frames(
+        SocketIoPacketCodec.encodeEvent(namespace(), SocketIoPacket.NO_ACK, checkName(event), sent));
+    client.execute(() -> sendKept(offset, frames));
     return this;
+  }
+
+  /** Sends an event packet's frames and, with recovery on, keeps them under their offset. */
+  private void sendKept(String offset, List<EnginePacket> frames) {
+    if (connected) {
+      frames.forEach(client::send);
+      if (log != null) {
+        log.add(offset, frames);
+      }
+    }
   }
 
   /**
@@ -159,14 +234,11 @@ public final class SocketIoSocket {
    */
   public SocketIoSocket emitRaw(String event, int sizeHint, Consumer<StringBuilder> json) {
     String name = checkName(event);
-    EnginePacket packet = EnginePacket.message(sizeHint + name.length() + namespace().length() + 8,
-        frame -> SocketIoPacketCodec.appendRawEvent(frame, namespace(), name, json));
-    client.execute(
-        () -> {
-          if (connected) {
-            client.send(packet);
-          }
-        });
+    String offset = log == null ? null : log.nextOffset();
+    EnginePacket packet = EnginePacket.message(sizeHint + name.length() + namespace().length() + 8
+            + (offset == null ? 0 : offset.length() + 3),
+        frame -> SocketIoPacketCodec.appendRawEvent(frame, namespace(), name, json, offset));
+    client.execute(() -> sendKept(offset, List.of(packet)));
     return this;
   }
 
@@ -307,6 +379,9 @@ public final class SocketIoSocket {
       return;
     }
     connected = false;
+    if (log != null && RECOVERABLE_REASONS.contains(reason)) {
+      namespace.persist(new PersistedSessions.Session(id, pid, principal, data, log));
+    }
     for (PendingAck pending : new ArrayList<>(pendingAcks.values())) {
       client.vertx().cancelTimer(pending.timer());
       pending.promise().tryFail(new SocketIoException("socket disconnected: " + reason));

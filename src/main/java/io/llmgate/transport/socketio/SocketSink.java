@@ -9,14 +9,21 @@ import java.util.List;
 /**
  * The streams of one Socket.IO socket. The socket has one drain handler but may carry several streams,
  * each waiting for the queue to drain, so the waiters are collected here and all resumed together.
+ * Called on the socket's context.
  */
 final class SocketSink implements EventSink {
   private final SocketIoSocket socket;
+  private final OpenStreams open;
   private List<Runnable> drainWaiters = new ArrayList<>();
 
-  SocketSink(SocketIoSocket socket) {
+  SocketSink(SocketIoSocket socket, OpenStreams open) {
     this.socket = socket;
+    this.open = open;
     socket.drainHandler(v -> drained());
+  }
+
+  OpenStreams open() {
+    return open;
   }
 
   @Override
@@ -26,6 +33,12 @@ final class SocketSink implements EventSink {
 
   @Override
   public void send(StreamEvent event) {
+    if (event.kind() == StreamEvent.Kind.STARTED && open.isOpen(event.sessionId())) {
+      return; // a stream taken back after a recovered disconnect: its client had the start already
+    }
+    if (socket.isConnected()) { // on the socket's context, where a closed socket drops what it is sent
+      open.handed(event);
+    }
     socket.emitRaw(event.kind().eventName(), EventJson.sizeHint(event), json -> EventJson.appendPayload(json, event));
   }
 
