@@ -218,24 +218,65 @@ public final class Load {
 
   private void runAll() throws Exception {
     header();
-    warmup();
-    if (cfg.phases.contains("latency")) {
-      latency();
-    }
-    if (cfg.phases.contains("ladder")) {
-      ladder();
-    }
-    if (cfg.phases.contains("capacity")) {
-      capacity();
-    }
-    if (cfg.phases.contains("cancel")) {
-      cancel();
-    }
-    if (cfg.phases.contains("throughput")) {
-      throughput();
-    }
+    Map<String, Runnable> phases = new LinkedHashMap<>();
+    phases.put("warm-up", this::warmup);
+    phases.put("latency", this::latency);
+    phases.put("ladder", this::ladder);
+    phases.put("capacity", this::capacity);
+    phases.put("cancel", this::cancel);
+    phases.put("throughput", this::throughput);
+    Map<String, String> outcomes = new LinkedHashMap<>();
+    phases.forEach((name, phase) -> {
+      if (name.equals("warm-up") ? cfg.warmupSeconds > 0 : cfg.phases.contains(name)) {
+        outcomes.put(name, runPhase(name, phase));
+      }
+    });
+    summary(outcomes);
     if (!cfg.out.isEmpty()) {
       Files.writeString(Path.of(cfg.out), report.toString());
+    }
+  }
+
+  /**
+   * Runs one phase; a phase that throws (a deadline passed on a loaded machine, a process that stopped
+   * answering) prints its error and lets the next phases run. What is left of its streams ends on their own
+   * deadlines. Returns "ok" or the error.
+   */
+  private String runPhase(String name, Runnable phase) {
+    long start = System.nanoTime();
+    System.out.println("== phase " + name + " (load average " + loadAverage() + ")");
+    try {
+      phase.run();
+      return "ok";
+    } catch (Exception e) { // Future.await rethrows checked causes (a refused connection) unchecked
+      String error = String.valueOf(e.getMessage());
+      if (e.getCause() != null && !error.contains(String.valueOf(e.getCause().getMessage()))) {
+        error += " (" + e.getCause() + ")";
+      }
+      print("\n**Phase " + name + " failed** after " + ms(System.nanoTime() - start) + ": " + error + "\n");
+      e.printStackTrace();
+      return "failed: " + error;
+    }
+  }
+
+  private void summary(Map<String, String> outcomes) {
+    print("\n### Phases (load average at the end: " + loadAverage() + ")\n");
+    print("| phase | outcome |");
+    print("|---|---|");
+    outcomes.forEach((name, outcome) -> print("| " + name + " | " + (outcome.equals("ok") ? "ok" : "**" + outcome + "**") + " |"));
+    long failed = outcomes.values().stream().filter(o -> !o.equals("ok")).count();
+    if (failed > 0) {
+      print("\n" + failed + " of " + outcomes.size() + " phases failed; their tables above are partial or missing.");
+    }
+  }
+
+  /** The 1, 5 and 15 minute load averages, to tell how busy the shared machine was. */
+  static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
     }
   }
 
@@ -535,7 +576,7 @@ public final class Load {
     report.append(line).append('\n');
   }
 
-  /** Waits for {@code future}; fails loudly after {@code ms}, so no phase hangs. */
+  /** Waits for {@code future}; fails loudly after {@code ms}, so no phase hangs (the phase fails, not the run). */
   private static <T> T await(Future<T> future, long ms) {
     try {
       return future.await(ms, TimeUnit.MILLISECONDS);
