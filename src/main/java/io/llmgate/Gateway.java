@@ -17,7 +17,7 @@ import io.llmgate.config.ConfigException;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.provider.Providers;
 import io.llmgate.provider.local.LocalProvider;
-import io.llmgate.provider.ProvidersSettings;
+import io.llmgate.config.ProvidersSettings;
 import io.llmgate.ratelimit.LocalRateLimiter;
 import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.InMemoryReplayStore;

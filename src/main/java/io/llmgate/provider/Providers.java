@@ -1,5 +1,8 @@
 package io.llmgate.provider;
 
+import io.llmgate.config.CompatibleProviderSettings;
+import io.llmgate.config.ProviderSettings;
+import io.llmgate.config.ProvidersSettings;
 import io.llmgate.provider.anthropic.AnthropicProvider;
 import io.llmgate.provider.compatible.CompatibleProvider;
 import io.llmgate.provider.deepseek.DeepSeekProvider;

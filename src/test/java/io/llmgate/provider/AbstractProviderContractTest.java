@@ -2,6 +2,9 @@ package io.llmgate.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgate.config.CompatibleProviderSettings;
+import io.llmgate.config.RetrySettings;
+import io.llmgate.config.UpstreamTimeouts;
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.provider.FakeUpstream.Chunking;

@@ -3,6 +3,7 @@ package io.llmgate.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.llmgate.config.ProvidersSettings;
 import io.llmgate.stream.ChatMessage;
 import io.llmgate.stream.ChatRequest;
 import io.llmgate.stream.Role;

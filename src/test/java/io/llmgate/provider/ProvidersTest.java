@@ -3,6 +3,9 @@ package io.llmgate.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.llmgate.config.ProviderSettings;
+import io.llmgate.config.ProvidersSettings;
+import io.llmgate.config.UpstreamTimeouts;
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.stream.ChatMessage;

@@ -2,6 +2,7 @@ package io.llmgate.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgate.config.ProvidersSettings;
 import io.llmgate.provider.FakeUpstream.Reply;
 import io.llmgate.ratelimit.LocalRateLimiter;
 import io.llmgate.session.ChatRequestParser;

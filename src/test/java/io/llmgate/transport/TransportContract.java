@@ -10,10 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.llmgate.config.Limits;
+import io.llmgate.config.ProvidersSettings;
 import io.llmgate.error.ErrorCode;
 import io.llmgate.provider.FakeUpstream;
 import io.llmgate.provider.Providers;
-import io.llmgate.provider.ProvidersSettings;
 import io.llmgate.provider.openai.ChatChunks;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.testing.Script;

@@ -1,7 +1,7 @@
 package io.llmgate.provider.compatible;
 
+import io.llmgate.config.CompatibleProviderSettings;
 import io.llmgate.provider.ChatProvider;
-import io.llmgate.provider.CompatibleProviderSettings;
 import io.llmgate.provider.http.HttpUpstream;
 import io.llmgate.provider.http.ProviderEndpoint;
 import io.llmgate.provider.openai.OpenAiProvider;

@@ -1,7 +1,7 @@
 package io.llmgate.provider.http;
 
+import io.llmgate.config.UpstreamTimeouts;
 import io.llmgate.provider.ProviderStream;
-import io.llmgate.provider.UpstreamTimeouts;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -21,9 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection lives on the stream's own thread.
  */
 public final class HttpUpstream {
-  /** Per provider host and event loop: streams are long, and one waiting for a connection is stalled. */
-  public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = 10_000;
-
   private final Vertx vertx;
   private final HttpClientOptions options;
   private final PoolOptions pool;

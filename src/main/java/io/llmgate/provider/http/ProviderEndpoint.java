@@ -1,6 +1,6 @@
 package io.llmgate.provider.http;
 
-import io.llmgate.provider.UpstreamTimeouts;
+import io.llmgate.config.UpstreamTimeouts;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

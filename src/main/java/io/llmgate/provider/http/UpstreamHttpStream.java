@@ -1,23 +1,23 @@
 package io.llmgate.provider.http;
 
+import io.llmgate.config.UpstreamTimeouts;
 import io.llmgate.error.GatewayException;
 import io.llmgate.error.UpstreamErrors;
 import io.llmgate.provider.AbstractProviderStream;
 import io.llmgate.provider.ProviderStream;
 import io.llmgate.provider.UpstreamEvent;
-import io.llmgate.provider.UpstreamTimeouts;
 import io.llmgate.provider.sse.SseDecoder;
 import io.llmgate.provider.sse.SseEvent;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.buffer.impl.BufferImpl;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 

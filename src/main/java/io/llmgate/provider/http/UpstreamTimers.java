@@ -1,8 +1,8 @@
 package io.llmgate.provider.http;
 
+import io.llmgate.config.UpstreamTimeouts;
 import io.llmgate.error.GatewayException;
 import io.llmgate.error.UpstreamErrors;
-import io.llmgate.provider.UpstreamTimeouts;
 import io.vertx.core.Vertx;
 import java.util.function.Consumer;
 

@@ -1,8 +1,8 @@
 package io.llmgate.provider.resilience;
 
+import io.llmgate.config.RetrySettings;
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
-import io.llmgate.provider.RetrySettings;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;

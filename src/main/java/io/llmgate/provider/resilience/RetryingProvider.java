@@ -1,9 +1,9 @@
 package io.llmgate.provider.resilience;
 
+import io.llmgate.config.RetrySettings;
 import io.llmgate.error.GatewayException;
 import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.ProviderStream;
-import io.llmgate.provider.RetrySettings;
 import io.llmgate.stream.ChatRequest;
 import java.time.Duration;
 import java.util.List;

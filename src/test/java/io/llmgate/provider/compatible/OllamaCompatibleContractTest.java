@@ -2,17 +2,17 @@ package io.llmgate.provider.compatible;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgate.config.CompatibleProviderSettings;
+import io.llmgate.config.RetrySettings;
+import io.llmgate.config.UpstreamTimeouts;
 import io.llmgate.error.ErrorCode;
 import io.llmgate.provider.AbstractProviderContractTest;
 import io.llmgate.provider.ChatProvider;
-import io.llmgate.provider.CompatibleProviderSettings;
 import io.llmgate.provider.FakeUpstream.Recorded;
 import io.llmgate.provider.FakeUpstream.Reply;
 import io.llmgate.provider.Fixtures;
-import io.llmgate.provider.RetrySettings;
 import io.llmgate.provider.TestKeys;
 import io.llmgate.provider.UpstreamEvent;
-import io.llmgate.provider.UpstreamTimeouts;
 import io.llmgate.provider.openai.ChatChunks;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Usage;

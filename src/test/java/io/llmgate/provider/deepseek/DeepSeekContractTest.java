@@ -2,6 +2,7 @@ package io.llmgate.provider.deepseek;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgate.config.UpstreamTimeouts;
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.provider.AbstractProviderContractTest;
@@ -10,7 +11,6 @@ import io.llmgate.provider.FakeUpstream.Chunking;
 import io.llmgate.provider.FakeUpstream.Recorded;
 import io.llmgate.provider.FakeUpstream.Reply;
 import io.llmgate.provider.TestKeys;
-import io.llmgate.provider.UpstreamTimeouts;
 import io.llmgate.provider.http.ProviderEndpoint;
 import io.llmgate.provider.openai.ChatChunks;
 import io.llmgate.stream.FinishReason;

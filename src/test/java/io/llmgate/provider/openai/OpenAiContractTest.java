@@ -2,6 +2,7 @@ package io.llmgate.provider.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgate.config.UpstreamTimeouts;
 import io.llmgate.error.ErrorCode;
 import io.llmgate.provider.AbstractProviderContractTest;
 import io.llmgate.provider.ChatProvider;
@@ -10,7 +11,6 @@ import io.llmgate.provider.FakeUpstream.Reply;
 import io.llmgate.provider.Fixtures;
 import io.llmgate.provider.TestKeys;
 import io.llmgate.provider.UpstreamEvent;
-import io.llmgate.provider.UpstreamTimeouts;
 import io.llmgate.provider.http.ProviderEndpoint;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Usage;

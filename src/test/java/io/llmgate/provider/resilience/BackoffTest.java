@@ -2,10 +2,10 @@ package io.llmgate.provider.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgate.config.RetrySettings;
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.error.UpstreamErrors;
-import io.llmgate.provider.RetrySettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

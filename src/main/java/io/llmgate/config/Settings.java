@@ -1,6 +1,5 @@
-package io.llmgate.provider;
+package io.llmgate.config;
 
-import io.llmgate.config.Durations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

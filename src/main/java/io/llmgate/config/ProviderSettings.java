@@ -1,4 +1,4 @@
-package io.llmgate.provider;
+package io.llmgate.config;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,5 @@
-package io.llmgate.provider;
+package io.llmgate.config;
 
-import io.llmgate.provider.http.HttpUpstream;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,9 +15,11 @@ import java.util.Set;
 public record ProvidersSettings(Map<String, ProviderSettings> builtIn, List<CompatibleProviderSettings> compatible,
     UpstreamTimeouts timeouts, RetrySettings retry, int maxConnectionsPerHost) {
 
+  /** Per provider host and event loop: streams are long, and one waiting for a connection is stalled. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = 10_000;
   public static final List<String> BUILT_IN = List.of("openai", "claude", "gemini", "deepseek");
   public static final ProvidersSettings DEFAULT = new ProvidersSettings(Map.of(), List.of(), UpstreamTimeouts.DEFAULT,
-      RetrySettings.DEFAULT, HttpUpstream.DEFAULT_MAX_CONNECTIONS_PER_HOST);
+      RetrySettings.DEFAULT, DEFAULT_MAX_CONNECTIONS_PER_HOST);
 
   private static final Set<String> TOP_KEYS =
       Set.of("openai", "claude", "anthropic", "gemini", "deepseek", "compatible", "timeouts", "retry",
@@ -59,7 +60,7 @@ public record ProvidersSettings(Map<String, ProviderSettings> builtIn, List<Comp
     List<CompatibleProviderSettings> compatible = in.objects("compatible", CompatibleProviderSettings.KEYS).stream()
         .map(item -> CompatibleProviderSettings.read(item, timeouts, retry)).toList();
     return new ProvidersSettings(builtIn, compatible, timeouts, retry,
-        in.integer("max-connections-per-host", HttpUpstream.DEFAULT_MAX_CONNECTIONS_PER_HOST));
+        in.integer("max-connections-per-host", DEFAULT_MAX_CONNECTIONS_PER_HOST));
   }
 
   static UpstreamTimeouts timeouts(Settings parent, UpstreamTimeouts defaults) {
