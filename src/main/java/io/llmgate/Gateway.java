@@ -17,7 +17,6 @@ import io.llmgate.config.ConfigException;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.provider.Providers;
 import io.llmgate.provider.local.LocalProvider;
-import io.llmgate.config.ProvidersSettings;
 import io.llmgate.ratelimit.LocalRateLimiter;
 import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.InMemoryReplayStore;
@@ -53,6 +52,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -88,7 +88,7 @@ public final class Gateway {
   private Gateway(Vertx vertx, GatewayConfig config, ProviderRegistry providers, StreamListener listener) {
     this.vertx = vertx;
     this.generatedSecret = config.jwtSecret().isEmpty();
-    this.config = generatedSecret ? config.withJwtSecret(randomSecret()) : config;
+    this.config = generatedSecret ? config.withJwtSecret(Optional.of(randomSecret())) : config;
     Limits limits = config.limits();
     RedisCluster redis = config.cluster().redisUrl().map(url -> new RedisCluster(vertx,
         new RedisStore(vertx, url, config.cluster().commandTimeout(), registry), config.cluster().heartbeat(),
@@ -154,7 +154,7 @@ public final class Gateway {
   public static ProviderRegistry providers(Vertx vertx, GatewayConfig config) {
     ProviderRegistry registry;
     try {
-      registry = Providers.fromEnvironment(vertx, config.env(), ProvidersSettings.fromJson(config.providers()));
+      registry = Providers.fromEnvironment(vertx, config.env(), config.providers());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }

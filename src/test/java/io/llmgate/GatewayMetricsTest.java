@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgate.config.GatewayConfig;
 import io.llmgate.config.Limits;
+import io.llmgate.config.ProvidersSettings;
 import io.llmgate.provider.FakeUpstream;
 import io.llmgate.provider.FakeUpstream.Reply;
 import io.llmgate.provider.Fixtures;
@@ -17,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -41,10 +43,11 @@ class GatewayMetricsTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     openai = FakeUpstream.start(vertx);
-    GatewayConfig config = GatewayConfig.defaults(0).withJwtSecret("metrics-test-secret-0123456789abcdef")
+    GatewayConfig config = GatewayConfig.defaults(0).withJwtSecret(Optional.of("metrics-test-secret-0123456789abcdef"))
         .withLimits(new Limits(3, Duration.ofMinutes(1), 8, 64 * 1024))
         .withEnv(Map.of("OPENAI_API_KEY", "sk-metrics-test", "OPENAI_BASE_URL", openai.baseUrl() + "/v1"))
-        .withProviders(new JsonObject().put("retry", new JsonObject().put("initial-backoff", "5ms")));
+        .withProviders(ProvidersSettings.fromJson(
+            new JsonObject().put("retry", new JsonObject().put("initial-backoff", "5ms"))));
     gateway = Gateway.start(vertx, config).await(30, TimeUnit.SECONDS);
   }
 

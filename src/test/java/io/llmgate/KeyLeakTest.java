@@ -14,6 +14,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +43,7 @@ class KeyLeakTest {
     root.addAppender(logLines);
     vertx = Vertx.vertx();
     openai = FakeUpstream.start(vertx);
-    GatewayConfig config = GatewayConfig.defaults(0).withJwtSecret(SECRET)
+    GatewayConfig config = GatewayConfig.defaults(0).withJwtSecret(Optional.of(SECRET))
         .withEnv(Map.of("OPENAI_API_KEY", KEY, "OPENAI_BASE_URL", openai.baseUrl() + "/v1"));
     gateway = Gateway.start(vertx, config).await(30, TimeUnit.SECONDS);
   }

@@ -10,6 +10,7 @@ import io.llmgate.testing.TestTokens;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class SocketIoInteropTest {
   static void startGateway() {
     vertx = Vertx.vertx();
     tokens = new TestTokens(vertx);
-    GatewayConfig config = GatewayConfig.defaults(0).withJwtSecret(TestTokens.SECRET)
+    GatewayConfig config = GatewayConfig.defaults(0).withJwtSecret(Optional.of(TestTokens.SECRET))
         .withLimits(new Limits(MESSAGES_PER_MINUTE, Duration.ofMinutes(1), 8, 64 * 1024));
     ProviderRegistry providers = Gateway.providers(vertx, config)
         .register(new ScriptedProvider(vertx, "scripted", 2, () -> ScriptedProvider.tokens(8)))

@@ -1,5 +1,6 @@
 package io.llmgate.config;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 
 /**
@@ -9,7 +10,9 @@ import java.time.Duration;
  * is sent, so proxies and load balancers keep an idle stream open; zero turns heartbeats off.
  * {@code bodyTimeout} is how long a request's body may take to arrive, from the request's headers.
  */
-public record ApiConfig(String defaultModel, Duration heartbeat, Duration bodyTimeout) {
+@RecordBuilder
+public record ApiConfig(String defaultModel, Duration heartbeat, Duration bodyTimeout)
+    implements ApiConfigBuilder.With {
   public static final ApiConfig DEFAULT = new ApiConfig("local", Duration.ofSeconds(15), Duration.ofSeconds(10));
 
   public ApiConfig {
@@ -20,17 +23,5 @@ public record ApiConfig(String defaultModel, Duration heartbeat, Duration bodyTi
     if (bodyTimeout.isNegative() || bodyTimeout.isZero()) {
       throw new ConfigException("api.body-timeout: " + bodyTimeout + " (expected: > 0)");
     }
-  }
-
-  public ApiConfig withDefaultModel(String model) {
-    return new ApiConfig(model, heartbeat, bodyTimeout);
-  }
-
-  public ApiConfig withHeartbeat(Duration interval) {
-    return new ApiConfig(defaultModel, interval, bodyTimeout);
-  }
-
-  public ApiConfig withBodyTimeout(Duration timeout) {
-    return new ApiConfig(defaultModel, heartbeat, timeout);
   }
 }

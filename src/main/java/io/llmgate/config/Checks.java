@@ -32,9 +32,10 @@ final class Checks {
 
   static final int MIN_SECRET_BYTES = 32;
 
-  static void port(String key, int value) {
+  static int port(String key, int value) {
     if (value < 0 || value > 65535) {
       throw new ConfigException(key + ": " + value + " (expected: 0..65535)");
     }
+    return value;
   }
 }

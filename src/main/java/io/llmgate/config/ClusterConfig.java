@@ -1,5 +1,6 @@
 package io.llmgate.config;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -9,21 +10,15 @@ import java.util.Optional;
  * stream's start); each node refreshes its presence every {@code heartbeat} and counts as gone after three
  * missed ones. Without a URL the node is standalone and needs nothing else.
  */
-public record ClusterConfig(Optional<String> redisUrl, Duration commandTimeout, Duration heartbeat) {
+@RecordBuilder
+public record ClusterConfig(Optional<String> redisUrl, Duration commandTimeout, Duration heartbeat)
+    implements ClusterConfigBuilder.With {
   public static final ClusterConfig STANDALONE =
       new ClusterConfig(Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(2));
 
   public ClusterConfig {
     Checks.positive("cluster.command-timeout", commandTimeout.toMillis());
     Checks.positive("cluster.heartbeat", heartbeat.toMillis());
-  }
-
-  public ClusterConfig withRedisUrl(String url) {
-    return new ClusterConfig(Optional.of(url), commandTimeout, heartbeat);
-  }
-
-  public ClusterConfig withHeartbeat(Duration other) {
-    return new ClusterConfig(redisUrl, commandTimeout, other);
   }
 
   /** How long a node's presence (and so its stream slots) outlives its last heartbeat. */

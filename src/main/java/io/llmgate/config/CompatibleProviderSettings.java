@@ -23,7 +23,7 @@ public record CompatibleProviderSettings(String name, String baseUrl, Optional<S
 
   public CompatibleProviderSettings {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
+      throw new ConfigException(
           "providers.compatible.name: \"" + name + "\" (expected: lower-case letters, digits, '.', '_' or '-')");
     }
     Objects.requireNonNull(baseUrl, name + ".base-url");
@@ -47,7 +47,7 @@ public record CompatibleProviderSettings(String name, String baseUrl, Optional<S
         ProvidersSettings.retry(in, retry));
   }
 
-  private static IllegalArgumentException missing(Settings in, String key) {
-    return new IllegalArgumentException(in.key(key) + ": missing (expected: a non-empty string)");
+  private static ConfigException missing(Settings in, String key) {
+    return new ConfigException(in.key(key) + ": missing (expected: a non-empty string)");
   }
 }

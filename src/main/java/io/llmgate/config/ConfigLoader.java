@@ -7,111 +7,112 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Reads {@link GatewayConfig} from the environment and the optional YAML file named by
  * {@code LLMGATE_CONFIG}; environment variables win. Every key is documented in docs/configuration.md.
+ * Every section is read strictly ({@link Settings}): a value of the wrong type, out of range or under an
+ * unknown key stops the start with a {@link ConfigException} that names it.
  */
 public final class ConfigLoader {
+  private static final Set<String> SECTIONS =
+      Set.of("server", "limits", "local", "socketio", "api", "resume", "cluster", "providers");
 
   private ConfigLoader() {}
 
-  public static GatewayConfig load(Map<String, String> env) {
-    JsonNode yaml = Optional.ofNullable(env.get("LLMGATE_CONFIG")).map(ConfigLoader::readYaml)
-        .orElseGet(() -> new ObjectMapper().createObjectNode());
-    JsonNode server = yaml.path("server");
-    JsonNode limits = yaml.path("limits");
-    JsonNode local = yaml.path("local");
-    JsonNode socketIo = yaml.path("socketio");
-    JsonNode api = yaml.path("api");
-    JsonNode resume = yaml.path("resume");
-    JsonNode cluster = yaml.path("cluster");
-    return new GatewayConfig(
-        env.getOrDefault("LLMGATE_HOST", server.path("host").asText(GatewayConfig.DEFAULT_HOST)),
-        intOf("LLMGATE_PORT", env.get("LLMGATE_PORT"), server.path("port").asInt(GatewayConfig.DEFAULT_PORT)),
-        nonBlank(env.get("LLMGATE_JWT_SECRET")),
-        nonBlank(env.get("LLMGATE_API_KEY")),
-        new Limits(
-            limits.path("messages-per-minute").asInt(Limits.DEFAULT.messagesPerWindow()),
-            Limits.DEFAULT.window(),
-            limits.path("concurrent-streams").asInt(Limits.DEFAULT.concurrentStreams()),
-            limits.path("max-request-bytes").asInt(Limits.DEFAULT.maxRequestBytes())),
-        duration("server.drain-timeout", server.path("drain-timeout"), GatewayConfig.DEFAULT_DRAIN_TIMEOUT),
-        new LocalModelConfig(
-            text(local.path("checkpoint")),
-            text(local.path("tokenizer")),
-            duration("local.token-delay", local.path("token-delay"), LocalModelConfig.DEFAULT.tokenDelay()),
-            local.path("max-tokens").asInt(LocalModelConfig.DEFAULT.maxTokens()),
-            local.path("temperature").asDouble(LocalModelConfig.DEFAULT.temperature()),
-            local.path("top-p").asDouble(LocalModelConfig.DEFAULT.topP())),
-        new SocketIoConfig(
-            duration("socketio.ping-interval", socketIo.path("ping-interval"), SocketIoConfig.DEFAULT.pingInterval()),
-            duration("socketio.ping-timeout", socketIo.path("ping-timeout"), SocketIoConfig.DEFAULT.pingTimeout()),
-            duration("socketio.connect-timeout", socketIo.path("connect-timeout"),
-                SocketIoConfig.DEFAULT.connectTimeout()),
-            socketIo.path("max-payload").asInt(SocketIoConfig.DEFAULT.maxPayload()),
-            duration("socketio.max-disconnection-duration", socketIo.path("max-disconnection-duration"),
-                SocketIoConfig.DEFAULT.maxDisconnectionDuration()),
-            socketIo.path("recovery-packets").asInt(SocketIoConfig.DEFAULT.recoveryPackets())),
-        new ApiConfig(
-            env.getOrDefault("LLMGATE_DEFAULT_MODEL", api.path("default-model").asText(ApiConfig.DEFAULT.defaultModel())),
-            duration("api.heartbeat", api.path("heartbeat"), ApiConfig.DEFAULT.heartbeat()),
-            duration("api.body-timeout", api.path("body-timeout"), ApiConfig.DEFAULT.bodyTimeout())),
-        new ResumeConfig(
-            duration("resume.window", resume.path("window"), ResumeConfig.DEFAULT.window()),
-            resume.path("max-events-per-stream").asInt(ResumeConfig.DEFAULT.maxEventsPerStream()),
-            resume.path("max-events").asInt(ResumeConfig.DEFAULT.maxEvents()),
-            duration("resume.disconnect-grace", resume.path("disconnect-grace"),
-                ResumeConfig.DEFAULT.disconnectGrace())),
-        new ClusterConfig(
-            nonBlank(env.get("LLMGATE_REDIS_URL")).or(() -> text(cluster.path("redis-url"))),
-            duration("cluster.command-timeout", cluster.path("command-timeout"),
-                ClusterConfig.STANDALONE.commandTimeout()),
-            duration("cluster.heartbeat", cluster.path("heartbeat"), ClusterConfig.STANDALONE.heartbeat())),
-        yaml.has("providers") ? new JsonObject(yaml.get("providers").toString()) : new JsonObject(),
-        env);
+  public static GatewayConfig load(Map<String, String> variables) {
+    Environment env = new Environment(variables);
+    Settings file = new Settings(env.text("LLMGATE_CONFIG").map(ConfigLoader::readYaml).orElseGet(JsonObject::new),
+        "", SECTIONS);
+    Settings server = file.object("server", Set.of("host", "port", "drain-timeout"));
+    GatewayConfig config = new GatewayConfig(
+        env.text("LLMGATE_HOST").orElse(server.text("host").orElse(GatewayConfig.DEFAULT_HOST)),
+        port(env, server),
+        env.text("LLMGATE_JWT_SECRET"),
+        env.text("LLMGATE_API_KEY"),
+        limits(file.object("limits", Set.of("messages-per-minute", "concurrent-streams", "max-request-bytes"))),
+        server.duration("drain-timeout", GatewayConfig.DEFAULT_DRAIN_TIMEOUT),
+        local(file.object("local",
+            Set.of("checkpoint", "tokenizer", "token-delay", "max-tokens", "temperature", "top-p"))),
+        socketIo(file.object("socketio", Set.of("ping-interval", "ping-timeout", "connect-timeout", "max-payload",
+            "max-disconnection-duration", "recovery-packets"))),
+        api(env, file.object("api", Set.of("default-model", "heartbeat", "body-timeout"))),
+        resume(file.object("resume", Set.of("window", "max-events-per-stream", "max-events", "disconnect-grace"))),
+        cluster(env, file.object("cluster", Set.of("redis-url", "command-timeout", "heartbeat"))),
+        ProvidersSettings.read(file.object("providers", ProvidersSettings.TOP_KEYS)),
+        variables);
+    env.refuseMisspelt();
+    return config;
   }
 
-  private static JsonNode readYaml(String file) {
+  /** The file's value is checked even when the environment's wins, so a wrong one never lies in wait. */
+  private static int port(Environment env, Settings server) {
+    int fromFile = Checks.port(server.key("port"), server.integer("port", GatewayConfig.DEFAULT_PORT));
+    OptionalInt fromEnv = env.integer("LLMGATE_PORT");
+    return fromEnv.isPresent() ? Checks.port("LLMGATE_PORT", fromEnv.getAsInt()) : fromFile;
+  }
+
+  private static Limits limits(Settings in) {
+    return new Limits(in.integer("messages-per-minute", Limits.DEFAULT.messagesPerWindow()), Limits.DEFAULT.window(),
+        in.integer("concurrent-streams", Limits.DEFAULT.concurrentStreams()),
+        in.integer("max-request-bytes", Limits.DEFAULT.maxRequestBytes()));
+  }
+
+  private static LocalModelConfig local(Settings in) {
+    LocalModelConfig defaults = LocalModelConfig.DEFAULT;
+    return new LocalModelConfig(in.text("checkpoint"), in.text("tokenizer"),
+        in.duration("token-delay", defaults.tokenDelay()), in.integer("max-tokens", defaults.maxTokens()),
+        in.number("temperature", defaults.temperature()), in.number("top-p", defaults.topP()));
+  }
+
+  private static SocketIoConfig socketIo(Settings in) {
+    SocketIoConfig defaults = SocketIoConfig.DEFAULT;
+    return new SocketIoConfig(in.duration("ping-interval", defaults.pingInterval()),
+        in.duration("ping-timeout", defaults.pingTimeout()), in.duration("connect-timeout", defaults.connectTimeout()),
+        in.integer("max-payload", defaults.maxPayload()),
+        in.duration("max-disconnection-duration", defaults.maxDisconnectionDuration()),
+        in.integer("recovery-packets", defaults.recoveryPackets()));
+  }
+
+  private static ApiConfig api(Environment env, Settings in) {
+    ApiConfig defaults = ApiConfig.DEFAULT;
+    return new ApiConfig(
+        env.text("LLMGATE_DEFAULT_MODEL").orElse(in.text("default-model").orElse(defaults.defaultModel())),
+        in.duration("heartbeat", defaults.heartbeat()), in.duration("body-timeout", defaults.bodyTimeout()));
+  }
+
+  private static ResumeConfig resume(Settings in) {
+    ResumeConfig defaults = ResumeConfig.DEFAULT;
+    return new ResumeConfig(in.duration("window", defaults.window()),
+        in.integer("max-events-per-stream", defaults.maxEventsPerStream()),
+        in.integer("max-events", defaults.maxEvents()), in.duration("disconnect-grace", defaults.disconnectGrace()));
+  }
+
+  private static ClusterConfig cluster(Environment env, Settings in) {
+    ClusterConfig defaults = ClusterConfig.STANDALONE;
+    Optional<String> fromFile = in.text("redis-url");
+    return new ClusterConfig(env.text("LLMGATE_REDIS_URL").or(() -> fromFile),
+        in.duration("command-timeout", defaults.commandTimeout()), in.duration("heartbeat", defaults.heartbeat()));
+  }
+
+  private static JsonObject readYaml(String file) {
+    JsonNode node;
     try {
-      JsonNode node = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(Path.of(file)));
-      return node == null ? new ObjectMapper().createObjectNode() : node;
+      node = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(Path.of(file)));
     } catch (IOException e) {
       throw new ConfigException("LLMGATE_CONFIG: cannot read " + file + " (" + e.getMessage() + ")");
     }
-  }
-
-  /** Accepts "30s", "20ms", "5m", "1h", or a bare number of milliseconds. */
-  static Duration duration(String key, JsonNode node, Duration fallback) {
-    if (node.isMissingNode() || node.isNull()) {
-      return fallback;
+    if (node == null || node.isMissingNode() || node.isNull()) {
+      return new JsonObject();
     }
-    try {
-      return Durations.parse(key, node.asText());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage());
+    if (!node.isObject()) {
+      throw new ConfigException("LLMGATE_CONFIG: " + file + " holds no map"
+          + " (expected: a map of sections: " + String.join(", ", SECTIONS.stream().sorted().toList()) + ")");
     }
-  }
-
-  private static int intOf(String key, String value, int fallback) {
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key + ": \"" + value + "\" (expected: an integer)");
-    }
-  }
-
-  private static Optional<String> text(JsonNode node) {
-    return node.isTextual() ? nonBlank(node.asText()) : Optional.empty();
-  }
-
-  private static Optional<String> nonBlank(String value) {
-    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    return new JsonObject(node.toString());
   }
 }

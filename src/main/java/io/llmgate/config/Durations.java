@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 /** The one duration syntax of every setting: "30s", "20ms", "5m", "1h", or a bare number of milliseconds. */
 public final class Durations {
+  static final String EXPECTED = "a duration like 500ms, 30s, 10m";
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
   private Durations() {}
@@ -14,14 +15,22 @@ public final class Durations {
   public static Duration parse(String key, String text) {
     Matcher m = DURATION.matcher(text.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException(key + ": \"" + text + "\" (expected: a duration like 500ms, 30s, 10m)");
+      throw wrong(key, text);
     }
-    long amount = Long.parseLong(m.group(1));
-    return switch (m.group(2) == null ? "ms" : m.group(2)) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      default -> Duration.ofHours(amount);
-    };
+    try {
+      long amount = Long.parseLong(m.group(1));
+      return switch (m.group(2) == null ? "ms" : m.group(2)) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s" -> Duration.ofSeconds(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        default -> Duration.ofHours(amount);
+      };
+    } catch (ArithmeticException | NumberFormatException tooLong) {
+      throw wrong(key, text);
+    }
+  }
+
+  private static ConfigException wrong(String key, String text) {
+    return new ConfigException(key + ": \"" + text + "\" (expected: " + EXPECTED + ")");
   }
 }

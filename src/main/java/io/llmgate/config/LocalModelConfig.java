@@ -21,6 +21,12 @@ public record LocalModelConfig(
   public LocalModelConfig {
     Checks.notNegative("local.token-delay", tokenDelay);
     Checks.positive("local.max-tokens", maxTokens);
+    if (!(temperature >= 0 && temperature <= 2)) { // a request's temperature has the same range
+      throw new ConfigException("local.temperature: " + temperature + " (expected: a number from 0 to 2)");
+    }
+    if (!(topP > 0 && topP <= 1)) {
+      throw new ConfigException("local.top-p: " + topP + " (expected: a number > 0 and <= 1)");
+    }
     if (checkpoint.isPresent() != tokenizer.isPresent()) {
       throw new ConfigException("local.checkpoint and local.tokenizer: only one is set (expected: both or neither)");
     }

@@ -21,7 +21,7 @@ public record ProvidersSettings(Map<String, ProviderSettings> builtIn, List<Comp
   public static final ProvidersSettings DEFAULT = new ProvidersSettings(Map.of(), List.of(), UpstreamTimeouts.DEFAULT,
       RetrySettings.DEFAULT, DEFAULT_MAX_CONNECTIONS_PER_HOST);
 
-  private static final Set<String> TOP_KEYS =
+  static final Set<String> TOP_KEYS =
       Set.of("openai", "claude", "anthropic", "gemini", "deepseek", "compatible", "timeouts", "retry",
           "max-connections-per-host");
   private static final Set<String> TIMEOUT_KEYS = Set.of("connect", "first-token", "idle");
@@ -31,7 +31,7 @@ public record ProvidersSettings(Map<String, ProviderSettings> builtIn, List<Comp
     builtIn = Map.copyOf(builtIn);
     compatible = List.copyOf(compatible);
     if (maxConnectionsPerHost < 1) {
-      throw new IllegalArgumentException(
+      throw new ConfigException(
           "providers.max-connections-per-host: " + maxConnectionsPerHost + " (expected: >= 1)");
     }
   }
@@ -47,7 +47,10 @@ public record ProvidersSettings(Map<String, ProviderSettings> builtIn, List<Comp
    * {@code retry} are the defaults of every provider; each provider may override them.
    */
   public static ProvidersSettings fromJson(JsonObject section) {
-    Settings in = new Settings(section, "providers", TOP_KEYS);
+    return read(new Settings(section, "providers", TOP_KEYS));
+  }
+
+  static ProvidersSettings read(Settings in) {
     UpstreamTimeouts timeouts = timeouts(in, UpstreamTimeouts.DEFAULT);
     RetrySettings retry = retry(in, RetrySettings.DEFAULT);
     Map<String, ProviderSettings> builtIn = new LinkedHashMap<>();

@@ -15,7 +15,7 @@ public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration m
 
   public RetrySettings {
     if (maxAttempts < 1) {
-      throw new IllegalArgumentException("retry.max-attempts: " + maxAttempts + " (expected: >= 1)");
+      throw new ConfigException("retry.max-attempts: " + maxAttempts + " (expected: >= 1)");
     }
     Settings.positive("retry.initial-backoff", initialBackoff);
     Settings.positive("retry.max-backoff", maxBackoff);

@@ -9,9 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads the {@code providers:} section, with messages that name the key, the value and what was
- * expected. Unknown keys are refused, because a misspelt {@code fallbak:} that silently does nothing is
- * worse than a start-up error.
+ * Reads one section of the configuration file, with messages that name the key, the value and what was
+ * expected. Values are taken as written: {@code "3000"} is no integer and {@code 1.5} no byte count.
+ * Unknown keys are refused, because a misspelt {@code fallbak:} that silently does nothing is worse than
+ * a start-up error.
  */
 final class Settings {
 
@@ -23,15 +24,14 @@ final class Settings {
     this.path = path;
     for (String key : json.fieldNames()) {
       if (!allowedKeys.contains(key)) {
-        throw new IllegalArgumentException(
-            key(key) + ": unknown key (expected one of: " + String.join(", ", allowedKeys.stream().sorted().toList()) + ")");
+        throw new ConfigException(key(key) + ": unknown key (" + Names.suggest(key, allowedKeys) + ")");
       }
     }
   }
 
   static void positive(String key, Duration value) {
     if (value == null || value.isZero() || value.isNegative()) {
-      throw new IllegalArgumentException(key + ": " + value + " (expected: a duration > 0)");
+      throw new ConfigException(key + ": " + value + " (expected: a duration > 0)");
     }
   }
 
@@ -49,7 +49,7 @@ final class Settings {
       return Optional.empty();
     }
     if (!(value instanceof String text) || text.isBlank()) {
-      throw new IllegalArgumentException(key(name) + ": " + value + " (expected: a non-empty string)");
+      throw wrong(name, value, "a non-empty string");
     }
     return Optional.of(text);
   }
@@ -60,7 +60,7 @@ final class Settings {
       return List.of();
     }
     if (!(value instanceof JsonArray array) || !array.stream().allMatch(v -> v instanceof String s && !s.isBlank())) {
-      throw new IllegalArgumentException(key(name) + ": " + value + " (expected: a list of names)");
+      throw wrong(name, value, "a list of names");
     }
     List<String> names = new ArrayList<>();
     array.forEach(v -> names.add((String) v));
@@ -73,15 +73,27 @@ final class Settings {
       return fallback;
     }
     if (!(value instanceof Integer number)) {
-      throw new IllegalArgumentException(key(name) + ": " + value + " (expected: an integer)");
+      throw wrong(name, value, "an integer");
     }
     return number;
+  }
+
+  /** An integer or a decimal number, as {@code 0.8} or {@code 1}. */
+  double number(String name, double fallback) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Integer || value instanceof Double)) {
+      throw wrong(name, value, "a number");
+    }
+    return ((Number) value).doubleValue();
   }
 
   Settings object(String name, Set<String> allowedKeys) {
     Object value = json.getValue(name);
     if (value != null && !(value instanceof JsonObject)) {
-      throw new IllegalArgumentException(key(name) + ": " + value + " (expected: a map)");
+      throw wrong(name, value, "a map");
     }
     return new Settings(value == null ? new JsonObject() : (JsonObject) value, key(name), allowedKeys);
   }
@@ -92,7 +104,7 @@ final class Settings {
       return List.of();
     }
     if (!(value instanceof JsonArray array) || !array.stream().allMatch(v -> v instanceof JsonObject)) {
-      throw new IllegalArgumentException(key(name) + ": " + value + " (expected: a list of maps)");
+      throw wrong(name, value, "a list of maps");
     }
     List<Settings> items = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
@@ -107,6 +119,14 @@ final class Settings {
     if (value == null) {
       return fallback;
     }
+    if (!(value instanceof String || value instanceof Integer)) {
+      throw wrong(name, value, Durations.EXPECTED);
+    }
     return Durations.parse(key(name), String.valueOf(value));
+  }
+
+  private ConfigException wrong(String name, Object value, String expected) {
+    return new ConfigException(key(name) + ": " + (value instanceof String ? "\"" + value + "\"" : value)
+        + " (expected: " + expected + ")");
   }
 }

@@ -71,14 +71,15 @@ class JwtAuthenticatorTest {
   @Test
   void shortOrWordLikeSecretsRefuseToStart() {
     for (String weak : List.of("a", "secret", "changeme", "x".repeat(31))) {
-      assertThatThrownBy(() -> GatewayConfig.defaults(0).withJwtSecret(weak))
+      assertThatThrownBy(() -> GatewayConfig.defaults(0).withJwtSecret(Optional.of(weak)))
           .isInstanceOf(ConfigException.class)
           .hasMessage("LLMGATE_JWT_SECRET: " + weak.length()
               + " bytes (expected: at least 32 random bytes, e.g. the output of `openssl rand -base64 32`)");
     }
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("LLMGATE_JWT_SECRET", "changeme")))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("LLMGATE_JWT_SECRET: 8 bytes");
-    assertThat(GatewayConfig.defaults(0).withJwtSecret("x".repeat(32)).jwtSecret()).contains("x".repeat(32));
+    String secret = "x".repeat(32);
+    assertThat(GatewayConfig.defaults(0).withJwtSecret(Optional.of(secret)).jwtSecret()).contains(secret);
   }
 
   private void assertRefused(String token, String message) {

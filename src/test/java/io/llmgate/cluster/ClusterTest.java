@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -57,7 +58,8 @@ class ClusterTest {
     TestGateway node = TestGateway.start(config -> config
         .withLimits(new Limits(MESSAGES_PER_MINUTE, Duration.ofMinutes(1), STREAMS_PER_USER,
             Limits.DEFAULT.maxRequestBytes()))
-        .withCluster(ClusterConfig.STANDALONE.withRedisUrl(redis.url()).withHeartbeat(Duration.ofMillis(200))));
+        .withCluster(ClusterConfig.STANDALONE.withRedisUrl(Optional.of(redis.url()))
+            .withHeartbeat(Duration.ofMillis(200))));
     node.upstream()
         .script("short", Script.upstream().every(2).opened("script-1").text("ok").finish(FinishReason.STOP))
         .script("long", Script.upstream().every(50).opened("script-1").tokens(400).finish(FinishReason.STOP))

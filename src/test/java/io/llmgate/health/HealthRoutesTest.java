@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,8 +26,8 @@ class HealthRoutesTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    gateway = Gateway.start(vertx, GatewayConfig.defaults(0).withJwtSecret(TestTokens.SECRET), new ProviderRegistry(),
-        StreamListener.NONE).await();
+    GatewayConfig config = GatewayConfig.defaults(0).withJwtSecret(Optional.of(TestTokens.SECRET));
+    gateway = Gateway.start(vertx, config, new ProviderRegistry(), StreamListener.NONE).await();
   }
 
   @AfterEach

@@ -9,6 +9,7 @@ import io.llmgate.testing.Script;
 import io.llmgate.testing.TestGateway;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class OpenAiSdkInteropTest {
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start(config -> config.withApiKey(API_KEY));
+    gateway = TestGateway.start(config -> config.withApiKey(Optional.of(API_KEY)));
     gateway.upstream()
         .script("hello", Script.upstream().opened("script-1").reasoning("thinking").text("Hel", "lo", " world")
             .usage(3, 3).finish(FinishReason.STOP))
