@@ -1,7 +1,8 @@
 // The chat page at / in a real browser (Debian's chromium driven by playwright-core): token entry, model
 // picker, tokens rendered as they arrive, reasoning apart, stats, Stop, errors. Run from JUnit
 // (ChatPageBrowserTest), which passes LLMGATE_URL, LLMGATE_TOKEN, CHAT_TRANSPORTS (the page's transports
-// to drive: socketio and/or websocket) and SCREENSHOT_DIR.
+// to drive: socketio and/or websocket), PACED_ANSWER (the text the scripted upstream sends for a `paced`
+// prompt) and SCREENSHOT_DIR.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -12,6 +13,7 @@ const url = process.env.LLMGATE_URL;
 const token = process.env.LLMGATE_TOKEN;
 const transports = (process.env.CHAT_TRANSPORTS || 'websocket').split(',').filter(Boolean);
 const screenshots = process.env.SCREENSHOT_DIR || 'screenshots';
+const pacedAnswer = process.env.PACED_ANSWER;
 mkdirSync(screenshots, { recursive: true });
 
 let browser;
@@ -40,6 +42,15 @@ async function openWithToken(transport) {
   assert.equal(await page.locator('#status').textContent(),
     transport === 'websocket' ? 'connected · WebSocket' : 'connected · Socket.IO');
   return { context, page, problems };
+}
+
+/** Polls `check` (which may be async) until it is true; fails with `what` after a generous timeout. */
+async function until(what, check, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 async function ask(page, prompt) {
@@ -109,6 +120,52 @@ for (const transport of transports) {
     assert.match(await answer.locator('.error').textContent(), /upstream reset the connection upstream_error/);
     await context.close();
   });
+}
+
+for (const transport of transports) {
+  test(`[${transport}] a connection killed mid-answer comes back by itself and the answer completes once`,
+    async () => {
+      const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+      const page = await context.newPage();
+      const problems = [];
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      // Every WebSocket of the page goes through here, so the test can kill the one in use. Closing the
+      // server side closes the page side too (Playwright's default): to the page, a dropped connection.
+      const sockets = [];
+      await page.routeWebSocket(transport === 'websocket' ? /\/ws$/ : /\/socket\.io\//, (ws) => {
+        const server = ws.connectToServer();
+        // /ws carries the session at once; Socket.IO only once the client sent its upgrade packet ("5")
+        // on it, so the page's messages are forwarded by hand to see that packet.
+        const socket = { server, carries: transport === 'websocket' };
+        ws.onMessage((message) => {
+          if (message === '5') socket.carries = true;
+          server.send(message);
+        });
+        sockets.push(socket);
+      });
+      await page.goto(pageUrl(transport));
+      await page.getByTestId('token-input').fill(token);
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.locator('#status[data-state="connected"]').waitFor({ timeout: 30_000 });
+      await until('a WebSocket carrying the session', () => sockets.some((s) => s.carries));
+
+      const answer = await ask(page, `paced#page-reconnect-${transport}`);
+      const content = answer.locator('.content');
+      await until('a few tokens', async () => (await content.textContent()).includes('w3 '));
+      const shownBeforeDrop = await content.textContent();
+      await sockets.findLast((s) => s.carries).server.close();
+      await page.locator('.message.assistant[data-state="done"]').waitFor({ timeout: 60_000 });
+
+      assert.ok(shownBeforeDrop.length < pacedAnswer.length, 'the connection dropped mid-answer');
+      assert.equal(await content.textContent(), pacedAnswer, 'every token once, in order');
+      const tokens = pacedAnswer.split(' ').filter(Boolean).length;
+      assert.match(await answer.locator('.stats').textContent(), new RegExp(` ${tokens} tokens · stop`));
+      assert.equal(await page.locator('#status').textContent(),
+        transport === 'websocket' ? 'reconnected · WebSocket' : 'reconnected · Socket.IO');
+      await page.screenshot({ path: join(screenshots, `chat-page-${transport}-reconnected.png`) });
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
 }
 
 test('without a Socket.IO server, the default page falls back to the plain WebSocket', {

@@ -23,12 +23,22 @@
 
   // ---- connections: one shape for both transports: emit(event, data), on(event, handler), close() ----
 
-  function connectSocketIo(token, status, fallBack) {
+  // After a dropped connection both transports come back by themselves and call resumeAll, which asks for
+  // the rest of every answer still showing (the server keeps a dropped client's streams running for a
+  // grace period, docs/protocol.md).
+  function connectSocketIo(token, status, fallBack, resumeAll) {
     const socket = io(location.origin, { auth: { token } });
     let everConnected = false;
     socket.on('connect', () => {
-      everConnected = true;
-      status('connected', 'connected · Socket.IO');
+      if (!everConnected) {
+        everConnected = true;
+        status('connected', 'connected · Socket.IO');
+        return;
+      }
+      status('connected', 'reconnected · Socket.IO');
+      // A recovered socket (connection state recovery) gets every missed event and its streams by itself;
+      // a new one must ask, or the answers on screen would stop where the connection dropped.
+      if (!socket.recovered) resumeAll();
     });
     socket.on('connect_error', (error) => {
       // A server without the Socket.IO layer answers its handshake with 404: same events over /ws then.
@@ -47,11 +57,12 @@
     };
   }
 
-  function connectWebSocket(token, status) {
+  function connectWebSocket(token, status, resumeAll) {
     const handlers = new Map();
     const pending = [];
     let ws;
     let closed = false;
+    let everConnected = false;
     const dispatch = (event, data) => (handlers.get(event) || []).forEach((handler) => handler(data));
     const open = () => {
       ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
@@ -60,7 +71,9 @@
       ws.onmessage = (message) => {
         const frame = JSON.parse(message.data);
         if (frame.event === 'auth:acknowledged') {
-          status('connected', 'connected · WebSocket');
+          status('connected', everConnected ? 'reconnected · WebSocket' : 'connected · WebSocket');
+          if (everConnected) resumeAll();
+          everConnected = true;
           pending.splice(0).forEach((text) => ws.send(text));
         } else if (frame.event === 'llm:stream:error' && frame.data.code === 'unauthorized') {
           closed = true;
@@ -90,9 +103,12 @@
   function connect(token, transport = transportName) {
     if (connection) connection.close();
     setStatus('connecting', 'connecting');
+    // Only accepted streams: a request still queued in the connection goes out after the resumes.
+    const resumeAll = () => streams.forEach((answer) => answer.accepted && connection.emit('llm:stream:resume',
+      { sessionId: answer.sessionId, lastIndex: answer.lastIndex }));
     connection = transport === 'websocket'
-      ? connectWebSocket(token, setStatus)
-      : connectSocketIo(token, setStatus, () => connect(token, 'websocket'));
+      ? connectWebSocket(token, setStatus, resumeAll)
+      : connectSocketIo(token, setStatus, () => connect(token, 'websocket'), resumeAll);
     connection.on('llm:chat:stream:acknowledged', (ack) => view(ack.sessionId, (v) => v.acknowledged(ack)));
     connection.on('llm:stream:start', (e) => view(e.sessionId, (v) => v.started(e)));
     connection.on('llm:stream:token', (e) => view(e.sessionId, (v) => v.token(e)));
@@ -179,6 +195,8 @@
       this.firstTokenAt = 0;
       this.lastTokenAt = 0;
       this.tokens = 0;
+      this.accepted = false;
+      this.lastIndex = -1; // of the last token or reasoning event shown: a resume continues after it
       this.text = '';
       this.finished = false;
       this.setState('waiting');
@@ -191,7 +209,9 @@
       }[state];
     }
 
-    acknowledged() {}
+    acknowledged() {
+      this.accepted = true;
+    }
 
     started(event) {
       this.setState('streaming');
@@ -199,6 +219,7 @@
     }
 
     token(event) {
+      this.lastIndex = event.index;
       const now = performance.now();
       if (!this.firstTokenAt) this.firstTokenAt = now;
       this.lastTokenAt = now;
@@ -211,6 +232,7 @@
     }
 
     reasoning(event) {
+      this.lastIndex = event.index;
       this.reasoningBox.hidden = false;
       this.reasoningText.append(document.createTextNode(event.token));
       this.element.querySelector('.reasoning-size').textContent =

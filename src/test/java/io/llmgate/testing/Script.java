@@ -73,6 +73,17 @@ public final class Script {
     return this;
   }
 
+  /** The answer a client should end up showing: every text delta of the script, in order. */
+  public String answerText() {
+    StringBuilder text = new StringBuilder();
+    for (Step step : steps) {
+      if (step.item() instanceof UpstreamEvent.TextDelta delta) {
+        text.append(delta.text());
+      }
+    }
+    return text.toString();
+  }
+
   List<Step> steps() {
     return List.copyOf(steps);
   }

@@ -1,5 +1,7 @@
 package io.llmgate.transport.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.llmgate.error.ErrorCode;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.testing.NodeTests;
@@ -22,6 +24,9 @@ import org.junit.jupiter.api.Test;
  * target/screenshots/.
  */
 class ChatPageBrowserTest {
+  // Slow enough that a reconnect (about a second) falls inside the answer even on a loaded machine.
+  private static final Script PACED = Script.upstream().every(100).opened("script-1").tokens(50)
+      .finish(FinishReason.STOP);
   private static TestGateway gateway;
 
   @BeforeAll
@@ -31,6 +36,7 @@ class ChatPageBrowserTest {
         .script("hello", Script.upstream().every(40).opened("script-1").reasoning("thinking")
             .text("Hel", "lo", " world").usage(3, 3).finish(FinishReason.STOP))
         .script("long", Script.upstream().every(60).opened("script-1").tokens(400).finish(FinishReason.STOP))
+        .script("paced", PACED)
         .script("fail-after-first", Script.upstream().every(20).opened("script-1").text("partial")
             .fail(ErrorCode.UPSTREAM_ERROR, "upstream reset the connection"));
   }
@@ -50,10 +56,16 @@ class ChatPageBrowserTest {
         "LLMGATE_URL", gateway.url(),
         "LLMGATE_TOKEN", gateway.token("dev-user"),
         "CHAT_TRANSPORTS", String.join(",", transports),
+        "PACED_ANSWER", PACED.answerText(),
         "SCREENSHOT_DIR", Path.of("target/screenshots").toAbsolutePath().toString()));
     for (String prompt : transports.stream().map(t -> "long#page-" + t).toList()) {
       gateway.upstream().awaitGeneration(prompt, 0, java.time.Duration.ofSeconds(5))
           .awaitCancelled(java.time.Duration.ofSeconds(5));
+    }
+    // The answer the page completed after its connection dropped was generated once, never cancelled.
+    for (String prompt : transports.stream().map(t -> "paced#page-reconnect-" + t).toList()) {
+      assertThat(gateway.upstream().generations(prompt)).singleElement()
+          .satisfies(generation -> assertThat(generation.isCancelled()).isFalse());
     }
   }
 
