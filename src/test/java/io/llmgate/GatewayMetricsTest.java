@@ -8,19 +8,17 @@ import io.llmgate.config.ProvidersSettings;
 import io.llmgate.provider.FakeUpstream;
 import io.llmgate.provider.FakeUpstream.Reply;
 import io.llmgate.provider.Fixtures;
-import io.llmgate.stream.EventSink;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.error.GatewayException;
+import io.llmgate.testing.RecordingSink;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,7 +61,7 @@ class GatewayMetricsTest {
     openai.enqueue(Reply.status(503).body("{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"));
     openai.enqueue(Reply.stream(fixture).stallAfter(Fixtures.lengthOfFrames(fixture, 3)));
     Client running = start("s-running");
-    running.firstToken.get(10, TimeUnit.SECONDS);
+    running.sink().firstToken.get(10, TimeUnit.SECONDS);
 
     String during = scrape();
     assertThat(value(during, "llmgate_streams_active", "provider=\"openai\"")).isEqualTo(1);
@@ -76,17 +74,17 @@ class GatewayMetricsTest {
     FakeUpstream.Recorded upstream = openai.takeRequest();
     upstream = openai.takeRequest(); // the retry's request is the one streaming
     cancel("s-running");
-    assertThat(running.done.get(10, TimeUnit.SECONDS)).isInstanceOf(StreamEvent.Cancelled.class);
+    assertThat(running.sink().finalEvent.get(10, TimeUnit.SECONDS)).isInstanceOf(StreamEvent.Cancelled.class);
     upstream.awaitClosed();
 
     // 2: a whole stream with usage.
     openai.enqueue(Reply.stream(fixture));
     Client complete = start("s-complete");
-    assertThat(complete.done.get(10, TimeUnit.SECONDS)).isInstanceOf(StreamEvent.Done.class);
+    assertThat(complete.sink().finalEvent.get(10, TimeUnit.SECONDS)).isInstanceOf(StreamEvent.Done.class);
 
     // 3: the fourth message in the window (start, cancel, start, this) is refused.
     Client refused = start("s-refused");
-    assertThat(refused.refusal.get(10, TimeUnit.SECONDS)).contains("rate_limited");
+    assertThat(refused.refusal().get(10, TimeUnit.SECONDS)).contains("rate_limited");
 
     String after = awaitScrape(text -> value(text, "llmgate_cancel_upstream_close_seconds_count", "openai") == 1);
     assertThat(value(after, "llmgate_streams_active", "provider=\"openai\"")).isZero();
@@ -108,14 +106,14 @@ class GatewayMetricsTest {
     openai.enqueue(Reply.stream(fixture).stallAfter(Fixtures.lengthOfFrames(fixture, 3)));
     openai.enqueue(Reply.stream(fixture).stallAfter(Fixtures.lengthOfFrames(fixture, 3)));
     Client phone = start("s-resumed", new JsonObject());
-    phone.firstToken.get(10, TimeUnit.SECONDS);
+    phone.sink().firstToken.get(10, TimeUnit.SECONDS);
     Client gone = start("s-expired", new JsonObject().put("resumeGraceMs", 100));
-    gone.firstToken.get(10, TimeUnit.SECONDS);
+    gone.sink().firstToken.get(10, TimeUnit.SECONDS);
 
-    vertx.runOnContext(v -> gateway.streams().disconnected(USER, phone));
-    vertx.runOnContext(v -> gateway.streams().disconnected(USER, gone));
+    vertx.runOnContext(v -> gateway.streams().disconnected(USER, phone.sink()));
+    vertx.runOnContext(v -> gateway.streams().disconnected(USER, gone.sink()));
     awaitScrape(text -> value(text, "llmgate_streams_detached_total", "transport=\"test\"") == 2);
-    Client laptop = new Client();
+    RecordingSink laptop = new RecordingSink();
     CompletableFuture<Boolean> resumed = new CompletableFuture<>();
     vertx.runOnContext(v -> gateway.streams().resume(USER, new JsonObject().put("sessionId", "s-resumed"), laptop)
         .onComplete(r -> resumed.complete(r.succeeded() && r.result().live())));
@@ -136,12 +134,12 @@ class GatewayMetricsTest {
   }
 
   private Client start(String sessionId, JsonObject extra) {
-    Client client = new Client();
+    Client client = new Client(new RecordingSink(), new CompletableFuture<>());
     JsonObject payload = new JsonObject().put("sessionId", sessionId).put("provider", "openai")
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")))
         .mergeIn(extra);
-    vertx.runOnContext(v -> gateway.streams().start(USER, payload, client)
-        .onFailure(refusal -> client.refusal.complete(GatewayException.from(refusal).code().wire())));
+    vertx.runOnContext(v -> gateway.streams().start(USER, payload, client.sink())
+        .onFailure(refusal -> client.refusal().complete(GatewayException.from(refusal).code().wire())));
     return client;
   }
 
@@ -186,37 +184,6 @@ class GatewayMetricsTest {
     return sum;
   }
 
-  /** A client that records what it was sent. */
-  private static final class Client implements EventSink {
-    final List<StreamEvent> events = new CopyOnWriteArrayList<>();
-    final CompletableFuture<StreamEvent> firstToken = new CompletableFuture<>();
-    final CompletableFuture<StreamEvent> done = new CompletableFuture<>();
-    final CompletableFuture<String> refusal = new CompletableFuture<>();
-
-    @Override
-    public String transport() {
-      return "test";
-    }
-
-    @Override
-    public void send(StreamEvent event) {
-      events.add(event);
-      if (event.kind() == StreamEvent.Kind.TOKEN) {
-        firstToken.complete(event);
-      }
-      if (event.isFinal()) {
-        done.complete(event);
-      }
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-      return false;
-    }
-
-    @Override
-    public void onDrain(Runnable callback) {
-      callback.run();
-    }
-  }
+  /** A client of one stream: what it was sent, or the code its request was refused with. */
+  private record Client(RecordingSink sink, CompletableFuture<String> refusal) {}
 }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.ratelimit.RateLimiter;
 import io.llmgate.stream.Acknowledged;
-import io.llmgate.stream.EventSink;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamListener;
 import io.llmgate.testing.OnContext;
+import io.llmgate.testing.RecordingSink;
 import io.llmgate.testing.ScriptedProvider;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -17,7 +17,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -73,7 +72,7 @@ class StreamSeamsTest {
     sink.finalEvent.get(10, TimeUnit.SECONDS);
 
     assertThat(ack.sessionId()).isEqualTo("s1");
-    assertThat(sink.kinds).containsExactly(StreamEvent.Kind.STARTED, StreamEvent.Kind.TOKEN,
+    assertThat(sink.kinds()).containsExactly(StreamEvent.Kind.STARTED, StreamEvent.Kind.TOKEN,
         StreamEvent.Kind.TOKEN, StreamEvent.Kind.TOKEN, StreamEvent.Kind.DONE);
     assertThat(sink.contexts).allSatisfy(context -> assertThat(context).isSameAs(clientContext));
   }
@@ -143,34 +142,14 @@ class StreamSeamsTest {
     }
   }
 
-  /** Records each event's kind and the context it was delivered on. */
-  private static final class ContextRecordingSink implements EventSink {
-    final List<StreamEvent.Kind> kinds = new CopyOnWriteArrayList<>();
+  /** Records each event and the context it was delivered on. */
+  private static final class ContextRecordingSink extends RecordingSink {
     final List<Context> contexts = new CopyOnWriteArrayList<>();
-    final CompletableFuture<StreamEvent> finalEvent = new CompletableFuture<>();
-
-    @Override
-    public String transport() {
-      return "test";
-    }
 
     @Override
     public void send(StreamEvent event) {
-      kinds.add(event.kind());
       contexts.add(Vertx.currentContext());
-      if (event.isFinal()) {
-        finalEvent.complete(event);
-      }
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-      return false;
-    }
-
-    @Override
-    public void onDrain(Runnable callback) {
-      callback.run();
+      super.send(event);
     }
   }
 }

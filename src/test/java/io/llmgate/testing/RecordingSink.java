@@ -9,8 +9,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /** Records what a client would receive; can pretend its write queue is full. */
-public final class RecordingSink implements EventSink {
+public class RecordingSink implements EventSink {
   public final List<StreamEvent> events = new CopyOnWriteArrayList<>();
+  public final CompletableFuture<StreamEvent> firstToken = new CompletableFuture<>();
   public final CompletableFuture<StreamEvent> finalEvent = new CompletableFuture<>();
   private final List<Runnable> drainWaiters = new ArrayList<>();
   public volatile boolean full;
@@ -23,6 +24,9 @@ public final class RecordingSink implements EventSink {
   @Override
   public void send(StreamEvent event) {
     events.add(event);
+    if (event.kind() == StreamEvent.Kind.TOKEN) {
+      firstToken.complete(event);
+    }
     if (event.isFinal()) {
       finalEvent.complete(event);
     }
