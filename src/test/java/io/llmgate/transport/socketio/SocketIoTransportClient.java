@@ -4,6 +4,7 @@ import io.llmgate.transport.EventRecorder;
 import io.llmgate.transport.TransportClient;
 import io.llmgate.transport.TransportContract;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -33,10 +34,12 @@ final class SocketIoTransportClient implements TransportClient {
     EventRecorder events = new EventRecorder();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI("/socket.io/?EIO=4&transport=websocket");
-    WebSocket ws = client.connect(options).map(socket -> {
-      socket.textMessageHandler(text -> onPacket(socket, text, token, request, events));
-      return socket;
-    }).await(10, TimeUnit.SECONDS);
+    // The handler is set before connecting: the server speaks first (Engine.IO OPEN), and a handler set in
+    // a callback of connect() can come too late when this thread attaches it after the socket opened (a
+    // loaded machine): the OPEN was then dropped and the stream never started.
+    ClientWebSocket ws = client.webSocket();
+    ws.textMessageHandler(text -> onPacket(ws, text, token, request, events));
+    ws.connect(options).await(10, TimeUnit.SECONDS);
     String sessionId = request.getString("sessionId");
     return new ClientStream() {
       @Override

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -99,9 +100,12 @@ final class TestClient implements AutoCloseable {
   }
 
   TestWebSocket webSocket(WebSocketConnectOptions options) {
-    // Handlers go on as the connect completes, before the first frame can be delivered.
-    return await(
-        webSockets.connect(options.setHost("localhost").setPort(port)).map(TestWebSocket::new));
+    // Handlers go on before connecting: set in a callback of connect() they can miss the server's first
+    // frame (Engine.IO OPEN) when this thread attaches the callback after the socket opened.
+    ClientWebSocket ws = webSockets.webSocket();
+    TestWebSocket test = new TestWebSocket(ws);
+    await(ws.connect(options.setHost("localhost").setPort(port)));
+    return test;
   }
 
   Vertx vertx() {
