@@ -10,7 +10,7 @@ while ss -ltn | grep -qE ":($up|$gw) "; do sleep 0.2; done
 java -Xms128m -Xmx512m -XX:+UseParallelGC -cp bench/loadgen/target/llmgate-bench.jar io.llmgate.bench.FakeUpstream $up 1 \
   > $r/dev-upstream.log 2>&1 & echo $! > $r/dev-upstream.pid
 cat > $r/dev-llmgate.yaml <<YAML
-limits: { messages-per-minute: 100000000, concurrent-streams: 100000 }
+limits: { messages-per-minute: 100000000, concurrent-streams: 100000, connections-per-user: 100000, max-connections: 100000 }
 providers:
   max-connections-per-host: 20000
   compatible: [ { name: bench, base-url: "http://127.0.0.1:$up/v1", default-model: bench-model, models: [bench-model] } ]

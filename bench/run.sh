@@ -71,6 +71,8 @@ cat > "$config" <<YAML
 limits:
   messages-per-minute: 100000000
   concurrent-streams: 100000
+  connections-per-user: 100000   # the load generator's clients all share one user
+  max-connections: 100000
 providers:
   max-connections-per-host: 20000
   compatible:

@@ -23,6 +23,7 @@ import io.llmgate.session.InMemoryReplayStore;
 import io.llmgate.session.InMemoryStreamRegistry;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.StreamListener;
+import io.llmgate.transport.ConnectionLimits;
 import io.llmgate.transport.Connections;
 import io.llmgate.transport.openai.OpenAiRoutes;
 import io.llmgate.transport.socketio.SocketIoChatHandler;
@@ -76,6 +77,7 @@ public final class Gateway {
   private final StreamService streams;
   private final JwtAuthenticator authenticator;
   private final Connections connections = new Connections();
+  private final ConnectionLimits connectionLimits;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final boolean generatedSecret;
   private final SocketIoServer socketIo;
@@ -111,8 +113,10 @@ public final class Gateway {
           c -> c.count(transport));
     }
     this.authenticator = new JwtAuthenticator(vertx, this.config.jwtSecret().orElseThrow(), config.apiKey());
+    this.connectionLimits = new ConnectionLimits(config.limits().connectionsPerUser(),
+        config.limits().maxConnections());
     this.socketIo = SocketIoServer.create(vertx, socketIoOptions(config));
-    new SocketIoChatHandler(streams, authenticator, connections).bind(socketIo.namespace("/"));
+    new SocketIoChatHandler(streams, authenticator, connections, connectionLimits).bind(socketIo.namespace("/"));
   }
 
   /** Shared by the cluster's nodes when there is one, else this node's own (with idle buckets evicted). */
@@ -176,7 +180,7 @@ public final class Gateway {
     int maxRequestBytes = config.limits().maxRequestBytes();
     new OpenAiRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api()).mount(router);
     new SseRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api()).mount(router);
-    new WebSocketRoutes(vertx, streams, authenticator, connections).mount(router);
+    new WebSocketRoutes(vertx, streams, authenticator, connections, connectionLimits).mount(router);
     new ChatPageRoutes().mount(router);
     // The Socket.IO options also turn WebSocket compression off: token frames are tiny and frequent, and
     // compressing them costs ~10x throughput (measured).

@@ -34,7 +34,8 @@ public final class ConfigLoader {
         port(env, server),
         env.text("LLMGATE_JWT_SECRET"),
         env.text("LLMGATE_API_KEY"),
-        limits(file.object("limits", Set.of("messages-per-minute", "concurrent-streams", "max-request-bytes"))),
+        limits(file.object("limits", Set.of("messages-per-minute", "concurrent-streams", "max-request-bytes",
+            "connections-per-user", "max-connections"))),
         server.duration("drain-timeout", GatewayConfig.DEFAULT_DRAIN_TIMEOUT),
         local(file.object("local",
             Set.of("checkpoint", "tokenizer", "token-delay", "max-tokens", "temperature", "top-p"))),
@@ -59,7 +60,9 @@ public final class ConfigLoader {
   private static Limits limits(Settings in) {
     return new Limits(in.integer("messages-per-minute", Limits.DEFAULT.messagesPerWindow()), Limits.DEFAULT.window(),
         in.integer("concurrent-streams", Limits.DEFAULT.concurrentStreams()),
-        in.integer("max-request-bytes", Limits.DEFAULT.maxRequestBytes()));
+        in.integer("max-request-bytes", Limits.DEFAULT.maxRequestBytes()),
+        in.integer("connections-per-user", Limits.DEFAULT.connectionsPerUser()),
+        in.integer("max-connections", Limits.DEFAULT.maxConnections()));
   }
 
   private static LocalModelConfig local(Settings in) {

@@ -8,6 +8,7 @@ public enum ErrorCode {
   NOT_FOUND("not_found", false),
   RATE_LIMITED("rate_limited", true),
   TOO_MANY_STREAMS("too_many_streams", true),
+  TOO_MANY_CONNECTIONS("too_many_connections", true),
   UNAUTHORIZED("unauthorized", false),
   UPSTREAM_AUTH("upstream_auth", false),
   UPSTREAM_RATE_LIMITED("upstream_rate_limited", true),

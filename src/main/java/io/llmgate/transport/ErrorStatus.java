@@ -12,7 +12,7 @@ public final class ErrorStatus {
       case UNAUTHORIZED -> 401;
       case NOT_FOUND -> 404;
       case DUPLICATE_SESSION -> 409;
-      case RATE_LIMITED, TOO_MANY_STREAMS, UPSTREAM_RATE_LIMITED -> 429;
+      case RATE_LIMITED, TOO_MANY_STREAMS, TOO_MANY_CONNECTIONS, UPSTREAM_RATE_LIMITED -> 429;
       case INTERNAL -> 500;
       // The upstream misbehaved or refused our credentials: the gateway, not the client, is at fault.
       case UPSTREAM_AUTH, UPSTREAM_ERROR -> 502;

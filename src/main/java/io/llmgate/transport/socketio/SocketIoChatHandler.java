@@ -5,6 +5,7 @@ import io.llmgate.error.GatewayException;
 import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.StreamEvent;
+import io.llmgate.transport.ConnectionLimits;
 import io.llmgate.transport.Connections;
 import io.llmgate.transport.EventJson;
 import io.vertx.core.json.JsonObject;
@@ -26,20 +27,26 @@ public final class SocketIoChatHandler {
   private final StreamService streams;
   private final Authenticator authenticator;
   private final Connections connections;
+  private final ConnectionLimits limits;
 
-  public SocketIoChatHandler(StreamService streams, Authenticator authenticator, Connections connections) {
+  public SocketIoChatHandler(StreamService streams, Authenticator authenticator, Connections connections,
+      ConnectionLimits limits) {
     this.streams = streams;
     this.authenticator = authenticator;
     this.connections = connections;
+    this.limits = limits;
   }
 
+  /** The principal is the user's connection slot, which the namespace frees when the socket ends. */
   public void bind(SocketIoNamespace namespace) {
-    namespace.authHandler(auth -> authenticator.authenticate(auth.getValue("token") instanceof String token ? token : null));
+    namespace.authHandler(auth -> authenticator
+        .authenticate(auth.getValue("token") instanceof String token ? token : null)
+        .map(limits::admit));
     namespace.connectionHandler(this::connected);
   }
 
   private void connected(SocketIoSocket socket) {
-    String user = socket.principal(String.class);
+    String user = socket.principal(ConnectionLimits.Slot.class).user();
     SocketSink sink = new SocketSink(socket,
         socket.recovered() && socket.data() instanceof OpenStreams open ? open : new OpenStreams());
     socket.data(sink.open());

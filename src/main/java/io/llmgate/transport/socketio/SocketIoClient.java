@@ -196,6 +196,9 @@ final class SocketIoClient {
       SocketIoNamespace namespace, JsonObject auth, AsyncResult<?> result) {
     authenticating.remove(namespace.name());
     if (closed) {
+      if (result.succeeded()) {
+        namespace.release(result.result());
+      }
       return;
     }
     if (result.failed()) {
@@ -208,7 +211,7 @@ final class SocketIoClient {
             : Optional.empty();
     SocketIoSocket socket =
         previous
-            .map(session -> SocketIoSocket.restored(this, namespace, auth, session))
+            .map(session -> SocketIoSocket.restored(this, namespace, result.result(), auth, session))
             .orElseGet(() -> SocketIoSocket.fresh(this, namespace, result.result(), auth));
     sockets.put(namespace.name(), socket);
     // Like the official server: the missed packets go first; the client holds events that arrive

@@ -40,7 +40,10 @@ public final class SocketIoNamespace {
    * {}} when it sent none). The future's value becomes {@link SocketIoSocket#principal()}; a
    * failure refuses the client with a CONNECT_ERROR carrying the failure's message (and {@link
    * SocketIoException#data()}). Called on the client's context. Default: accept everyone, principal
-   * = the auth object.
+   * = the auth object. A principal that is {@link AutoCloseable} (a reserved connection slot) is
+   * closed once its socket has disconnected (also when the socket is kept for recovery: a recovering
+   * client brings the principal its new auth gave), or at once if the client left before it could join.
+   * With recovery on, a kept socket is restored only to a principal {@code equals} to its own.
    */
   public SocketIoNamespace authHandler(Function<JsonObject, Future<?>> handler) {
     this.authHandler = Objects.requireNonNull(handler, "handler");
@@ -103,5 +106,16 @@ public final class SocketIoNamespace {
 
   void onDisconnected(SocketIoSocket socket) {
     sockets.remove(socket.id(), socket);
+  }
+
+  /** The end of {@code principal}'s socket, or of its client before it joined. */
+  void release(Object principal) {
+    if (principal instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.warn("closing the principal of a socket on namespace {} failed", name, e);
+      }
+    }
   }
 }

@@ -112,10 +112,14 @@ public final class SocketIoSocket {
         false, null);
   }
 
-  /** The socket of {@code session} back on a new connection: same id, pid, data and log. */
-  static SocketIoSocket restored(SocketIoClient client, SocketIoNamespace namespace, JsonObject auth,
-      PersistedSessions.Session session) {
-    return new SocketIoSocket(client, namespace, session.sid(), session.principal(), auth, session.pid(),
+  /**
+   * The socket of {@code session} back on a new connection: same id, pid, data and log, but the principal
+   * this connection's auth gave: the dropped socket's was released (its connection place freed) when it
+   * dropped, so a kept socket holds no place and the recovered one holds exactly its own.
+   */
+  static SocketIoSocket restored(SocketIoClient client, SocketIoNamespace namespace, Object principal,
+      JsonObject auth, PersistedSessions.Session session) {
+    return new SocketIoSocket(client, namespace, session.sid(), principal, auth, session.pid(),
         session.log(), true, session.data());
   }
 
@@ -393,6 +397,7 @@ public final class SocketIoSocket {
     } catch (RuntimeException e) {
       LOG.warn("disconnect handler on namespace {} failed", namespace(), e);
     }
+    namespace.release(principal);
   }
 
   private static String checkName(String event) {

@@ -7,6 +7,7 @@ import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.EventSink;
 import io.llmgate.stream.StreamEvent;
+import io.llmgate.transport.ConnectionLimits;
 import io.llmgate.transport.Connections;
 import io.llmgate.transport.DrainWaiters;
 import io.llmgate.transport.EventJson;
@@ -41,18 +42,21 @@ final class WebSocketConnection implements EventSink {
   private final StreamService streams;
   private final Authenticator authenticator;
   private final Connections connections;
+  private final ConnectionLimits limits;
   private final DrainWaiters drain;
+  private ConnectionLimits.Slot slot;
   private String user;
   private long authTimer = -1;
   private boolean closed;
 
   WebSocketConnection(Vertx vertx, ServerWebSocket ws, StreamService streams, Authenticator authenticator,
-      Connections connections) {
+      Connections connections, ConnectionLimits limits) {
     this.vertx = vertx;
     this.ws = ws;
     this.streams = streams;
     this.authenticator = authenticator;
     this.connections = connections;
+    this.limits = limits;
     this.drain = new DrainWaiters(ws);
     connections.opened(WebSocketRoutes.TRANSPORT);
     StrictTextMessages.install(ws, this::onText);
@@ -61,9 +65,13 @@ final class WebSocketConnection implements EventSink {
     ws.exceptionHandler(failure -> ws.close());
   }
 
-  /** The upgrade request was authenticated by its header. */
-  void authenticated(String user) {
-    this.user = user;
+  /** The upgrade request was authenticated by its header, and admitted. */
+  void authenticated(ConnectionLimits.Slot admitted) {
+    slot = admitted;
+    user = admitted.user();
+    if (closed) {
+      slot.close(); // closed before it was admitted
+    }
   }
 
   /** A browser: the first frame must be {@code auth}, within {@code timeout}. */
@@ -107,12 +115,15 @@ final class WebSocketConnection implements EventSink {
     Object token = frame.data() instanceof JsonObject data ? data.getValue("token") : null;
     // Frames sent right after the auth frame wait until it is answered.
     ws.pause();
-    authenticator.authenticate(token instanceof String text ? text : "").onComplete(result -> {
+    authenticator.authenticate(token instanceof String text ? text : "").map(limits::admit).onComplete(result -> {
       if (result.failed()) {
-        unauthorized(result.cause().getMessage());
+        refuseConnection(GatewayException.from(result.cause()));
         return;
       }
-      user = result.result();
+      authenticated(result.result());
+      if (closed) {
+        return;
+      }
       vertx.cancelTimer(authTimer);
       write(AUTHENTICATED, new JsonObject().put("user", user).put("timestamp", EventJson.timestamp(Instant.now()))
           .encode());
@@ -149,9 +160,14 @@ final class WebSocketConnection implements EventSink {
   }
 
   private void unauthorized(String message) {
-    refuse("", new GatewayException(ErrorCode.UNAUTHORIZED, message));
+    refuseConnection(new GatewayException(ErrorCode.UNAUTHORIZED, message));
+  }
+
+  /** The error frame, then a close whose reason is the error's code ({@code unauthorized} …). */
+  private void refuseConnection(GatewayException failure) {
+    refuse("", failure);
     if (!closed) {
-      ws.close(POLICY_VIOLATION, "unauthorized");
+      ws.close(POLICY_VIOLATION, failure.code().wire());
     }
   }
 
@@ -198,6 +214,9 @@ final class WebSocketConnection implements EventSink {
     closed = true;
     vertx.cancelTimer(authTimer);
     connections.closed(WebSocketRoutes.TRANSPORT);
+    if (slot != null) {
+      slot.close();
+    }
     if (user != null) {
       streams.disconnected(user, this);
     }

@@ -5,6 +5,7 @@ import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.session.StreamService;
 import io.llmgate.transport.Bearer;
+import io.llmgate.transport.ConnectionLimits;
 import io.llmgate.transport.Connections;
 import io.llmgate.transport.ErrorStatus;
 import io.llmgate.transport.EventJson;
@@ -30,18 +31,21 @@ public final class WebSocketRoutes {
   private final StreamService streams;
   private final Authenticator authenticator;
   private final Connections connections;
+  private final ConnectionLimits limits;
   private final Duration authTimeout;
 
-  public WebSocketRoutes(Vertx vertx, StreamService streams, Authenticator authenticator, Connections connections) {
-    this(vertx, streams, authenticator, connections, DEFAULT_AUTH_TIMEOUT);
+  public WebSocketRoutes(Vertx vertx, StreamService streams, Authenticator authenticator, Connections connections,
+      ConnectionLimits limits) {
+    this(vertx, streams, authenticator, connections, limits, DEFAULT_AUTH_TIMEOUT);
   }
 
   WebSocketRoutes(Vertx vertx, StreamService streams, Authenticator authenticator, Connections connections,
-      Duration authTimeout) {
+      ConnectionLimits limits, Duration authTimeout) {
     this.vertx = vertx;
     this.streams = streams;
     this.authenticator = authenticator;
     this.connections = connections;
+    this.limits = limits;
     this.authTimeout = authTimeout;
   }
 
@@ -67,8 +71,10 @@ public final class WebSocketRoutes {
     }
     // Authentication is asynchronous: hold the upgrade request until it answers.
     request.pause();
-    authenticator.authenticate(Bearer.token(request))
-        .onSuccess(user -> request.toWebSocket().onSuccess(ws -> connection(ws).authenticated(user)))
+    authenticator.authenticate(Bearer.token(request)).map(limits::admit)
+        .onSuccess(slot -> request.toWebSocket()
+            .onSuccess(ws -> connection(ws).authenticated(slot))
+            .onFailure(gone -> slot.close()))
         .onFailure(failure -> {
           request.resume();
           refuse(ctx, GatewayException.from(failure));
@@ -76,7 +82,7 @@ public final class WebSocketRoutes {
   }
 
   private WebSocketConnection connection(ServerWebSocket ws) {
-    return new WebSocketConnection(vertx, ws, streams, authenticator, connections);
+    return new WebSocketConnection(vertx, ws, streams, authenticator, connections, limits);
   }
 
   private static void refuse(RoutingContext ctx, GatewayException failure) {

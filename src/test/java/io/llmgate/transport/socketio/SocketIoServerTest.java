@@ -121,6 +121,45 @@ class SocketIoServerTest {
   }
 
   @Test
+  void aClosablePrincipalIsClosedWhenItsSocketDisconnects() throws Exception {
+    CountDownLatch principalClosed = new CountDownLatch(1);
+    start(options(), server -> server.namespace("/")
+        .authHandler(auth -> Future.succeededFuture((AutoCloseable) principalClosed::countDown)), socket -> {});
+    try (TestWebSocket ws = client.webSocket(WS)) {
+      assertThat(ws.connect("", "")).startsWith("40");
+      nextSocket();
+      assertThat(principalClosed.getCount()).as("closed while connected").isEqualTo(1);
+      ws.send("41");
+      assertThat(principalClosed.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  /** A connection slot reserved by the auth handler must not leak when the client leaves during auth. */
+  @Test
+  void aClosablePrincipalIsClosedWhenTheClientLeftBeforeJoining() throws Exception {
+    CountDownLatch principalClosed = new CountDownLatch(1);
+    Promise<Object> decision = Promise.promise();
+    CountDownLatch asked = new CountDownLatch(1);
+    start(options(), server -> server.namespace("/").authHandler(auth -> {
+      asked.countDown();
+      return decision.future();
+    }), socket -> {});
+    try (TestWebSocket ws = client.webSocket(WS)) {
+      ws.readOpen();
+      ws.send("40");
+      assertThat(asked.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(disconnectReasons.poll(1, TimeUnit.SECONDS)).as("no socket joined").isNull();
+    for (int i = 0; i < 100 && io.connectedClients() > 0; i++) {
+      await(vertx.timer(50)); // until the server has seen the client leave
+    }
+    assertThat(io.connectedClients()).isZero();
+    decision.complete((AutoCloseable) principalClosed::countDown);
+    assertThat(principalClosed.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(connected).isEmpty();
+  }
+
+  @Test
   void authRefusalSendsConnectErrorWithTheFailureMessage() throws Exception {
     start(
         options(),

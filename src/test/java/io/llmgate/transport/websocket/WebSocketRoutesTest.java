@@ -2,10 +2,13 @@ package io.llmgate.transport.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgate.config.Limits;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.testing.Script;
 import io.llmgate.testing.ScriptedUpstream;
 import io.llmgate.testing.TestGateway;
+import io.llmgate.testing.Upgrades;
+import io.llmgate.transport.ConnectionLimits;
 import io.llmgate.transport.Connections;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -224,7 +227,8 @@ class WebSocketRoutesTest {
   private static HttpServer serverWithAuthTimeout(Duration timeout) throws Exception {
     Router router = Router.router(gateway.vertx());
     new WebSocketRoutes(gateway.vertx(), gateway.gateway().streams(), gateway.gateway().authenticator(),
-        new Connections(), timeout).mount(router);
+        new Connections(), new ConnectionLimits(Limits.DEFAULT.connectionsPerUser(), Limits.DEFAULT.maxConnections()),
+        timeout).mount(router);
     return gateway.vertx().createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .await(10, TimeUnit.SECONDS);
   }
@@ -234,17 +238,7 @@ class WebSocketRoutesTest {
   }
 
   private static UpgradeRejectedException rejected(WebSocketConnectOptions options) {
-    try {
-      client.connect(options).await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-        if (cause instanceof UpgradeRejectedException rejected) {
-          return rejected;
-        }
-      }
-      throw new AssertionError("not a rejected upgrade", e);
-    }
-    throw new AssertionError("upgrade was accepted");
+    return Upgrades.rejected(client, options);
   }
 
   private static JsonObject request(String prompt) {
