@@ -30,7 +30,9 @@ import io.llmgate.transport.socketio.SocketIoChatHandler;
 import io.llmgate.transport.socketio.SocketIoOptions;
 import io.llmgate.transport.socketio.SocketIoServer;
 import io.llmgate.transport.sse.SseRoutes;
+import io.llmgate.transport.web.BrowserOrigins;
 import io.llmgate.transport.web.ChatPageRoutes;
+import io.llmgate.transport.web.OriginRoutes;
 import io.llmgate.transport.websocket.WebSocketRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -78,6 +80,7 @@ public final class Gateway {
   private final JwtAuthenticator authenticator;
   private final Connections connections = new Connections();
   private final ConnectionLimits connectionLimits;
+  private final BrowserOrigins origins;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final boolean generatedSecret;
   private final SocketIoServer socketIo;
@@ -115,7 +118,8 @@ public final class Gateway {
     this.authenticator = new JwtAuthenticator(vertx, this.config.jwtSecret().orElseThrow(), config.apiKey());
     this.connectionLimits = new ConnectionLimits(config.limits().connectionsPerUser(),
         config.limits().maxConnections());
-    this.socketIo = SocketIoServer.create(vertx, socketIoOptions(config));
+    this.origins = new BrowserOrigins(config.security(), generatedSecret);
+    this.socketIo = SocketIoServer.create(vertx, socketIoOptions(config).setAllowRequest(origins::allows));
     new SocketIoChatHandler(streams, authenticator, connections, connectionLimits).bind(socketIo.namespace("/"));
   }
 
@@ -174,9 +178,12 @@ public final class Gateway {
 
   private Future<HttpServer> listen() {
     Router router = Router.router(vertx);
+    // Socket.IO checks the browser origin itself (refusing as Engine.IO does, with its own CORS); the origin
+    // check comes before every other route.
+    socketIo.mount(router);
+    new OriginRoutes(origins).mount(router);
     new HealthRoutes(streams, connections, cluster).mount(router);
     MetricsRoute.mount(router, registry);
-    socketIo.mount(router);
     int maxRequestBytes = config.limits().maxRequestBytes();
     new OpenAiRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api()).mount(router);
     new SseRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api()).mount(router);

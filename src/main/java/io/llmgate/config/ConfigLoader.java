@@ -7,6 +7,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -20,7 +22,7 @@ import java.util.Set;
  */
 public final class ConfigLoader {
   private static final Set<String> SECTIONS =
-      Set.of("server", "limits", "local", "socketio", "api", "resume", "cluster", "providers");
+      Set.of("server", "limits", "local", "socketio", "api", "resume", "cluster", "security", "providers");
 
   private ConfigLoader() {}
 
@@ -44,6 +46,7 @@ public final class ConfigLoader {
         api(env, file.object("api", Set.of("default-model", "heartbeat", "body-timeout"))),
         resume(file.object("resume", Set.of("window", "max-events-per-stream", "max-events", "disconnect-grace"))),
         cluster(env, file.object("cluster", Set.of("redis-url", "command-timeout", "heartbeat"))),
+        security(env, file.object("security", Set.of("allowed-origins"))),
         ProvidersSettings.read(file.object("providers", ProvidersSettings.TOP_KEYS)),
         variables);
     env.refuseMisspelt();
@@ -100,6 +103,14 @@ public final class ConfigLoader {
     Optional<String> fromFile = in.text("redis-url");
     return new ClusterConfig(env.text("LLMGATE_REDIS_URL").or(() -> fromFile),
         in.duration("command-timeout", defaults.commandTimeout()), in.duration("heartbeat", defaults.heartbeat()));
+  }
+
+  /** The environment's form is one comma-separated string; the file's a list. */
+  private static SecurityConfig security(Environment env, Settings in) {
+    List<String> fromFile = in.texts("allowed-origins");
+    return new SecurityConfig(env.text("LLMGATE_ALLOWED_ORIGINS")
+        .map(origins -> Arrays.stream(origins.split(",")).filter(origin -> !origin.isBlank()).toList())
+        .orElse(fromFile));
   }
 
   private static JsonObject readYaml(String file) {

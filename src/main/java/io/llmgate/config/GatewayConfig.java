@@ -24,6 +24,7 @@ public record GatewayConfig(
     ApiConfig api,
     ResumeConfig resume,
     ClusterConfig cluster,
+    SecurityConfig security,
     ProvidersSettings providers,
     Map<String, String> env) implements GatewayConfigBuilder.With {
 
@@ -43,6 +44,6 @@ public record GatewayConfig(
   public static GatewayConfig defaults(int port) {
     return new GatewayConfig("127.0.0.1", port, Optional.empty(), Optional.empty(), Limits.DEFAULT,
         DEFAULT_DRAIN_TIMEOUT, LocalModelConfig.DEFAULT, SocketIoConfig.DEFAULT, ApiConfig.DEFAULT,
-        ResumeConfig.DEFAULT, ClusterConfig.STANDALONE, ProvidersSettings.DEFAULT, Map.of());
+        ResumeConfig.DEFAULT, ClusterConfig.STANDALONE, SecurityConfig.DEFAULT, ProvidersSettings.DEFAULT, Map.of());
   }
 }

@@ -10,6 +10,7 @@ public enum ErrorCode {
   TOO_MANY_STREAMS("too_many_streams", true),
   TOO_MANY_CONNECTIONS("too_many_connections", true),
   UNAUTHORIZED("unauthorized", false),
+  FORBIDDEN_ORIGIN("forbidden_origin", false),
   UPSTREAM_AUTH("upstream_auth", false),
   UPSTREAM_RATE_LIMITED("upstream_rate_limited", true),
   UPSTREAM_UNAVAILABLE("upstream_unavailable", true),

@@ -10,6 +10,7 @@ public final class ErrorStatus {
     return switch (code) {
       case INVALID_REQUEST, UNKNOWN_PROVIDER, CONTENT_FILTERED -> 400;
       case UNAUTHORIZED -> 401;
+      case FORBIDDEN_ORIGIN -> 403;
       case NOT_FOUND -> 404;
       case DUPLICATE_SESSION -> 409;
       case RATE_LIMITED, TOO_MANY_STREAMS, TOO_MANY_CONNECTIONS, UPSTREAM_RATE_LIMITED -> 429;

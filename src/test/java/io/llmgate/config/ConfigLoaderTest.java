@@ -142,7 +142,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("LLMGATE_CONFIG", file.toString())))
         .isInstanceOf(ConfigException.class)
         .hasMessage("LLMGATE_CONFIG: " + file + " holds no map (expected: a map of sections: api, cluster, limits,"
-            + " local, providers, resume, server, socketio)");
+            + " local, providers, resume, security, server, socketio)");
   }
 
   /** The example in docs/configuration.md is a file llmgate starts with, and says the defaults. */
@@ -178,5 +178,23 @@ class ConfigLoaderTest {
     String text = Files.readString(Path.of(doc));
     int start = text.indexOf("```yaml\n") + "```yaml\n".length();
     return text.substring(start, text.indexOf("```", start));
+  }
+
+  @Test
+  void allowedOriginsComeFromAYamlListOrTheEnvironmentAndBadOnesStopTheStart() throws Exception {
+    Path file = Files.writeString(dir.resolve("llmgate.yaml"),
+        "security:\n  allowed-origins:\n    - https://App.example\n    - http://localhost:5173\n");
+
+    assertThat(ConfigLoader.load(Map.of()).security().allowedOrigins()).isEmpty();
+    assertThat(ConfigLoader.load(Map.of("LLMGATE_CONFIG", file.toString())).security().allowedOrigins())
+        .containsExactly("https://app.example", "http://localhost:5173");
+    assertThat(ConfigLoader.load(Map.of("LLMGATE_CONFIG", file.toString(),
+        "LLMGATE_ALLOWED_ORIGINS", "https://a.example, https://b.example:8443")).security().allowedOrigins())
+        .containsExactly("https://a.example", "https://b.example:8443");
+    for (String bad : new String[] {"https://app.example/chat", "app.example", "null", "ftp://x.example"}) {
+      assertThatThrownBy(() -> ConfigLoader.load(Map.of("LLMGATE_ALLOWED_ORIGINS", bad)))
+          .isInstanceOf(ConfigException.class).hasMessage("security.allowed-origins: \"" + bad
+              + "\" (expected: an origin such as https://app.example.com, without a path, or *)");
+    }
   }
 }

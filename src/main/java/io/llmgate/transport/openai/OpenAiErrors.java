@@ -28,6 +28,7 @@ final class OpenAiErrors {
     return switch (code) {
       case INVALID_REQUEST, UNKNOWN_PROVIDER, DUPLICATE_SESSION, NOT_FOUND, CONTENT_FILTERED -> "invalid_request_error";
       case UNAUTHORIZED -> "authentication_error";
+      case FORBIDDEN_ORIGIN -> "permission_error";
       case RATE_LIMITED, TOO_MANY_STREAMS, TOO_MANY_CONNECTIONS, UPSTREAM_RATE_LIMITED -> "rate_limit_error";
       case UPSTREAM_AUTH, UPSTREAM_UNAVAILABLE, UPSTREAM_ERROR, UPSTREAM_TIMEOUT, SHUTTING_DOWN, CLUSTER_UNAVAILABLE,
           INTERNAL -> "server_error";

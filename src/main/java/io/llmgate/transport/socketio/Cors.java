@@ -3,21 +3,15 @@ package io.llmgate.transport.socketio;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.Set;
 
 /**
- * CORS for long-polling from browser pages on other origins: the Origin is echoed with credentials
+ * CORS for long-polling from browser pages on other origins that {@link SocketIoOptions#getAllowRequest()}
+ * let through: the Origin is echoed with credentials
  * allowed (a wildcard would forbid cookies), so a page can poll with {@code withCredentials}.
  */
 final class Cors {
 
   private Cors() {}
-
-  /** False when the request comes from a browser origin that is not allowed. */
-  static boolean allowed(HttpServerRequest request, Set<String> allowedOrigins) {
-    String origin = request.getHeader(HttpHeaders.ORIGIN);
-    return origin == null || allowedOrigins.isEmpty() || allowedOrigins.contains(origin);
-  }
 
   static void addHeaders(HttpServerRequest request) {
     String origin = request.getHeader(HttpHeaders.ORIGIN);

@@ -59,7 +59,7 @@ final class EngineIoServer {
       Cors.addHeaders(request);
     }
     HttpServerResponse response = request.response();
-    if (!Cors.allowed(request, options.getAllowedOrigins())) {
+    if (!options.getAllowRequest().test(request)) {
       EngineIoError.FORBIDDEN.respond(response);
       return;
     }

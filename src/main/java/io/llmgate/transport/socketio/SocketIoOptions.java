@@ -1,8 +1,9 @@
 package io.llmgate.transport.socketio;
 
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.Objects;
-import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Settings of a {@link SocketIoServer}, with the Socket.IO reference server's defaults. Mutable and
@@ -30,7 +31,7 @@ public final class SocketIoOptions {
   private long ackTimeout = DEFAULT_ACK_TIMEOUT;
   private int writeQueueMaxSize = DEFAULT_WRITE_QUEUE_MAX_SIZE;
   private long writeCoalescingDelay = DEFAULT_WRITE_COALESCING_DELAY;
-  private Set<String> allowedOrigins = Set.of();
+  private Predicate<HttpServerRequest> allowRequest = request -> true;
   private long maxDisconnectionDuration;
   private int recoveryPackets = DEFAULT_RECOVERY_PACKETS;
 
@@ -46,7 +47,7 @@ public final class SocketIoOptions {
     this.ackTimeout = other.ackTimeout;
     this.writeQueueMaxSize = other.writeQueueMaxSize;
     this.writeCoalescingDelay = other.writeCoalescingDelay;
-    this.allowedOrigins = other.allowedOrigins;
+    this.allowRequest = other.allowRequest;
     this.maxDisconnectionDuration = other.maxDisconnectionDuration;
     this.recoveryPackets = other.recoveryPackets;
   }
@@ -180,16 +181,17 @@ public final class SocketIoOptions {
   }
 
   /**
-   * Browser origins allowed to connect (exact {@code Origin} header values); empty, the default,
-   * allows every origin. Requests without an Origin header (non-browser clients) are always
-   * allowed.
+   * Decides, from its headers, whether an Engine.IO request may go on (the official server's {@code
+   * allowRequest}, here synchronous): a refused handshake, poll or upgrade gets 403 {@code {"code":4,
+   * "message":"Forbidden"}}, which the client reports as a connect_error. Default: every request. Called on
+   * the request's event loop; it must not block.
    */
-  public Set<String> getAllowedOrigins() {
-    return allowedOrigins;
+  public Predicate<HttpServerRequest> getAllowRequest() {
+    return allowRequest;
   }
 
-  public SocketIoOptions setAllowedOrigins(Set<String> origins) {
-    this.allowedOrigins = Set.copyOf(origins);
+  public SocketIoOptions setAllowRequest(Predicate<HttpServerRequest> allowRequest) {
+    this.allowRequest = Objects.requireNonNull(allowRequest, "allowRequest");
     return this;
   }
 
