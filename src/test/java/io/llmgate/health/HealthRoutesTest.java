@@ -58,9 +58,14 @@ class HealthRoutesTest {
     assertThat(get("/readyz").statusCode()).isEqualTo(200);
 
     vertx.runOnContext(v -> gateway.streams().drain(java.time.Duration.ofSeconds(5)));
-    Thread.sleep(100);
 
-    assertThat(get("/readyz").statusCode()).isEqualTo(503);
+    // The drain starts on the event loop: asked until it has (bounded), not after a fixed sleep.
+    int ready = get("/readyz").statusCode();
+    for (int i = 0; i < 200 && ready != 503; i++) {
+      Thread.sleep(10);
+      ready = get("/readyz").statusCode();
+    }
+    assertThat(ready).isEqualTo(503);
     assertThat(get("/healthz").statusCode()).isEqualTo(200);
   }
 }
