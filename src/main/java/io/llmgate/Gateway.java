@@ -30,6 +30,7 @@ import io.llmgate.transport.socketio.SocketIoChatHandler;
 import io.llmgate.transport.socketio.SocketIoOptions;
 import io.llmgate.transport.socketio.SocketIoServer;
 import io.llmgate.transport.sse.SseRoutes;
+import io.llmgate.transport.http1.Http1Hardening;
 import io.llmgate.transport.web.BrowserOrigins;
 import io.llmgate.transport.web.ChatPageRoutes;
 import io.llmgate.transport.web.OriginRoutes;
@@ -197,7 +198,11 @@ public final class Gateway {
         // A whole /ws llm:chat:stream frame up to the request size limit, so the parser can name the limit.
         .setMaxWebSocketMessageSize(Math.max(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE,
             maxRequestBytes + 4096))
-        .setTcpNoDelay(true));
+        .setTcpNoDelay(true)
+        // HTTP/1.1 only. With cleartext HTTP/2 on, Vert.x builds a connection only once its first request
+        // has been read (to see whether it asks for h2c): too late to time that request's headers or to
+        // decode it strictly (Http1Hardening). Nothing llmgate serves needs HTTP/2 without TLS.
+        .setHttp2ClearTextEnabled(false));
     // Every instance listens on the same port, each from its own event loop, and Vert.x spreads accepted
     // connections over them. Port 0 would give each its own port: Vert.x shares a random port between
     // servers that ask for the same negative one, so ask for one this gateway alone uses.
@@ -228,8 +233,11 @@ public final class Gateway {
     vertx.deployVerticle(new VerticleBase() {
       @Override
       public Future<?> start() {
-        return vertx.createHttpServer(options).connectionHandler(Gateway::consolidateFlushes)
-            .requestHandler(router).listen().onComplete(listening);
+        Http1Hardening hardening = new Http1Hardening(options, config.api().headerTimeout());
+        return vertx.createHttpServer(options).connectionHandler(connection -> {
+          consolidateFlushes(connection);
+          hardening.install(connection);
+        }).requestHandler(router).listen().onComplete(listening);
       }
     }).onFailure(listening::tryFail);
     return listening.future().onSuccess(servers::add);

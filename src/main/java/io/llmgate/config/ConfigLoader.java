@@ -43,7 +43,7 @@ public final class ConfigLoader {
             Set.of("checkpoint", "tokenizer", "token-delay", "max-tokens", "temperature", "top-p"))),
         socketIo(file.object("socketio", Set.of("ping-interval", "ping-timeout", "connect-timeout", "max-payload",
             "max-disconnection-duration", "recovery-packets"))),
-        api(env, file.object("api", Set.of("default-model", "heartbeat", "body-timeout"))),
+        api(env, file.object("api", Set.of("default-model", "heartbeat", "body-timeout", "header-timeout"))),
         resume(file.object("resume", Set.of("window", "max-events-per-stream", "max-events", "disconnect-grace"))),
         cluster(env, file.object("cluster", Set.of("redis-url", "command-timeout", "heartbeat"))),
         security(env, file.object("security", Set.of("allowed-origins"))),
@@ -88,7 +88,8 @@ public final class ConfigLoader {
     ApiConfig defaults = ApiConfig.DEFAULT;
     return new ApiConfig(
         env.text("LLMGATE_DEFAULT_MODEL").orElse(in.text("default-model").orElse(defaults.defaultModel())),
-        in.duration("heartbeat", defaults.heartbeat()), in.duration("body-timeout", defaults.bodyTimeout()));
+        in.duration("heartbeat", defaults.heartbeat()), in.duration("body-timeout", defaults.bodyTimeout()),
+        in.duration("header-timeout", defaults.headerTimeout()));
   }
 
   private static ResumeConfig resume(Settings in) {

@@ -1,13 +1,11 @@
 package io.llmgate.transport;
 
+import static io.llmgate.testing.RawHttp.readUntilClosed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgate.testing.TestGateway;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -42,18 +40,6 @@ class AuthenticatedBodyTest {
     }
     socket.getOutputStream().write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
     return socket;
-  }
-
-  /** Everything the server sends until it closes the connection; "[still open]" ends it if it does not. */
-  private static String readUntilClosed(Socket socket) throws IOException {
-    InputStream in = socket.getInputStream();
-    ByteArrayOutputStream received = new ByteArrayOutputStream();
-    try {
-      in.transferTo(received);
-      return received.toString(StandardCharsets.UTF_8);
-    } catch (SocketTimeoutException stillOpen) {
-      return received.toString(StandardCharsets.UTF_8) + "[still open]";
-    }
   }
 
   @ParameterizedTest
