@@ -45,7 +45,7 @@ done
 
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}" $(cat "$results"/*-"$stamp".pid 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
@@ -82,18 +82,40 @@ providers:
       models: [bench-model]
 YAML
 
+# The gateways start through one generated script, so that the load generator's cold phase can restart them
+# (`gateways.sh llmgate|portkey`: stops the running one, starts a new one in the background, prints its pid).
+gateways=$results/gateways-$stamp.sh
+cat > "$gateways" <<SCRIPT
+#!/usr/bin/env bash
+set -euo pipefail
+cd "$root"
+pidfile=$results/\$1-$stamp.pid
+if [ -f "\$pidfile" ]; then
+  old=\$(cat "\$pidfile"); kill "\$old" 2>/dev/null || true
+  while kill -0 "\$old" 2>/dev/null; do sleep 0.05; done
+fi
+case \$1 in
+  llmgate)
+    LLMGATE_PORT=$llmgate_port LLMGATE_HOST=127.0.0.1 LLMGATE_JWT_SECRET=$secret LLMGATE_CONFIG=$config \\
+      $llmgate_java $llmgate_java_opts -jar target/llmgate.jar >> "$results/llmgate-$stamp.log" 2>&1 &
+    ;;
+  portkey)
+    (cd bench && exec node node_modules/@portkey-ai/gateway/build/start-server.js --headless --port=$portkey_port) \\
+      >> "$results/portkey-$stamp.log" 2>&1 &
+    ;;
+esac
+echo \$! > "\$pidfile"
+echo \$!
+SCRIPT
+chmod +x "$gateways"
+
 echo "== starting llmgate on $llmgate_port ${llmgate_java_opts:+($llmgate_java_opts)}"
-# shellcheck disable=SC2086
-LLMGATE_PORT=$llmgate_port LLMGATE_HOST=127.0.0.1 LLMGATE_JWT_SECRET=$secret LLMGATE_CONFIG=$config \
-  "$llmgate_java" $llmgate_java_opts -jar target/llmgate.jar > "$results/llmgate-$stamp.log" 2>&1 &
-llmgate_pid=$!; pids+=("$llmgate_pid")
+llmgate_pid=$("$gateways" llmgate)
 
 portkey_pid=0
 if [ "$with_portkey" = 1 ]; then
   echo "== starting Portkey on $portkey_port"
-  (cd bench && exec node node_modules/@portkey-ai/gateway/build/start-server.js --headless --port="$portkey_port") \
-    > "$results/portkey-$stamp.log" 2>&1 &
-  portkey_pid=$!; pids+=("$portkey_pid")
+  portkey_pid=$("$gateways" portkey)
 fi
 
 wait_port "$upstream_port" "$upstream_pid"
@@ -116,9 +138,9 @@ java $loadgen_java_opts \
   -Dbench.upstream.port="$upstream_port" -Dbench.upstream.pid="$upstream_pid" \
   -Dbench.llmgate.port="$llmgate_port" -Dbench.llmgate.pid="$llmgate_pid" \
   -Dbench.portkey.port="$([ "$with_portkey" = 1 ] && echo "$portkey_port" || echo 0)" -Dbench.portkey.pid="$portkey_pid" \
-  -Dbench.jwt.secret="$secret" -Dbench.out="$results/loadgen-$stamp.md" \
+  -Dbench.jwt.secret="$secret" -Dbench.out="$results/loadgen-$stamp.md" -Dbench.restart="$gateways" \
   ${BENCH_PHASES:+-Dbench.phases=$BENCH_PHASES} ${BENCH_TARGETS:+-Dbench.targets=$BENCH_TARGETS} ${BENCH_LADDER:+-Dbench.ladder=$BENCH_LADDER} \
-  ${BENCH_CAPACITY:+-Dbench.capacity=$BENCH_CAPACITY} \
+  ${BENCH_CAPACITY:+-Dbench.capacity=$BENCH_CAPACITY} ${BENCH_BURST:+-Dbench.burst=$BENCH_BURST} ${BENCH_COLD:+-Dbench.cold=$BENCH_COLD} \
   ${BENCH_LADDER_TARGETS:+-Dbench.ladder.targets=$BENCH_LADDER_TARGETS} \
   ${BENCH_FRAMES:+-Dbench.ladder.frames=$BENCH_FRAMES} ${BENCH_INTERVAL_MS:+-Dbench.ladder.interval=$BENCH_INTERVAL_MS} \
   ${BENCH_LATENCY_FRAMES:+-Dbench.latency.frames=$BENCH_LATENCY_FRAMES} \

@@ -29,19 +29,22 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The load generator: its own JVM, separate from the gateways it measures. Runs the phases one after the
- * other (latency, concurrency ladder, cancel, throughput, memory) against the fake upstream directly,
+ * other (latency, concurrency ladder, capacity, cancel, throughput, burst, cold) against the fake upstream directly,
  * llmgate's three streaming transports and Portkey's OpenAI path, and prints one Markdown table per phase.
  * Every loop is bounded by a count and a deadline.
  */
 public final class Load {
-  private final Vertx vertx;
+  final Vertx vertx;
   private final List<Context> loops = new ArrayList<>();
   private final AtomicLong ids = new AtomicLong();
   private final AtomicInteger nextLoop = new AtomicInteger();
-  private final HttpClient http;
+  final HttpClient http;
   private final WebSocketClient ws;
-  private final Config cfg;
-  private final long selfPid = ProcessHandle.current().pid();
+  final Config cfg;
+  /** The gateways' current processes: the cold phase restarts them. */
+  long llmgatePid;
+  long portkeyPid;
+  final long selfPid = ProcessHandle.current().pid();
   private final StringBuilder report = new StringBuilder();
 
   record Spec(int frames, long intervalMs) {}
@@ -60,7 +63,7 @@ public final class Load {
     final int loops = Integer.getInteger("bench.loops", 2);
     final int users = Integer.getInteger("bench.users", 100);
     final List<String> phases =
-        List.of(System.getProperty("bench.phases", "latency,ladder,capacity,cancel,throughput").split(","));
+        List.of(System.getProperty("bench.phases", "latency,ladder,capacity,cancel,throughput,burst,cold").split(","));
     final List<String> targets = List.of(System.getProperty("bench.targets", "socketio,sse,openai,portkey").split(","));
     final int rounds = Integer.getInteger("bench.rounds", 2);
     final long warmupSeconds = Long.getLong("bench.warmup.seconds", 60);
@@ -79,6 +82,13 @@ public final class Load {
     final int cancelConcurrency = Integer.getInteger("bench.cancel.concurrency", 20);
     final int tputStreams = Integer.getInteger("bench.throughput.streams", 100);
     final int tputFrames = Integer.getInteger("bench.throughput.frames", 2000);
+    final List<Integer> burst = ints(System.getProperty("bench.burst", "100,400,1000"));
+    final List<Integer> cold = ints(System.getProperty("bench.cold", "400"));
+    final Spec burstSpec = new Spec(Integer.getInteger("bench.burst.frames", 20), Long.getLong("bench.burst.interval", 50));
+    final long burstWindowMs = Long.getLong("bench.burst.window", 50);
+    final long coldDelayMs = Long.getLong("bench.cold.delay", 5000);
+    /** The script that restarts a gateway ({@code <script> llmgate|portkey} prints the new pid); from run.sh. */
+    final String restart = System.getProperty("bench.restart", "");
     final String out = System.getProperty("bench.out", "");
 
     private static List<Integer> ints(String csv) {
@@ -88,6 +98,8 @@ public final class Load {
 
   private Load(Config cfg) {
     this.cfg = cfg;
+    this.llmgatePid = cfg.llmgatePid;
+    this.portkeyPid = cfg.portkeyPid;
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(cfg.loops));
     for (int i = 0; i < cfg.loops; i++) {
       Promise<Context> ready = Promise.promise();
@@ -131,18 +143,23 @@ public final class Load {
   }
 
   private Target target(String name) {
+    return target(name, http, this::cachedJwt);
+  }
+
+  /** The path {@code name} over {@code client} (HTTP paths), with {@code token} as each stream's JWT. */
+  Target target(String name, HttpClient client, java.util.function.Function<Run, String> token) {
     return switch (name) {
-      case "direct" -> new HttpStreamTarget("direct", http, cfg.upstreamPort, "/v1/chat/completions",
+      case "direct" -> new HttpStreamTarget("direct", client, cfg.upstreamPort, "/v1/chat/completions",
           run -> Map.of("authorization", "Bearer sk-bench"), HttpStreamTarget.openAi("bench-model"));
-      case "openai" -> new HttpStreamTarget("llmgate openai", http, cfg.llmgatePort, "/v1/chat/completions",
-          run -> Map.of("authorization", "Bearer " + cachedJwt(run)), HttpStreamTarget.openAi(cfg.model));
-      case "sse" -> new HttpStreamTarget("llmgate sse", http, cfg.llmgatePort, "/v1/streams",
-          run -> Map.of("authorization", "Bearer " + cachedJwt(run)), HttpStreamTarget.llmgate(cfg.provider));
+      case "openai" -> new HttpStreamTarget("llmgate openai", client, cfg.llmgatePort, "/v1/chat/completions",
+          run -> Map.of("authorization", "Bearer " + token.apply(run)), HttpStreamTarget.openAi(cfg.model));
+      case "sse" -> new HttpStreamTarget("llmgate sse", client, cfg.llmgatePort, "/v1/streams",
+          run -> Map.of("authorization", "Bearer " + token.apply(run)), HttpStreamTarget.llmgate(cfg.provider));
       case "socketio" -> new SocketIoTarget("llmgate socketio", vertx, ws, cfg.llmgatePort, cfg.provider,
-          this::cachedJwt, false);
+          token, false);
       case "socketio-disconnect" -> new SocketIoTarget("llmgate socketio (disconnect)", vertx, ws, cfg.llmgatePort,
-          cfg.provider, this::cachedJwt, true);
-      case "portkey" -> new HttpStreamTarget("portkey openai", http, cfg.portkeyPort, "/v1/chat/completions",
+          cfg.provider, token, true);
+      case "portkey" -> new HttpStreamTarget("portkey openai", client, cfg.portkeyPort, "/v1/chat/completions",
           run -> Map.of("authorization", "Bearer sk-bench", "x-portkey-provider", "openai",
               "x-portkey-custom-host", "http://127.0.0.1:" + cfg.upstreamPort + "/v1"),
           HttpStreamTarget.openAi("bench-model"));
@@ -150,7 +167,7 @@ public final class Load {
     };
   }
 
-  private boolean available(String name) {
+  boolean available(String name) {
     String base = name.startsWith("socketio") ? "socketio" : name;
     return (!name.startsWith("portkey") || cfg.portkeyPort > 0)
         && (base.equals("direct") || cfg.targets.contains(base));
@@ -158,11 +175,11 @@ public final class Load {
 
   // ---- driving streams ----
 
-  private Context loop() {
+  Context loop() {
     return loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
   }
 
-  private Run newRun(Recorder recorder, int cancelAfter) {
+  Run newRun(Recorder recorder, int cancelAfter) {
     return new Run("b" + ProcessHandle.current().pid() + "-" + ids.incrementAndGet(), recorder, cancelAfter);
   }
 
@@ -172,14 +189,17 @@ public final class Load {
 
   /** Starts {@code run} on an event loop, ending it as failed if it is not over by {@code deadlineMs}. */
   private void launch(Context context, Target target, Run run, Spec spec, long deadlineMs) {
-    context.runOnContext(v -> {
-      long timer = vertx.setTimer(deadlineMs, t -> {
-        run.cancel.run();
-        run.end(false, "deadline");
-      });
-      run.future().onComplete(done -> vertx.cancelTimer(timer));
-      target.start(run, prompt(run, spec));
+    context.runOnContext(v -> begin(target, run, spec, deadlineMs));
+  }
+
+  /** {@link #launch} on the current event loop. */
+  void begin(Target target, Run run, Spec spec, long deadlineMs) {
+    long timer = vertx.setTimer(deadlineMs, t -> {
+      run.cancel.run();
+      run.end(false, "deadline");
     });
+    run.future().onComplete(done -> vertx.cancelTimer(timer));
+    target.start(run, prompt(run, spec));
   }
 
   /** {@code concurrency} clients each run streams back to back until {@code total} have run. */
@@ -225,6 +245,9 @@ public final class Load {
     phases.put("capacity", this::capacity);
     phases.put("cancel", this::cancel);
     phases.put("throughput", this::throughput);
+    Burst burst = new Burst(this);
+    phases.put("burst", burst::warm);
+    phases.put("cold", burst::cold); // last: it leaves a freshly restarted llmgate behind
     Map<String, String> outcomes = new LinkedHashMap<>();
     phases.forEach((name, phase) -> {
       if (name.equals("warm-up") ? cfg.warmupSeconds > 0 : cfg.phases.contains(name)) {
@@ -283,7 +306,7 @@ public final class Load {
   private void header() {
     print("Load generator: this JVM (pid " + selfPid + "), " + cfg.loops + " event loops"
         + (vertx.isNativeTransportEnabled() ? " on native epoll" : " on NIO") + "; fake upstream pid "
-        + cfg.upstreamPid + "; llmgate pid " + cfg.llmgatePid + (cfg.portkeyPid > 0 ? "; Portkey pid " + cfg.portkeyPid : "")
+        + cfg.upstreamPid + "; llmgate pid " + llmgatePid + (portkeyPid > 0 ? "; Portkey pid " + portkeyPid : "")
         + ". CPU is CPU-seconds per second (1.00 = one core busy).\n");
   }
 
@@ -299,7 +322,7 @@ public final class Load {
     }
     List<String> names = new ArrayList<>(List.of("socketio", "sse", "openai", "portkey"));
     names.removeIf(n -> !available(n));
-    Proc.Meter meter = new Proc.Meter(cfg.llmgatePid, cfg.upstreamPid, selfPid);
+    Proc.Meter meter = new Proc.Meter(llmgatePid, cfg.upstreamPid, selfPid);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(cfg.warmupSeconds);
     int rounds = 0;
     while (System.nanoTime() < deadline) {
@@ -525,8 +548,8 @@ public final class Load {
 
   // ---- helpers ----
 
-  private long gatewayPid(String name) {
-    return name.startsWith("portkey") ? cfg.portkeyPid : name.equals("direct") ? cfg.upstreamPid : cfg.llmgatePid;
+  long gatewayPid(String name) {
+    return name.startsWith("portkey") ? portkeyPid : name.equals("direct") ? cfg.upstreamPid : llmgatePid;
   }
 
   /** Bytes llmgate allocated so far (young-generation growth seen at each GC), from its /metrics. */
@@ -570,14 +593,14 @@ public final class Load {
         .compose(r -> r.send()).compose(r -> r.body()), 10_000).toString();
   }
 
-  private void print(String line) {
+  void print(String line) {
     System.out.println(line);
     System.out.flush();
     report.append(line).append('\n');
   }
 
   /** Waits for {@code future}; fails loudly after {@code ms}, so no phase hangs (the phase fails, not the run). */
-  private static <T> T await(Future<T> future, long ms) {
+  static <T> T await(Future<T> future, long ms) {
     try {
       return future.await(ms, TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
@@ -585,7 +608,7 @@ public final class Load {
     }
   }
 
-  private static void pause(long ms) {
+  static void pause(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
@@ -593,7 +616,7 @@ public final class Load {
     }
   }
 
-  private static String added(Samples via, Samples direct, double p) {
+  static String added(Samples via, Samples direct, double p) {
     if (via.size() == 0 || direct.size() == 0) {
       return "–";
     }

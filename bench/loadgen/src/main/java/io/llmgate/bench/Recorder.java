@@ -5,6 +5,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /** What one target recorded in one phase. */
 final class Recorder {
   final Samples ttft = new Samples();
+  /** First token, from the moment the client began to connect (only streams with a launch time). */
+  final Samples ttftFromConnect = new Samples();
+  /** Connecting (TCP, and for Socket.IO the handshake and CONNECT) until the request was sent. */
+  final Samples connecting = new Samples();
   final Samples gaps = new Samples();
   final Samples frameLatency = new Samples();
   final AtomicLong tokens = new AtomicLong();

@@ -13,6 +13,8 @@ final class Run {
   final Promise<Run> ended = Promise.promise();
   /** After this many tokens the client cancels (0 = never). */
   final int cancelAfter;
+  /** When the client began to connect (0: not recorded); the burst phases measure from here. */
+  long launchNanos;
   long startNanos;
   long firstTokenNanos;
   long lastTokenNanos;
@@ -45,6 +47,10 @@ final class Run {
     if (firstTokenNanos == 0) {
       firstTokenNanos = now;
       recorder.ttft.add(now - startNanos);
+      if (launchNanos > 0) {
+        recorder.ttftFromConnect.add(now - launchNanos);
+        recorder.connecting.add(startNanos - launchNanos);
+      }
     } else {
       long gap = now - lastTokenNanos;
       recorder.gaps.add(gap);
@@ -70,6 +76,13 @@ final class Run {
     ok = success && (cancelAfter > 0 || tokens > 0);
     failure = ok ? "" : (why.isEmpty() ? "no token" : why) + " after " + tokens + " tokens";
     ended.complete(this);
+  }
+
+  /** The longest the client waited: for the first token (from connecting when recorded) or between two. */
+  long worstWaitNanos(long now) {
+    long from = launchNanos > 0 ? launchNanos : startNanos;
+    long first = (firstTokenNanos > 0 ? firstTokenNanos : now) - from;
+    return Math.max(first, maxGapNanos);
   }
 
   Future<Run> future() {
