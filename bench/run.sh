@@ -139,6 +139,7 @@ java $loadgen_java_opts \
   -Dbench.llmgate.port="$llmgate_port" -Dbench.llmgate.pid="$llmgate_pid" \
   -Dbench.portkey.port="$([ "$with_portkey" = 1 ] && echo "$portkey_port" || echo 0)" -Dbench.portkey.pid="$portkey_pid" \
   -Dbench.jwt.secret="$secret" -Dbench.out="$results/loadgen-$stamp.md" -Dbench.restart="$gateways" \
+  ${BENCH_BURST_HOOK:+-Dbench.burst.hook=$BENCH_BURST_HOOK} \
   ${BENCH_PHASES:+-Dbench.phases=$BENCH_PHASES} ${BENCH_TARGETS:+-Dbench.targets=$BENCH_TARGETS} ${BENCH_LADDER:+-Dbench.ladder=$BENCH_LADDER} \
   ${BENCH_CAPACITY:+-Dbench.capacity=$BENCH_CAPACITY} ${BENCH_BURST:+-Dbench.burst=$BENCH_BURST} ${BENCH_COLD:+-Dbench.cold=$BENCH_COLD} \
   ${BENCH_LADDER_TARGETS:+-Dbench.ladder.targets=$BENCH_LADDER_TARGETS} \

@@ -92,7 +92,7 @@ final class Burst {
    */
   private void prime(String name) {
     try {
-      burst(name, PRIME_STREAMS, "");
+      burst(name, PRIME_STREAMS, "", false);
     } catch (RuntimeException e) {
       load.print("  (warming the load generator on " + name + " failed: " + e.getMessage() + ")");
     }
@@ -105,13 +105,17 @@ final class Burst {
         + when + "; TTFT from the start of connecting; a stall is a wait over 200 ms for the first token or between"
         + " two; load average " + Load.loadAverage() + ")\n");
     load.print("| path | streams | ready after | started within | completed | failed | TTFT p50 | TTFT p99 | added TTFT p50"
-        + " | added TTFT p99 | connecting p50 | stalls > 200 ms | stalls > 1 s | worst wait | CPU gateway | CPU upstream"
-        + " | CPU loadgen |");
-    load.print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        + " | added TTFT p99 | connecting p50 | stalls > 200 ms | stalls > 1 s | worst wait | CPU gateway | gateway CPU"
+        + " per stream | CPU upstream | CPU loadgen |");
+    load.print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   }
 
   /** Runs {@code n} streams of {@code name}, each its own user on a new connection, started within the window. */
   private Outcome burst(String name, int n, String ready) {
+    return burst(name, n, ready, true);
+  }
+
+  private Outcome burst(String name, int n, String ready, boolean recorded) {
     // A fresh pool that keeps nothing: every HTTP stream opens its own connection, as a new client does.
     HttpClient fresh = load.vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setTcpNoDelay(true)
         .setConnectTimeout(30_000), new PoolOptions().setHttp1MaxSize(n + 16).setMaxWaitQueueSize(-1));
@@ -124,6 +128,11 @@ final class Burst {
       runs.add(run);
     }
     Target target = load.target(name, fresh, run -> tokens.get(run.id));
+    boolean profiled = recorded && !name.equals("direct") && !name.equals("portkey") && !cfg.burstHook.isEmpty();
+    String label = (ready.isEmpty() ? "warm-" : "cold-") + name + "-" + n;
+    if (profiled) {
+      runScript(cfg.burstHook, "start", label, String.valueOf(load.gatewayPid(name)));
+    }
     long deadline = cfg.burstSpec.frames() * cfg.burstSpec.intervalMs() * 3 + 30_000;
     Proc.Meter meter = new Proc.Meter(load.gatewayPid(name), cfg.upstreamPid, load.selfPid);
     Map<Context, List<Integer>> byLoop = new java.util.HashMap<>();
@@ -143,6 +152,9 @@ final class Burst {
       Load.await(Future.join(runs.stream().map(Run::future).toList()), deadline + 10_000);
     } finally {
       fresh.close();
+      if (profiled) {
+        runScript(cfg.burstHook, "stop", label, String.valueOf(load.gatewayPid(name)));
+      }
     }
     return outcome(name, n, rec, runs, meter, ready);
   }
@@ -158,7 +170,8 @@ final class Burst {
     long last = runs.stream().mapToLong(r -> r.launchNanos).max().orElse(0);
     String failure = runs.stream().filter(r -> !r.ok).findFirst().map(r -> r.failure).orElse("");
     return new Outcome(name, n, rec, failed, stalls, longStalls, worst, last - first,
-        new double[] {meter.cores(0), meter.cores(1), meter.cores(2)}, failure, ready);
+        new double[] {meter.cores(0), meter.cores(1), meter.cores(2), meter.cpuNanosSince(0) / (double) n}, failure,
+        ready);
   }
 
   private Outcome row(Outcome o, Outcome direct) {
@@ -170,6 +183,7 @@ final class Burst {
         + (o == direct ? "–" : Load.added(ttft, base, 50)) + " | " + (o == direct ? "–" : Load.added(ttft, base, 99))
         + " | " + Load.us(o.rec().connecting.percentile(50)) + " | " + o.stalls() + " | " + o.longStalls() + " | "
         + Load.ms(o.worstNanos()) + " | " + (o == direct ? "–" : Load.cores(o.cpu()[0])) + " | "
+        + (o == direct ? "–" : Load.us((long) o.cpu()[3])) + " | "
         + Load.cores(o.cpu()[1]) + " | " + Load.cores(o.cpu()[2]) + " |");
     if (o.failed() > 0) {
       load.print("  (" + o.failed() + " failed, e.g. " + o.failure() + ")");
@@ -213,7 +227,7 @@ final class Burst {
    */
   private String restart(String gateway) {
     long started = System.nanoTime();
-    long pid = Long.parseLong(runScript(gateway).trim());
+    long pid = Long.parseLong(runScript(cfg.restart, gateway).trim());
     if (gateway.equals("llmgate")) {
       load.llmgatePid = pid;
     } else {
@@ -239,16 +253,16 @@ final class Burst {
     return Load.ms(readyNanos).replace(" ms", "") + " ms";
   }
 
-  private String runScript(String gateway) {
+  private static String runScript(String... command) {
     try {
-      Process process = new ProcessBuilder(cfg.restart, gateway).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new IllegalStateException(cfg.restart + " " + gateway + " failed: " + out);
+        throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
       }
       return out;
     } catch (IOException e) {
-      throw new IllegalStateException(cfg.restart + " " + gateway + ": " + e.getMessage(), e);
+      throw new IllegalStateException(String.join(" ", command) + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

@@ -89,6 +89,8 @@ public final class Load {
     final long coldDelayMs = Long.getLong("bench.cold.delay", 5000);
     /** The script that restarts a gateway ({@code <script> llmgate|portkey} prints the new pid); from run.sh. */
     final String restart = System.getProperty("bench.restart", "");
+    /** Run as {@code <hook> start|stop <label> <llmgate pid>} around each recorded llmgate burst (profiling). */
+    final String burstHook = System.getProperty("bench.burst.hook", "");
     final String out = System.getProperty("bench.out", "");
 
     private static List<Integer> ints(String csv) {
