@@ -4,8 +4,10 @@ import io.llmgate.auth.JwtAuthenticator;
 import io.llmgate.cluster.Cluster;
 import io.llmgate.cluster.RedisCluster;
 import io.llmgate.cluster.RedisRateLimiter;
+import io.llmgate.cluster.RedisReplayStore;
 import io.llmgate.cluster.RedisStore;
 import io.llmgate.config.Limits;
+import io.llmgate.config.ResumeConfig;
 import io.llmgate.ratelimit.RateLimiter;
 import io.vertx.core.json.JsonObject;
 import io.llmgate.config.GatewayConfig;
@@ -20,6 +22,7 @@ import io.llmgate.provider.local.LocalProvider;
 import io.llmgate.ratelimit.LocalRateLimiter;
 import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.InMemoryReplayStore;
+import io.llmgate.session.ReplayStore;
 import io.llmgate.session.InMemoryStreamRegistry;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.StreamListener;
@@ -104,9 +107,7 @@ public final class Gateway {
         new ChatRequestParser(limits.maxRequestBytes()),
         redis == null ? new InMemoryStreamRegistry(limits.concurrentStreams()) : redis.streams(),
         StreamListener.all(new StreamMetrics(registry), new StreamLog(), listener),
-        new InMemoryReplayStore(config.resume().window(), config.resume().maxEventsPerStream(),
-            config.resume().maxEvents()),
-        config.resume().disconnectGrace());
+        replayStore(vertx, redis, config), config.resume().disconnectGrace());
     this.joining = redis == null ? Future.succeededFuture() : redis.join().otherwiseEmpty();
     new JvmMemoryMetrics().bindTo(registry);
     gcMetrics.bindTo(registry);
@@ -122,6 +123,15 @@ public final class Gateway {
     this.origins = new BrowserOrigins(config.security(), generatedSecret);
     this.socketIo = SocketIoServer.create(vertx, socketIoOptions(config).setAllowRequest(origins::allows));
     new SocketIoChatHandler(streams, authenticator, connections, connectionLimits).bind(socketIo.namespace("/"));
+  }
+
+  /** In memory, and in cluster mode in Redis too, so that a client can resume on any node. */
+  private ReplayStore replayStore(Vertx vertx, RedisCluster cluster, GatewayConfig config) {
+    ResumeConfig resume = config.resume();
+    InMemoryReplayStore local = new InMemoryReplayStore(resume.window(), resume.maxEventsPerStream(),
+        resume.maxEvents());
+    return cluster == null ? local : new RedisReplayStore(vertx, local, cluster.store(), cluster.nodeId(),
+        resume.window(), resume.maxEventsPerStream(), config.cluster().heartbeat(), registry);
   }
 
   /** Shared by the cluster's nodes when there is one, else this node's own (with idle buckets evicted). */

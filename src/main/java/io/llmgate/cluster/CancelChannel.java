@@ -9,12 +9,15 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 /**
- * This node's Redis channel for cancels that reached another node: a dedicated subscribed connection
- * (a subscribed connection can send nothing else). {@link #ensureSubscribed} is called by every
+ * This node's Redis channel for what other nodes ask of its streams: a cancel that reached another node,
+ * and a resume another node follows ({@code op: follow}, see {@link ReplayFollower}). A dedicated
+ * subscribed connection (a subscribed connection can send nothing else). {@link #ensureSubscribed} is called by every
  * heartbeat, so a connection lost with Redis is re-established once Redis answers again; cancels sent
  * while it was down are lost (their sender was told {@code cluster_unavailable} or saw no receiver).
  */
 final class CancelChannel {
+  static final String FOLLOW = "follow";
+
   private final RedisStore store;
   private final String channel;
   private final StreamRegistry local;
@@ -56,8 +59,15 @@ final class CancelChannel {
   /** A pub/sub message is {@code [message, channel, payload]} (a RESP3 push, or an array on RESP2). */
   private void received(Response message) {
     if (message.size() == 3 && "message".equals(message.get(0).toString())) {
-      JsonObject cancel = new JsonObject(message.get(2).toString());
-      local.cancel(cancel.getString("user"), cancel.getString("sessionId"));
+      JsonObject asked = new JsonObject(message.get(2).toString());
+      String user = asked.getString("user");
+      String sessionId = asked.getString("sessionId");
+      if (FOLLOW.equals(asked.getString("op"))) {
+        local.find(user, sessionId).onSuccess(running -> running.ifPresent(session ->
+            session.followedElsewhere(asked.getBoolean("first", false))));
+      } else {
+        local.cancel(user, sessionId);
+      }
     }
   }
 

@@ -27,4 +27,17 @@ final class ClusterKeys {
   static String node(String nodeId) {
     return NODE_PREFIX + nodeId;
   }
+
+  /**
+   * One stream's replay log (a Redis Stream). The user's length goes first, so that no (user, session id)
+   * pair can spell another's key whatever colons either contains.
+   */
+  static String replay(String user, String sessionId) {
+    return "llmgate:replay:" + user.length() + ":" + user + ":" + sessionId;
+  }
+
+  /** The id of the node that runs (or ran) the stream of {@link #replay}: a resumer checks it is alive. */
+  static String replayOwner(String user, String sessionId) {
+    return "llmgate:replay-owner:" + user.length() + ":" + user + ":" + sessionId;
+  }
 }

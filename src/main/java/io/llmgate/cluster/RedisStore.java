@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
+import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
@@ -34,7 +35,11 @@ public final class RedisStore {
       Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(50),
       Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1)};
 
+  /** Blocking reads (XREAD BLOCK) each hold a connection: a pool of their own keeps them off the commands' one. */
+  static final int MAX_BLOCKING_CONNECTIONS = 256;
+
   private final Redis redis;
+  private final Redis blocking;
   private final long timeoutMillis;
   private final MeterRegistry metrics;
   private final ConcurrentHashMap<String, Timer> latency = new ConcurrentHashMap<>();
@@ -47,6 +52,15 @@ public final class RedisStore {
     this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
         .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) timeoutMillis).setTcpNoDelay(true))
         .setMaxPoolSize(8).setMaxPoolWaiting(1024));
+    // RESP2: an XREAD reply is then the same nested arrays as in every Redis version's documentation.
+    this.blocking = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
+        .setPreferredProtocolVersion(ProtocolVersion.RESP2)
+        .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) timeoutMillis).setTcpNoDelay(true))
+        .setMaxPoolSize(MAX_BLOCKING_CONNECTIONS).setMaxPoolWaiting(1024));
+  }
+
+  public long timeoutMillis() {
+    return timeoutMillis;
   }
 
   /** Runs {@code script} (by its digest; its body once if Redis has not cached it yet). */
@@ -60,10 +74,19 @@ public final class RedisStore {
 
   /** Sends {@code request}; {@code name} labels its latency and errors (a command or script name). */
   public Future<Response> send(String name, Request request) {
+    return timed(name, redis.send(request));
+  }
+
+  /** Sends {@code requests} pipelined on one connection, in order: one round trip for them all. */
+  Future<List<Response>> batch(String name, List<Request> requests) {
+    return timed(name, redis.batch(requests));
+  }
+
+  private <T> Future<T> timed(String name, Future<T> sent) {
     Context caller = Vertx.currentContext();
-    Promise<Response> answered = Promise.promise();
+    Promise<T> answered = Promise.promise();
     long started = System.nanoTime();
-    redis.send(request).timeout(timeoutMillis, TimeUnit.MILLISECONDS).onComplete(result -> {
+    sent.timeout(timeoutMillis, TimeUnit.MILLISECONDS).onComplete(result -> {
       latency.computeIfAbsent(name, this::timer).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       Runnable answer = () -> {
         if (result.succeeded()) {
@@ -87,12 +110,17 @@ public final class RedisStore {
     return redis.connect().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
+  /** A connection for blocking reads, from their own pool; its owner closes it to give it back. */
+  Future<RedisConnection> connectBlocking() {
+    return blocking.connect().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
   public boolean reachable() {
     return reachable;
   }
 
   public Future<Void> close() {
-    return redis.close();
+    return Future.join(redis.close(), blocking.close()).mapEmpty();
   }
 
   /** A script error is a bug of ours (kept as is); anything else means Redis cannot be reached. */

@@ -24,7 +24,7 @@ import java.util.function.Predicate;
  * back (HDEL) when it ends. A slot whose release could not reach Redis is retried by
  * {@link #retryReleases}; a dead node's slots are dropped by the next acquire once its presence key has
  * expired. A cancel of a stream another node runs is sent to that node ({@link CancelChannel}); a resume
- * still reaches only this node's streams.
+ * of one finds nothing here and is answered from the stream's Redis log ({@link RedisReplayStore}).
  */
 public final class RedisStreamRegistry implements StreamRegistry {
   private static final RedisScript ACQUIRE = RedisScript.load("acquire-stream");

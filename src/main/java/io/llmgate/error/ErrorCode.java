@@ -19,6 +19,7 @@ public enum ErrorCode {
   CONTENT_FILTERED("content_filtered", false),
   SHUTTING_DOWN("shutting_down", true),
   CLUSTER_UNAVAILABLE("cluster_unavailable", true),
+  NODE_LOST("node_lost", true),
   INTERNAL("internal", false);
 
   private final String wire;

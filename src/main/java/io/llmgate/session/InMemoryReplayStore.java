@@ -2,9 +2,13 @@ package io.llmgate.session;
 
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
+import io.llmgate.stream.EventSink;
+import io.llmgate.stream.Resumed;
 import io.llmgate.stream.StreamEvent;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -139,6 +143,21 @@ public final class InMemoryReplayStore implements ReplayStore {
       events.add(stream.end);
     }
     return Future.succeededFuture(events);
+  }
+
+  /** This node's store sees only this node's streams: one not running here has ended, or is not kept. */
+  @Override
+  public Future<Resumed> resumeElsewhere(String user, String sessionId, long lastIndex, EventSink sink,
+      Context here) {
+    return eventsAfter(user, sessionId, lastIndex).map(events -> {
+      here.runOnContext(v -> events.forEach(sink::send));
+      return new Resumed(sessionId, lastIndex, events.size(), false, Instant.now());
+    });
+  }
+
+  @Override
+  public void forget(EventSink sink) {
+    // nothing is followed from another node
   }
 
   /** Streams (running or ended) kept now; for tests and health. */

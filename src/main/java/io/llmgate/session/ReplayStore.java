@@ -1,6 +1,9 @@
 package io.llmgate.session;
 
+import io.llmgate.stream.EventSink;
+import io.llmgate.stream.Resumed;
 import io.llmgate.stream.StreamEvent;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -8,7 +11,8 @@ import java.util.List;
  * The recently sent events of each user's streams, kept so that {@code llm:stream:resume} can replay them.
  * A stream's events are kept while it runs and for a resume window after its final event, within size
  * bounds; a stream is found only under the user who started it. This node keeps them in memory
- * ({@link InMemoryReplayStore}); a shared store (Redis) can implement the same interface for cluster mode.
+ * ({@link InMemoryReplayStore}); in cluster mode a shared store (Redis) keeps them too, so that a client
+ * can resume on any node.
  */
 public interface ReplayStore {
 
@@ -38,4 +42,15 @@ public interface ReplayStore {
    * this user (never started, expired, evicted) or when events after {@code lastIndex} were already evicted.
    */
   Future<List<StreamEvent>> eventsAfter(String user, String sessionId, long lastIndex);
+
+  /**
+   * Resumes on {@code sink} a stream this node does not run: one that ended, or, with a shared store, one
+   * that runs on another node. From the next turn of {@code here} (the sink's context), so the transport can
+   * acknowledge first, {@code sink} receives what {@link #eventsAfter} would answer and, for a stream running
+   * elsewhere, its live events through the final one. Fails as {@link #eventsAfter} does.
+   */
+  Future<Resumed> resumeElsewhere(String user, String sessionId, long lastIndex, EventSink sink, Context here);
+
+  /** The client behind {@code sink} left: stop sending it the live events of streams run elsewhere. */
+  void forget(EventSink sink);
 }

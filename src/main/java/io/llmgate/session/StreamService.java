@@ -121,7 +121,7 @@ public final class StreamService {
       ResumeRequest request = ResumeRequest.parse(parser, payload);
       return sessions.find(user, request.sessionId()).compose(running -> running
           .map(session -> resumeRunning(session, request, sink, here, requestedNanos))
-          .orElseGet(() -> resumeEnded(user, request, sink, here)));
+          .orElseGet(() -> resumeElsewhere(user, request, sink, here)));
     }).onFailure(refusal -> listener.refused(sink.transport(), GatewayException.from(refusal).code()));
   }
 
@@ -133,7 +133,7 @@ public final class StreamService {
       if (attached.failed()) {
         resumed.fail(attached.cause());
       } else if (attached.result() == null) {
-        resumeEnded(session.user(), request, sink, here).onComplete(resumed);
+        resumeElsewhere(session.user(), request, sink, here).onComplete(resumed);
       } else {
         resumed.complete(new Resumed(request.sessionId(), request.lastIndex(), attached.result().size(), true,
             Instant.now()));
@@ -143,11 +143,9 @@ public final class StreamService {
     return resumed.future();
   }
 
-  private Future<Resumed> resumeEnded(String user, ResumeRequest request, EventSink sink, Context here) {
-    return replay.eventsAfter(user, request.sessionId(), request.lastIndex()).map(events -> {
-      here.runOnContext(v -> events.forEach(sink::send));
-      return new Resumed(request.sessionId(), request.lastIndex(), events.size(), false, Instant.now());
-    });
+  /** Not running here: ended, or (cluster mode) running on another node. */
+  private Future<Resumed> resumeElsewhere(String user, ResumeRequest request, EventSink sink, Context here) {
+    return replay.resumeElsewhere(user, request.sessionId(), request.lastIndex(), sink, here);
   }
 
   /**
@@ -155,6 +153,7 @@ public final class StreamService {
    * disconnect grace, then are cancelled (reason {@code disconnected}) unless resumed.
    */
   public void disconnected(String user, EventSink sink) {
+    replay.forget(sink);
     sessions.local(user, session -> session.ownedBy(sink)).forEach(session -> session.disconnected(sink));
   }
 
@@ -163,6 +162,7 @@ public final class StreamService {
    * streams it owns at once, upstream included.
    */
   public void abandoned(String user, EventSink sink) {
+    replay.forget(sink);
     sessions.local(user, session -> session.ownedBy(sink)).forEach(session -> session.cancelIfOwnedBy(sink));
   }
 

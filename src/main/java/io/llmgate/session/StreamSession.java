@@ -148,14 +148,40 @@ public final class StreamSession {
       if (disconnectGraceMs == 0) {
         return disconnect();
       }
-      owner = null;
-      sink = new Detached(client.transport());
-      detachedNanos = System.nanoTime();
+      detach();
       graceTimer = context.owner().setTimer(disconnectGraceMs, t -> graceExpired());
-      listener.detached(info);
-      if (paused) {
-        resumeUnlessFinished(); // the gone client will never drain; a full log pauses us again
+      return true;
+    });
+  }
+
+  /** No client here any more: events go only to the replay log. */
+  private void detach() {
+    owner = null;
+    sink = new Detached(sink.transport());
+    detachedNanos = System.nanoTime();
+    listener.detached(info);
+    if (paused) {
+      resumeUnlessFinished(); // the gone client will never drain; a full log pauses us again
+    }
+  }
+
+  /**
+   * A client on another node follows this stream through the shared replay log, from any thread. The first
+   * time, the stream is detached from its client here as a resume here would move it; every time, the
+   * disconnect grace starts again, so the stream runs on while the follower keeps saying it is there and is
+   * cancelled (reason {@code disconnected}) a grace after it stopped. Without a grace the stream keeps its
+   * client here: it is cancelled when that client leaves, as configured.
+   */
+  public void followedElsewhere(boolean first) {
+    onContext(() -> {
+      if (finished || disconnectGraceMs == 0 || (owner != null && !first)) {
+        return false;
       }
+      if (owner != null) {
+        detach();
+      }
+      cancelGraceTimer();
+      graceTimer = context.owner().setTimer(disconnectGraceMs, t -> graceExpired());
       return true;
     });
   }

@@ -17,7 +17,7 @@ public final class ErrorStatus {
       case INTERNAL -> 500;
       // The upstream misbehaved or refused our credentials: the gateway, not the client, is at fault.
       case UPSTREAM_AUTH, UPSTREAM_ERROR -> 502;
-      case UPSTREAM_UNAVAILABLE, SHUTTING_DOWN, CLUSTER_UNAVAILABLE -> 503;
+      case UPSTREAM_UNAVAILABLE, SHUTTING_DOWN, CLUSTER_UNAVAILABLE, NODE_LOST -> 503;
       case UPSTREAM_TIMEOUT -> 504;
     };
   }

@@ -31,7 +31,7 @@ final class OpenAiErrors {
       case FORBIDDEN_ORIGIN -> "permission_error";
       case RATE_LIMITED, TOO_MANY_STREAMS, TOO_MANY_CONNECTIONS, UPSTREAM_RATE_LIMITED -> "rate_limit_error";
       case UPSTREAM_AUTH, UPSTREAM_UNAVAILABLE, UPSTREAM_ERROR, UPSTREAM_TIMEOUT, SHUTTING_DOWN, CLUSTER_UNAVAILABLE,
-          INTERNAL -> "server_error";
+          NODE_LOST, INTERNAL -> "server_error";
     };
   }
 

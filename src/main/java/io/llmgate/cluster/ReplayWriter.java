@@ -1,0 +1,71 @@
+package io.llmgate.cluster;
+
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Request;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sends the replay log's writes of every stream of this node to Redis without a round trip per token: a
+ * write only joins a queue; the first one queued schedules a flush for the end of the event loop's turn,
+ * which sends the whole queue as one pipeline. While a pipeline is in flight the queue grows, and goes as
+ * the next one when the answer comes: one pipeline at a time keeps the writes of each stream in order (a
+ * Redis Stream refuses an entry id lower than its last), and the slower Redis answers, the larger the batch.
+ * Nothing waits for Redis on the token path. A Redis that cannot be reached drops writes (counted): the
+ * stream goes on, and a resumer on another node finds the gap and is told so.
+ */
+final class ReplayWriter {
+  /** Writes queued beyond this, while Redis does not answer, are dropped rather than held without bound. */
+  static final int MAX_QUEUED = 100_000;
+
+  private final Vertx vertx;
+  private final RedisStore store;
+  private final Counter dropped;
+  private List<Request> queued = new ArrayList<>();
+  /** A flush is scheduled or in flight: the next write only queues. */
+  private boolean flushing;
+
+  ReplayWriter(Vertx vertx, RedisStore store, Counter dropped) {
+    this.vertx = vertx;
+    this.store = store;
+    this.dropped = dropped;
+  }
+
+  void add(Request write) {
+    synchronized (this) {
+      if (queued.size() >= MAX_QUEUED) {
+        dropped.increment();
+        return;
+      }
+      queued.add(write);
+      if (flushing) {
+        return;
+      }
+      flushing = true;
+    }
+    Context here = Vertx.currentContext();
+    (here != null ? here : vertx.getOrCreateContext()).runOnContext(v -> flush());
+  }
+
+  private void flush() {
+    List<Request> batch;
+    synchronized (this) {
+      batch = queued;
+      queued = new ArrayList<>();
+    }
+    store.batch("replay-append", batch).onComplete(sent -> {
+      if (sent.failed()) {
+        dropped.increment(batch.size());
+      }
+      synchronized (this) {
+        if (queued.isEmpty()) {
+          flushing = false;
+          return;
+        }
+      }
+      flush();
+    });
+  }
+}
