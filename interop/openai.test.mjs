@@ -69,6 +69,24 @@ test('the SDK stream helper assembles the final completion', async () => {
   assert.equal(final.choices[0].finish_reason, 'stop');
 });
 
+test('an image and a json_schema response_format reach the provider, and parse() reads the JSON', async () => {
+  const pixel = 'data:image/png;base64,iVBORw0KGgo=';
+  const completion = await client.chat.completions.parse({
+    model: 'scripted',
+    messages: [{ role: 'user', content: [
+      { type: 'text', text: 'place' },
+      { type: 'image_url', image_url: { url: pixel, detail: 'low' } },
+      { type: 'image_url', image_url: { url: 'https://example.com/cat.jpg' } },
+    ] }],
+    response_format: { type: 'json_schema', json_schema: { name: 'place', strict: true, schema: {
+      type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false,
+    } } },
+    stop: ['END'], top_p: 0.5, seed: 7, presence_penalty: 1, frequency_penalty: -1, user: 'end-user-1',
+    reasoning_effort: 'low',
+  });
+  assert.deepEqual(completion.choices[0].message.parsed, { city: 'Paris' });
+});
+
 test('lists the configured models', async () => {
   const ids = [];
   for await (const model of client.models.list()) ids.push(model.id);

@@ -17,6 +17,11 @@ public interface ChatProvider {
     return List.of(defaultModel());
   }
 
+  /** What this provider can take besides text; a request needing more never reaches it. */
+  default Capabilities capabilities() {
+    return Capabilities.ALL;
+  }
+
   /**
    * Starts the generation now and returns at once; must be called on a Vert.x context (the stream's
    * handlers run there). The returned stream is paused-capable and cancellable from its first moment.

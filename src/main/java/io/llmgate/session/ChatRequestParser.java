@@ -48,7 +48,8 @@ public final class ChatRequestParser {
         temperature(json),
         maxTokens(json),
         fallback(json),
-        metadata(json));
+        metadata(json),
+        GenerationOptionsParser.parse(json));
   }
 
   /**
@@ -141,11 +142,7 @@ public final class ChatRequestParser {
     if (parsed == null) {
       throw invalid(field + ".role: " + describe(role) + " (expected: system, user or assistant)");
     }
-    Object content = json.getValue("content");
-    if (!(content instanceof String text)) {
-      throw invalid(field + ".content: " + describe(content) + " (expected: a string)");
-    }
-    return new ChatMessage(parsed, text);
+    return new ChatMessage(parsed, ContentParts.parse(json.getValue("content"), parsed, field + ".content"));
   }
 
   private static Role roleOf(String name) {
@@ -220,7 +217,7 @@ public final class ChatRequestParser {
     return text;
   }
 
-  private static JsonObject requireObject(Object value, String field) {
+  static JsonObject requireObject(Object value, String field) {
     if (!(value instanceof JsonObject json)) {
       throw invalid(field + ": " + describe(value) + " (expected: an object)");
     }
@@ -248,7 +245,7 @@ public final class ChatRequestParser {
         : value.getClass().getSimpleName().toLowerCase(Locale.ROOT);
   }
 
-  private static GatewayException invalid(String message) {
+  static GatewayException invalid(String message) {
     return new GatewayException(ErrorCode.INVALID_REQUEST, message);
   }
 }

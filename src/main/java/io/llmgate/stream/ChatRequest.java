@@ -20,7 +20,8 @@ public record ChatRequest(
     OptionalDouble temperature,
     OptionalInt maxTokens,
     List<String> fallback,
-    Map<String, Object> metadata) {
+    Map<String, Object> metadata,
+    GenerationOptions options) {
 
   public ChatRequest {
     Objects.requireNonNull(sessionId, "sessionId");
@@ -28,12 +29,25 @@ public record ChatRequest(
     messages = List.copyOf(messages);
     fallback = List.copyOf(fallback);
     metadata = Map.copyOf(metadata);
+    Objects.requireNonNull(options, "options");
+  }
+
+  /** A request that leaves every other generation option to the provider. */
+  public ChatRequest(String sessionId, String provider, List<ChatMessage> messages, Optional<String> model,
+      Optional<String> system, OptionalDouble temperature, OptionalInt maxTokens, List<String> fallback,
+      Map<String, Object> metadata) {
+    this(sessionId, provider, messages, model, system, temperature, maxTokens, fallback, metadata,
+        GenerationOptions.DEFAULT);
   }
 
   /** The same request aimed at another provider (fallback), which picks its own default model. */
   public ChatRequest withProvider(String other) {
     return new ChatRequest(
-        sessionId, other, messages, Optional.empty(), system, temperature, maxTokens, fallback, metadata);
+        sessionId, other, messages, Optional.empty(), system, temperature, maxTokens, fallback, metadata, options);
+  }
+
+  public boolean hasImages() {
+    return messages.stream().anyMatch(ChatMessage::hasImages);
   }
 
   /** The text of the last user message, or empty when there is none. */

@@ -57,7 +57,7 @@ class ChatRequestParserTest {
     assertInvalid(valid().put("messages", new JsonArray().add(new JsonObject().put("role", "wizard").put("content", "x"))),
         "messages[0].role: \"wizard\" (expected: system, user or assistant)");
     assertInvalid(valid().put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", 3))),
-        "messages[0].content: 3 (expected: a string)");
+        "messages[0].content: 3 (expected: a string or a non-empty array of parts)");
     assertInvalid(valid().put("maxTokens", -1), "maxTokens: -1 (expected: an integer > 0)");
     assertInvalid(valid().put("temperature", "hot"), "temperature: \"hot\" (expected: a number from 0 to 2)");
     assertInvalid(valid().put("fallback", new JsonArray().add(1)), "fallback: an array (expected: an array of provider names)");

@@ -5,6 +5,8 @@ import io.llmgate.provider.http.ProviderEndpoint;
 import io.llmgate.provider.http.UpstreamCall;
 import io.llmgate.stream.ChatMessage;
 import io.llmgate.stream.ChatRequest;
+import io.llmgate.stream.ContentPart;
+import io.llmgate.stream.GenerationOptions;
 import io.llmgate.stream.Role;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +35,10 @@ final class AnthropicRequestMapper {
         system(request),
         messages(request),
         request.temperature().isPresent() ? request.temperature().getAsDouble() : null,
-        true);
+        true,
+        request.options().stop().isEmpty() ? null : request.options().stop(),
+        GenerationOptions.orNull(request.options().topP()),
+        request.options().user().map(AnthropicWire.Metadata::new).orElse(null));
     return new UpstreamCall(endpoint.name(), endpoint.baseUrl() + "/v1/messages", headers(), Json.encode(body),
         endpoint.secret());
   }
@@ -48,8 +53,31 @@ final class AnthropicRequestMapper {
   private static List<AnthropicWire.Message> messages(ChatRequest request) {
     return request.messages().stream()
         .filter(m -> m.role() != Role.SYSTEM)
-        .map(m -> new AnthropicWire.Message(m.role().wire(), m.content()))
+        .map(m -> new AnthropicWire.Message(m.role().wire(), content(m)))
         .toList();
+  }
+
+  /** A plain string unless the message holds an image; then text and image blocks in order. */
+  private static Object content(ChatMessage message) {
+    if (!message.hasImages()) {
+      return message.content();
+    }
+    List<AnthropicWire.Block> blocks = new ArrayList<>();
+    for (ContentPart part : message.parts()) {
+      if (part instanceof ContentPart.Image image) {
+        blocks.add(new AnthropicWire.Block("image", null, source(image)));
+      } else if (!((ContentPart.Text) part).text().isEmpty()) { // the API refuses empty text blocks
+        blocks.add(new AnthropicWire.Block("text", ((ContentPart.Text) part).text(), null));
+      }
+    }
+    return blocks;
+  }
+
+  /** OpenAI's {@code detail} has no Anthropic counterpart: Claude sizes images itself. */
+  private static AnthropicWire.ImageSource source(ContentPart.Image image) {
+    return image.isInline()
+        ? new AnthropicWire.ImageSource("base64", image.mediaType(), image.base64Data(), null)
+        : new AnthropicWire.ImageSource("url", null, null, image.url());
   }
 
   private Map<String, String> headers() {

@@ -16,9 +16,21 @@ final class AnthropicWire {
       String system,
       List<Message> messages,
       Double temperature,
-      boolean stream) {}
+      boolean stream,
+      @JsonProperty("stop_sequences") List<String> stopSequences,
+      @JsonProperty("top_p") Double topP,
+      Metadata metadata) {}
 
-  record Message(String role, String content) {}
+  /** {@code content} is a string, or a list of {@link Block}s when the message holds images. */
+  record Message(String role, Object content) {}
+
+  record Block(String type, String text, ImageSource source) {}
+
+  /** {@code base64} with {@code media_type} and {@code data}, or {@code url} with {@code url}. */
+  record ImageSource(String type, @JsonProperty("media_type") String mediaType, String data, String url) {}
+
+  /** The end user's id, which Anthropic uses to spot abuse. */
+  record Metadata(@JsonProperty("user_id") String userId) {}
 
   /** Every event type in one record: each uses a subset of the fields. */
   @JsonIgnoreProperties(ignoreUnknown = true)

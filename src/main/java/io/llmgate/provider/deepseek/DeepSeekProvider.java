@@ -1,10 +1,13 @@
 package io.llmgate.provider.deepseek;
 
+import io.llmgate.provider.Capabilities;
 import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.http.HttpUpstream;
 import io.llmgate.provider.http.ProviderEndpoint;
 import io.llmgate.provider.openai.OpenAiProvider;
+import io.llmgate.stream.ResponseFormat;
 import java.util.List;
+import java.util.Set;
 
 /**
  * DeepSeek speaks the OpenAI dialect (wire-formats.md §7): the OpenAI request and decoder serve it as
@@ -17,9 +20,12 @@ public final class DeepSeekProvider {
   public static final String DEFAULT_MODEL = "deepseek-chat";
   public static final List<String> MODELS = List.of("deepseek-chat", "deepseek-reasoner");
 
+  /** DeepSeek's models read no images, and its JSON output is json_object only (docs/providers.md). */
+  static final Capabilities CAPABILITIES = new Capabilities(false, Set.of(ResponseFormat.Type.JSON_OBJECT));
+
   private DeepSeekProvider() {}
 
   public static ChatProvider create(HttpUpstream http, ProviderEndpoint endpoint) {
-    return new OpenAiProvider(http, endpoint, OpenAiProvider.TokenLimit.MAX_TOKENS);
+    return new OpenAiProvider(http, endpoint, OpenAiProvider.TokenLimit.MAX_TOKENS, CAPABILITIES);
   }
 }

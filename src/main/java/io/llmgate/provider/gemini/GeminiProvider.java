@@ -1,5 +1,6 @@
 package io.llmgate.provider.gemini;
 
+import io.llmgate.provider.Capabilities;
 import io.llmgate.provider.http.HttpStreamingProvider;
 import io.llmgate.provider.http.HttpUpstream;
 import io.llmgate.provider.http.ProviderEndpoint;
@@ -10,6 +11,6 @@ public final class GeminiProvider extends HttpStreamingProvider {
   public static final String DEFAULT_MODEL = "gemini-2.5-flash";
 
   public GeminiProvider(HttpUpstream http, ProviderEndpoint endpoint) {
-    super(http, endpoint, new GeminiRequestMapper(endpoint)::map, GeminiEventDecoder::new);
+    super(http, endpoint, new GeminiRequestMapper(endpoint)::map, GeminiEventDecoder::new, Capabilities.ALL);
   }
 }

@@ -3,6 +3,7 @@ package io.llmgate.provider.gemini;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 
 /** The Generative Language API wire format (wire-formats.md §6), as far as llmgate reads and writes it. */
 final class GeminiWire {
@@ -18,11 +19,22 @@ final class GeminiWire {
     }
   }
 
-  /** A text part ({@code thought: true} marks thinking), or a function call this gateway does not relay. */
+  /**
+   * A text part ({@code thought: true} marks thinking), an image sent inline or by URI, or a function call
+   * this gateway does not relay.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Part(String text, Boolean thought, JsonNode functionCall) {
+  record Part(String text, Boolean thought, JsonNode functionCall, Blob inlineData, FileData fileData) {
     static Part text(String text) {
-      return new Part(text, null, null);
+      return new Part(text, null, null, null, null);
+    }
+
+    static Part inline(String mimeType, String base64) {
+      return new Part(null, null, null, new Blob(mimeType, base64), null);
+    }
+
+    static Part file(String mimeType, String uri) {
+      return new Part(null, null, null, null, new FileData(mimeType, uri));
     }
 
     boolean isThought() {
@@ -30,7 +42,28 @@ final class GeminiWire {
     }
   }
 
-  record GenerationConfig(Double temperature, Integer maxOutputTokens) {}
+  record Blob(String mimeType, String data) {}
+
+  /** {@code mimeType} may be absent: Gemini then finds the type itself. */
+  record FileData(String mimeType, String fileUri) {}
+
+  /**
+   * {@code responseJsonSchema} takes JSON Schema as it is; {@code responseSchema}, its older sibling, is an
+   * OpenAPI subset that refuses what OpenAI-style schemas hold ({@code additionalProperties}, type lists).
+   */
+  record GenerationConfig(
+      Double temperature,
+      Integer maxOutputTokens,
+      List<String> stopSequences,
+      Double topP,
+      Integer seed,
+      Double presencePenalty,
+      Double frequencyPenalty,
+      String responseMimeType,
+      Map<String, Object> responseJsonSchema,
+      ThinkingConfig thinkingConfig) {}
+
+  record ThinkingConfig(Boolean includeThoughts, Integer thinkingBudget) {}
 
   /** One frame: a complete {@code GenerateContentResponse} holding only the new parts, or an error. */
   @JsonIgnoreProperties(ignoreUnknown = true)

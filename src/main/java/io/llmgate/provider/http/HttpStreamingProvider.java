@@ -1,5 +1,6 @@
 package io.llmgate.provider.http;
 
+import io.llmgate.provider.Capabilities;
 import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.ProviderStream;
 import io.llmgate.stream.ChatRequest;
@@ -22,14 +23,19 @@ public class HttpStreamingProvider implements ChatProvider {
   private final ProviderEndpoint endpoint;
   private final BiFunction<ChatRequest, String, UpstreamCall> mapper;
   private final Decoders decoders;
+  private final Capabilities capabilities;
 
-  /** {@code mapper} turns a request and the model to use into the POST that streams it. */
+  /**
+   * {@code mapper} turns a request and the model to use into the POST that streams it; it is only handed
+   * requests within {@code capabilities}.
+   */
   protected HttpStreamingProvider(HttpUpstream http, ProviderEndpoint endpoint,
-      BiFunction<ChatRequest, String, UpstreamCall> mapper, Decoders decoders) {
+      BiFunction<ChatRequest, String, UpstreamCall> mapper, Decoders decoders, Capabilities capabilities) {
     this.http = http;
     this.endpoint = endpoint;
     this.mapper = mapper;
     this.decoders = decoders;
+    this.capabilities = capabilities;
   }
 
   @Override
@@ -45,6 +51,11 @@ public class HttpStreamingProvider implements ChatProvider {
   @Override
   public final List<String> models() {
     return endpoint.models();
+  }
+
+  @Override
+  public final Capabilities capabilities() {
+    return capabilities;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.llmgate.provider.local;
 
 import io.llmgate.config.LocalModelConfig;
+import io.llmgate.provider.Capabilities;
 import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.ProviderStream;
 import io.llmgate.stream.ChatRequest;
@@ -48,18 +49,28 @@ public final class LocalProvider implements ChatProvider {
     return model;
   }
 
+  /** Text in, text out: the model reads no images and cannot be held to a JSON format. */
+  @Override
+  public Capabilities capabilities() {
+    return Capabilities.TEXT_ONLY;
+  }
+
+  /** Honours temperature, maxTokens, topP and seed; the other options have no meaning here (providers.md). */
   @Override
   public ProviderStream open(ChatRequest request) {
     int maxTokens = request.maxTokens().orElse(config.maxTokens());
-    Sampler sampler = sampler(request.temperature().orElse(config.temperature()));
+    Sampler sampler = sampler(request);
     return new LocalStream(Vertx.currentContext(), config.tokenDelay(), NAME, model,
         () -> engine.start(request.lastUserText(), maxTokens, sampler)).begin();
   }
 
-  private Sampler sampler(double temperature) {
-    return temperature == 0
+  private Sampler sampler(ChatRequest request) {
+    double temperature = request.temperature().orElse(config.temperature());
+    double topP = request.options().topP().orElse(config.topP());
+    // A nucleus of probability 0 holds just the likeliest token, as temperature 0 does.
+    return temperature == 0 || topP == 0
         ? Sampler.greedy()
-        : new Sampler(temperature, config.topP(), ThreadLocalRandom.current().nextLong());
+        : new Sampler(temperature, topP, request.options().seed().orElse(ThreadLocalRandom.current().nextLong()));
   }
 
 }

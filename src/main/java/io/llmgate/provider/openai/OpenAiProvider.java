@@ -1,5 +1,6 @@
 package io.llmgate.provider.openai;
 
+import io.llmgate.provider.Capabilities;
 import io.llmgate.provider.http.HttpStreamingProvider;
 import io.llmgate.provider.http.HttpUpstream;
 import io.llmgate.provider.http.ProviderEndpoint;
@@ -21,7 +22,14 @@ public final class OpenAiProvider extends HttpStreamingProvider {
     MAX_TOKENS
   }
 
+  /** OpenAI itself, or a compatible server, which gets images and output formats as they are. */
   public OpenAiProvider(HttpUpstream http, ProviderEndpoint endpoint, TokenLimit tokenLimit) {
-    super(http, endpoint, new OpenAiRequestMapper(endpoint, tokenLimit)::map, OpenAiEventDecoder::new);
+    this(http, endpoint, tokenLimit, Capabilities.ALL);
+  }
+
+  /** A server of this dialect known to take less (DeepSeek: no images, no json_schema). */
+  public OpenAiProvider(HttpUpstream http, ProviderEndpoint endpoint, TokenLimit tokenLimit,
+      Capabilities capabilities) {
+    super(http, endpoint, new OpenAiRequestMapper(endpoint, tokenLimit)::map, OpenAiEventDecoder::new, capabilities);
   }
 }

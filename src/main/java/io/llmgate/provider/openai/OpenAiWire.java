@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 
 /** The Chat Completions wire format (wire-formats.md §3), as far as llmgate reads and writes it. */
 final class OpenAiWire {
@@ -17,9 +18,26 @@ final class OpenAiWire {
       @JsonProperty("stream_options") StreamOptions streamOptions,
       Double temperature,
       @JsonProperty("max_tokens") Integer maxTokens,
-      @JsonProperty("max_completion_tokens") Integer maxCompletionTokens) {}
+      @JsonProperty("max_completion_tokens") Integer maxCompletionTokens,
+      List<String> stop,
+      @JsonProperty("top_p") Double topP,
+      Long seed,
+      @JsonProperty("presence_penalty") Double presencePenalty,
+      @JsonProperty("frequency_penalty") Double frequencyPenalty,
+      String user,
+      @JsonProperty("response_format") ResponseFormat responseFormat,
+      @JsonProperty("reasoning_effort") String reasoningEffort) {}
 
-  record Message(String role, String content) {}
+  /** {@code content} is a string, or a list of {@link Part}s when the message holds images. */
+  record Message(String role, Object content) {}
+
+  record Part(String type, String text, @JsonProperty("image_url") ImageUrl imageUrl) {}
+
+  record ImageUrl(String url, String detail) {}
+
+  record ResponseFormat(String type, @JsonProperty("json_schema") JsonSchema jsonSchema) {}
+
+  record JsonSchema(String name, String description, Map<String, Object> schema, Boolean strict) {}
 
   record StreamOptions(@JsonProperty("include_usage") boolean includeUsage) {}
 

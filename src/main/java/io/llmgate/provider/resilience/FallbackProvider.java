@@ -1,6 +1,8 @@
 package io.llmgate.provider.resilience;
 
+import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
+import io.llmgate.provider.Capabilities;
 import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.provider.ProviderStream;
@@ -29,13 +31,22 @@ public final class FallbackProvider implements ChatProvider {
   /**
    * The provider that serves {@code request}: the one it names, followed by its fallbacks (the request's
    * own, or the configured default), or just the one when there are none. Fails with
-   * {@code unknown_provider} when the request names a provider that is not offered.
+   * {@code unknown_provider} when the request names a provider that is not offered, and with
+   * {@code invalid_request} when it asks for what that provider cannot take (images, an output format); a
+   * fallback that cannot take it is left out of the chain, and the log says why.
    */
   public static ChatProvider resolve(ProviderRegistry registry, ChatRequest request) {
     List<ChatProvider> chain = new ArrayList<>();
-    chain.add(registry.require(request.provider()));
+    ChatProvider named = registry.require(request.provider());
+    named.capabilities().refusal(named.name(), request).ifPresent(refusal -> {
+      throw new GatewayException(ErrorCode.INVALID_REQUEST, refusal);
+    });
+    chain.add(named);
     for (ChatProvider next : registry.fallbacksFor(request)) {
-      if (chain.stream().noneMatch(p -> p.name().equals(next.name()))) {
+      Optional<String> refusal = next.capabilities().refusal(next.name(), request);
+      if (refusal.isPresent()) {
+        LOG.info("{}: skipped as a fallback for stream {}: {}", next.name(), request.sessionId(), refusal.get());
+      } else if (chain.stream().noneMatch(p -> p.name().equals(next.name()))) {
         chain.add(next);
       }
     }
@@ -55,6 +66,11 @@ public final class FallbackProvider implements ChatProvider {
   @Override
   public List<String> models() {
     return chain.get(0).models();
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return chain.get(0).capabilities();
   }
 
   @Override

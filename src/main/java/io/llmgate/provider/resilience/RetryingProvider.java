@@ -2,6 +2,7 @@ package io.llmgate.provider.resilience;
 
 import io.llmgate.config.RetrySettings;
 import io.llmgate.error.GatewayException;
+import io.llmgate.provider.Capabilities;
 import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.ProviderStream;
 import io.llmgate.stream.ChatRequest;
@@ -37,6 +38,11 @@ public final class RetryingProvider implements ChatProvider {
   @Override
   public List<String> models() {
     return delegate.models();
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return delegate.capabilities();
   }
 
   @Override

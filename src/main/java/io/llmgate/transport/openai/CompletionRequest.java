@@ -6,16 +6,22 @@ import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * An OpenAI {@code chat.completions} request turned into the protocol's {@code llm:chat:stream} payload,
- * which the stream service validates like any other (its messages name the same fields). Only what has no
- * counterpart here is refused up front: several choices, tools, non-text content parts. Fields that only
- * tune sampling on OpenAI's side ({@code top_p}, {@code seed} …) are ignored, as OpenAI-compatible
- * servers commonly do.
+ * which the stream service validates like any other (its messages name the same fields): OpenAI's snake-case
+ * names become the protocol's camel case. Only what has no counterpart here is refused up front: several
+ * choices, tools, content parts other than text and images.
  */
 record CompletionRequest(JsonObject payload, String model, boolean stream, boolean includeUsage) {
+  /** OpenAI's sampling fields and their protocol names; the stream service checks their values. */
+  private static final Map<String, String> SAMPLING = Map.of("stop", "stop", "top_p", "topP", "seed", "seed",
+      "presence_penalty", "presencePenalty", "frequency_penalty", "frequencyPenalty", "user", "user");
+  private static final Map<String, String> OPENAI_NAMES = Map.of("topP", "top_p", "presencePenalty",
+      "presence_penalty", "frequencyPenalty", "frequency_penalty", "responseFormat", "response_format", "jsonSchema",
+      "json_schema", "reasoning.effort", "reasoning_effort", "imageUrl", "image_url");
 
   static CompletionRequest parse(JsonObject body, String sessionId, ModelCatalog models) {
     String model = model(body.getValue("model"), models.defaultModel());
@@ -25,8 +31,29 @@ record CompletionRequest(JsonObject payload, String model, boolean stream, boole
     target.model().ifPresent(name -> payload.put("model", name));
     copyIfPresent(body, "temperature", payload, "temperature");
     maxTokens(body).ifPresent(limit -> payload.put("maxTokens", limit));
+    SAMPLING.forEach((field, as) -> copyIfPresent(body, field, payload, as));
+    responseFormat(body.getValue("response_format")).ifPresent(format -> payload.put("responseFormat", format));
+    if (body.getValue("reasoning_effort") != null) {
+      payload.put("reasoning", new JsonObject().put("effort", body.getValue("reasoning_effort")));
+    }
     refuseUnsupported(body);
     return new CompletionRequest(payload, model, flag(body, "stream"), includeUsage(body.getValue("stream_options")));
+  }
+
+  /**
+   * {@code message} with the field it names as this API spells it: the stream service's refusals name the
+   * protocol's fields ({@code topP}, {@code responseFormat.jsonSchema.name}, …), this client sent OpenAI's.
+   */
+  static String inOpenAiNames(String message) {
+    int end = message.indexOf(": ");
+    if (end < 0) {
+      return message;
+    }
+    String field = message.substring(0, end);
+    for (Map.Entry<String, String> name : OPENAI_NAMES.entrySet()) {
+      field = field.replace(name.getKey(), name.getValue());
+    }
+    return field + message.substring(end);
   }
 
   private static String model(Object value, String fallback) {
@@ -39,7 +66,7 @@ record CompletionRequest(JsonObject payload, String model, boolean stream, boole
     return name;
   }
 
-  /** OpenAI allows content as an array of parts; text parts are joined, other kinds are refused. */
+  /** OpenAI allows content as an array of parts: text and image parts go on in the protocol's form. */
   private static Object messages(Object value) {
     if (!(value instanceof JsonArray array)) {
       return value;
@@ -58,23 +85,34 @@ record CompletionRequest(JsonObject payload, String model, boolean stream, boole
       copy.put("role", "system");
     }
     if (copy.getValue("content") instanceof JsonArray parts) {
-      copy.put("content", text(parts, field + ".content"));
+      copy.put("content", parts(parts));
     }
     return copy;
   }
 
-  private static String text(JsonArray parts, String field) {
-    StringBuilder text = new StringBuilder();
-    for (int i = 0; i < parts.size(); i++) {
-      Object part = parts.getValue(i);
-      if (!(part instanceof JsonObject json) || !"text".equals(json.getValue("type"))
-          || !(json.getValue("text") instanceof String piece)) {
-        Object type = part instanceof JsonObject json ? json.getValue("type") : part;
-        throw invalid(field + "[" + i + "].type: " + describe(type) + " (expected: text)");
+  /** Only an image part changes: {@code image_url} becomes {@code imageUrl}. Other parts are checked later. */
+  private static JsonArray parts(JsonArray parts) {
+    JsonArray mapped = new JsonArray();
+    for (Object part : parts) {
+      if (part instanceof JsonObject json && json.containsKey("image_url")) {
+        JsonObject image = json.copy();
+        image.put("imageUrl", image.remove("image_url"));
+        mapped.add(image);
+      } else {
+        mapped.add(part);
       }
-      text.append(piece);
     }
-    return text.toString();
+    return mapped;
+  }
+
+  /** {@code {type, json_schema: {…}}} becomes {@code {type, jsonSchema: {…}}}. */
+  private static Optional<Object> responseFormat(Object value) {
+    if (value instanceof JsonObject json && json.containsKey("json_schema")) {
+      JsonObject format = json.copy();
+      format.put("jsonSchema", format.remove("json_schema"));
+      return Optional.of(format);
+    }
+    return Optional.ofNullable(value);
   }
 
   private static Optional<Long> maxTokens(JsonObject body) {

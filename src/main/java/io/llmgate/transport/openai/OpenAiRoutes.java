@@ -94,8 +94,15 @@ public final class OpenAiRoutes {
     OpenAiErrors.reply(ctx.response(), GatewayException.from(failure));
   }
 
-  /** The stream service speaks of providers; an OpenAI client sent a model, so name that too. */
+  /**
+   * The stream service speaks of providers and the protocol's fields; an OpenAI client sent a model and
+   * OpenAI's field names, so name those.
+   */
   private static GatewayException naming(String model, GatewayException failure) {
+    if (failure.code() == ErrorCode.INVALID_REQUEST) {
+      return new GatewayException(failure.code(), CompletionRequest.inOpenAiNames(failure.getMessage()),
+          failure.retryable());
+    }
     if (failure.code() != ErrorCode.UNKNOWN_PROVIDER) {
       return failure;
     }

@@ -7,7 +7,10 @@ import io.llmgate.provider.ProviderStream;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.stream.ChatMessage;
 import io.llmgate.stream.ChatRequest;
+import io.llmgate.stream.ContentPart;
 import io.llmgate.stream.FinishReason;
+import io.llmgate.stream.GenerationOptions;
+import io.llmgate.stream.ResponseFormat;
 import io.llmgate.stream.Role;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -17,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -109,5 +113,43 @@ class LocalProviderTest {
 
     assertThat(recorder.tokens()).isEqualTo(tokensAtCancel).isLessThan(200);
     assertThat(recorder.ended).isNotDone();
+  }
+
+  private static ChatRequest sampled(long seed, double topP) {
+    ChatRequest plain = request(30, 1.0);
+    GenerationOptions options = new GenerationOptions(List.of(), OptionalDouble.of(topP), OptionalLong.of(seed),
+        OptionalDouble.empty(), OptionalDouble.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    return new ChatRequest(plain.sessionId(), plain.provider(), plain.messages(), plain.model(), plain.system(),
+        plain.temperature(), plain.maxTokens(), plain.fallback(), plain.metadata(), options);
+  }
+
+  private static String generate(ChatRequest request) throws Exception {
+    Recorder recorder = open(request);
+    recorder.ended.get(30, TimeUnit.SECONDS);
+    return recorder.text();
+  }
+
+  @Test
+  void theSameSeedReplaysTheSameTextAndTopPZeroIsGreedy() throws Exception {
+    String first = generate(sampled(7, 0.95));
+    assertThat(generate(sampled(7, 0.95))).isEqualTo(first);
+    assertThat(generate(sampled(8, 0.95))).as("another seed, another draw").isNotEqualTo(first);
+    assertThat(generate(sampled(7, 0))).startsWith(PINNED_GREEDY_20);
+  }
+
+  @Test
+  void imagesAndOutputFormatsAreBeyondTheDemoModel() {
+    ChatRequest image = new ChatRequest("s1", "local", List.of(new ChatMessage(Role.USER, List.of(
+        new ContentPart.Text("look"), new ContentPart.Image("https://example.com/a.png", Optional.empty())))),
+        Optional.empty(), Optional.empty(), OptionalDouble.empty(), OptionalInt.empty(), List.of(), Map.of());
+    assertThat(provider.capabilities().refusal("local", image)).contains("messages: image parts are not supported"
+        + " by provider \"local\" (expected: text only, or a provider that accepts images)");
+    ChatRequest json = sampled(1, 1).withProvider("local");
+    ChatRequest withFormat = new ChatRequest(json.sessionId(), "local", json.messages(), json.model(), json.system(),
+        json.temperature(), json.maxTokens(), json.fallback(), json.metadata(), new GenerationOptions(List.of(),
+            OptionalDouble.empty(), OptionalLong.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
+            Optional.empty(), Optional.of(ResponseFormat.jsonObject()), Optional.empty()));
+    assertThat(provider.capabilities().refusal("local", withFormat))
+        .contains("responseFormat: json_object is not supported by provider \"local\" (expected: none)");
   }
 }

@@ -141,7 +141,23 @@ class OpenAiRoutesTest {
     assertRefused(body("plain").put("max_tokens", -1), 400, "max_tokens: -1 (expected: an integer > 0)");
     assertRefused(body("plain").put("messages", new JsonArray().add(new JsonObject().put("role", "user")
         .put("content", new JsonArray().add(new JsonObject().put("type", "image_url"))))), 400,
-        "messages[0].content[0].type: \"image_url\" (expected: text)");
+        "messages[0].content[0].image_url: missing (expected: an object)");
+    assertRefused(body("plain").put("messages", new JsonArray().add(new JsonObject().put("role", "user")
+        .put("content", new JsonArray().add(new JsonObject().put("type", "input_audio"))))), 400,
+        "messages[0].content[0].type: \"input_audio\" (expected: text or image_url)");
+  }
+
+  @Test
+  void badSamplingAndFormatFieldsAreNamedAsOpenAiSpellsThem() throws Exception {
+    assertRefused(body("plain").put("top_p", 3), 400, "top_p: 3 (expected: a number from 0 to 1)");
+    assertRefused(body("plain").put("frequency_penalty", 9), 400, "frequency_penalty: 9 (expected: a number from -2 to 2)");
+    assertRefused(body("plain").put("reasoning_effort", "max"), 400,
+        "reasoning_effort: \"max\" (expected: none, minimal, low, medium or high)");
+    assertRefused(body("plain").put("response_format", new JsonObject().put("type", "json_schema")
+        .put("json_schema", new JsonObject().put("name", "a b"))), 400,
+        "response_format.json_schema.name: \"a b\" (expected: 1 to 64 of a-z, A-Z, 0-9, _ and -)");
+    assertRefused(body("plain").put("stop", new JsonArray().add("a").add("b").add("c").add("d").add("e")), 400,
+        "stop: an array (expected: a non-empty string or an array of at most 4 of them)");
   }
 
   @Test
