@@ -7,6 +7,7 @@ import io.llmgate.testing.Script;
 import io.llmgate.testing.ScriptedUpstream;
 import io.llmgate.testing.TestGateway;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -33,10 +34,13 @@ import org.junit.jupiter.api.Test;
 class IsolationTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static TestGateway gateway;
+  /** Held for the whole class: Vert.x closes a client nothing refers to any more, with its connections. */
+  private static WebSocketClient webSockets;
 
   @BeforeAll
   static void start() {
     gateway = TestGateway.start();
+    webSockets = gateway.vertx().createWebSocketClient();
     gateway.upstream().script("slow", Script.upstream().every(100).opened("m").tokens(20).finish(FinishReason.STOP));
   }
 
@@ -49,7 +53,7 @@ class IsolationTest {
   private record Ws(WebSocket socket, BlockingQueue<JsonObject> frames) {
     static Ws open(String user) throws Exception {
       BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-      WebSocket socket = gateway.vertx().createWebSocketClient().connect(new WebSocketConnectOptions()
+      WebSocket socket = webSockets.connect(new WebSocketConnectOptions()
           .setHost("127.0.0.1").setPort(gateway.port()).setURI("/ws")
           .addHeader("Authorization", "Bearer " + gateway.token(user))).await(10, TimeUnit.SECONDS);
       socket.textMessageHandler(text -> frames.add(new JsonObject(text)));

@@ -156,5 +156,6 @@ class HttpFramingTest {
         .put("data", new JsonObject().put("sessionId", "none")).encode());
     assertThat(reply.get(10, TimeUnit.SECONDS).getString("event")).as("still served").isNotBlank();
     ws.close().await(10, TimeUnit.SECONDS);
+    client.close().await(10, TimeUnit.SECONDS); // also keeps the client reachable until here
   }
 }

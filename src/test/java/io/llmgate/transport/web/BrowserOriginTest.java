@@ -130,6 +130,7 @@ class BrowserOriginTest {
       assertThat(ws.isClosed()).as(allowed).isFalse();
       ws.close().await(10, TimeUnit.SECONDS);
     }
+    client.close().await(10, TimeUnit.SECONDS); // also keeps the client reachable until here
   }
 
   private static WebSocketConnectOptions ws(String origin) {
