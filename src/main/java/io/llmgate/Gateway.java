@@ -38,14 +38,12 @@ import io.llmgate.transport.web.BrowserOrigins;
 import io.llmgate.transport.web.ChatPageRoutes;
 import io.llmgate.transport.web.OriginRoutes;
 import io.llmgate.transport.websocket.WebSocketRoutes;
+import io.llmgate.vertx.VertxInternals;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.netty.handler.flush.FlushConsolidationHandler;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -225,18 +223,6 @@ public final class Gateway {
     return Future.all(instances).map(all -> servers.get(0));
   }
 
-  /**
-   * Several tokens decoded from one upstream read are written to the client in the same event-loop turn;
-   * Vert.x flushes each write at once (the read in progress is the upstream's, not the client's), one
-   * syscall per token. This handler turns the flushes of one turn into one, at the end of the turn.
-   */
-  private static void consolidateFlushes(HttpConnection connection) {
-    if (connection instanceof ConnectionBase base) {
-      base.channel().pipeline().addFirst(new FlushConsolidationHandler(
-          FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-    }
-  }
-
   /** One server instance on an event loop of its own: a server serves all its connections on one loop. */
   private Future<HttpServer> listenOnOwnLoop(Router router, HttpServerOptions options) {
     Promise<HttpServer> listening = Promise.promise();
@@ -245,7 +231,7 @@ public final class Gateway {
       public Future<?> start() {
         Http1Hardening hardening = new Http1Hardening(options, config.api().headerTimeout());
         return vertx.createHttpServer(options).connectionHandler(connection -> {
-          consolidateFlushes(connection);
+          VertxInternals.consolidateFlushes(connection);
           hardening.install(connection);
         }).requestHandler(router).listen().onComplete(listening);
       }

@@ -2,18 +2,24 @@ package io.llmgate.provider;
 
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
+import io.llmgate.provider.resilience.FallbackProvider;
 import io.llmgate.stream.ChatRequest;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The providers this process offers, by the names clients send. A provider that is known but not
  * configured (no API key) is listed with the setting it lacks, so asking for it gives a helpful error.
  */
 public final class ProviderRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderRegistry.class);
+
   private final Map<String, ChatProvider> providers = new LinkedHashMap<>();
   private final Map<String, String> aliases = new LinkedHashMap<>();
   private final Map<String, String> unconfigured = new LinkedHashMap<>();
@@ -51,6 +57,31 @@ public final class ProviderRegistry {
     String name = aliases.getOrDefault(request.provider(), request.provider());
     return defaultFallbacks.getOrDefault(name, List.of()).stream()
         .map(this::find).flatMap(Optional::stream).toList();
+  }
+
+  /**
+   * The provider that serves {@code request}: the one it names, followed by its fallbacks (the request's
+   * own, or the configured default), or just the one when there are none. Fails with
+   * {@code unknown_provider} when the request names a provider that is not offered, and with
+   * {@code invalid_request} when it asks for what that provider cannot take (images, an output format); a
+   * fallback that cannot take it is left out of the chain, and the log says why.
+   */
+  public ChatProvider resolve(ChatRequest request) {
+    List<ChatProvider> chain = new ArrayList<>();
+    ChatProvider named = require(request.provider());
+    named.capabilities().refusal(named.name(), request).ifPresent(refusal -> {
+      throw new GatewayException(ErrorCode.INVALID_REQUEST, refusal);
+    });
+    chain.add(named);
+    for (ChatProvider next : fallbacksFor(request)) {
+      Optional<String> refusal = next.capabilities().refusal(next.name(), request);
+      if (refusal.isPresent()) {
+        LOG.info("{}: skipped as a fallback for stream {}: {}", next.name(), request.sessionId(), refusal.get());
+      } else if (chain.stream().noneMatch(p -> p.name().equals(next.name()))) {
+        chain.add(next);
+      }
+    }
+    return chain.size() == 1 ? chain.get(0) : new FallbackProvider(chain);
   }
 
   public Optional<ChatProvider> find(String name) {

@@ -4,7 +4,6 @@ import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.ProviderRegistry;
-import io.llmgate.provider.resilience.FallbackProvider;
 import io.llmgate.ratelimit.RateLimiter;
 import io.llmgate.stream.Acknowledged;
 import io.llmgate.stream.ChatRequest;
@@ -79,7 +78,7 @@ public final class StreamService {
       }
       ChatRequest request = parser.parse(payload);
       long graceMs = Math.min(disconnectGrace.toMillis(), parser.resumeGraceMs(payload).orElse(Long.MAX_VALUE));
-      ChatProvider provider = FallbackProvider.resolve(providers, request);
+      ChatProvider provider = providers.resolve(request);
       StreamSession session = new StreamSession(here, user, request, sink, listener, replay, graceMs);
       return sessions.register(session).compose(registered -> onContext(here, () -> {
         session.recordTo(replay.begin(user, request.sessionId()));
@@ -201,6 +200,11 @@ public final class StreamService {
 
   public ProviderRegistry providers() {
     return providers;
+  }
+
+  /** The providers as the transports see them. */
+  public ProviderCatalog catalog() {
+    return ProviderCatalog.of(providers);
   }
 
   /** Runs {@code step} on {@code here} (now if already there) and completes with its result there. */

@@ -1,10 +1,9 @@
 package io.llmgate.transport;
 
+import io.llmgate.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.impl.buffer.VertxByteBufAllocator;
-import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * The UTF-8 bytes of a frame's chars, encoded straight into the Buffer that goes to the socket. Vert.x's
@@ -23,10 +22,10 @@ final class Utf8Buffer {
     }
     // A Vert.x heap buffer, as Buffer.buffer(int) makes: a response sends it without another wrapper.
     int length = ByteBufUtil.utf8Bytes(text);
-    ByteBuf bytes = VertxByteBufAllocator.DEFAULT.heapBuffer(length);
+    ByteBuf bytes = VertxInternals.heapBuffer(length);
     // Exactly the length: writeUtf8 alone would first grow the buffer to three bytes per char.
     ByteBufUtil.reserveAndWriteUtf8(bytes, text, length);
-    return BufferInternal.buffer(bytes);
+    return VertxInternals.buffer(bytes);
   }
 
   private static boolean hasUnpairedSurrogate(CharSequence text) {

@@ -346,7 +346,7 @@ public abstract class AbstractProviderContractTest {
       ProviderRegistry registry = new ProviderRegistry().register(provider()).register(backup(backupUpstream));
       ChatRequest request = new ChatRequest("s", name(), request().messages(), Optional.of("primary-model"),
           Optional.empty(), OptionalDouble.empty(), OptionalInt.empty(), List.of("backup"), Map.of());
-      ChatProvider chain = io.llmgate.provider.resilience.FallbackProvider.resolve(registry, request);
+      ChatProvider chain = registry.resolve(request);
       Recorder recorder = Recorder.open(vertx, chain, request).awaitEnd();
       assertThat(recorder.snapshot().get(0)).isEqualTo(new UpstreamEvent.Opened("backup", "llama3.2"));
       assertThat(String.join("", recorder.texts())).isEqualTo("The sky is blue.");
@@ -363,7 +363,7 @@ public abstract class AbstractProviderContractTest {
       ProviderRegistry registry = new ProviderRegistry().register(backup(broken)).register(provider());
       ChatRequest request = new ChatRequest("s", "backup", request().messages(), Optional.empty(), Optional.empty(),
           OptionalDouble.empty(), OptionalInt.empty(), List.of(name()), Map.of());
-      ChatProvider chain = io.llmgate.provider.resilience.FallbackProvider.resolve(registry, request);
+      ChatProvider chain = registry.resolve(request);
       Recorder recorder = Recorder.open(vertx, chain, request).awaitEnd();
       assertThat(recorder.snapshot().get(0)).isEqualTo(new UpstreamEvent.Opened(name(), textStream().model()));
       assertThat(recorder.texts()).containsExactlyElementsOf(textStream().texts());

@@ -5,10 +5,7 @@ import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.llmgate.error.UpstreamErrors;
 import io.llmgate.provider.sse.SseEvent;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads one stream's JSON frames into {@code T}. One instance per stream, used on its context only.
@@ -33,10 +30,10 @@ public final class FrameReader<T> {
 
   /** Parses one frame's data, or fails with a malformed-frame error naming the provider and the frame. */
   public T read(SseEvent frame) {
-    ByteBuf data = frame.dataBytes();
-    int end = oneObjectEnd(data);
-    if (end > 0 && ByteBufUtil.isText(data, StandardCharsets.UTF_8)) {
-      T value = readFed(data, end);
+    byte[] data = frame.dataArray();
+    int end = oneObjectEnd(data, frame.dataOffset(), frame.dataOffset() + frame.dataLength());
+    if (end > 0 && frame.dataIsUtf8()) {
+      T value = readFed(data, frame.dataOffset(), end);
       if (value != null) {
         return value;
       }
@@ -54,13 +51,13 @@ public final class FrameReader<T> {
   }
 
   /** The value fed to the stream's parser; null when that parser failed, which is then replaced. */
-  private T readFed(ByteBuf data, int end) {
+  private T readFed(byte[] data, int from, int end) {
     try {
       if (parser == null) {
         parser = Json.nonBlockingParser();
       }
       ((ByteArrayFeeder) parser.getNonBlockingInputFeeder())
-          .feedInput(data.array(), data.arrayOffset() + data.readerIndex(), data.arrayOffset() + end);
+          .feedInput(data, from, end);
       T value = reader.readValue(parser);
       if (parser.getParsingContext().inRoot()
           && ((ByteArrayFeeder) parser.getNonBlockingInputFeeder()).needMoreInput()) {
@@ -79,23 +76,22 @@ public final class FrameReader<T> {
    * databind then loops forever waiting for the rest. Brackets only need counting, not matching: the
    * parser refuses a mismatch itself.
    */
-  static int oneObjectEnd(ByteBuf data) {
-    int from = data.readerIndex();
-    int to = data.writerIndex();
-    while (to > from && isBlank(data.getByte(to - 1))) {
+  static int oneObjectEnd(byte[] data, int from, int end) {
+    int to = end;
+    while (to > from && isBlank(data[to - 1])) {
       to--;
     }
     int at = from;
-    while (at < to && isBlank(data.getByte(at))) {
+    while (at < to && isBlank(data[at])) {
       at++;
     }
-    if (at == to || data.getByte(at) != '{') {
+    if (at == to || data[at] != '{') {
       return -1;
     }
     int depth = 0;
     boolean inString = false;
     for (; at < to; at++) {
-      byte b = data.getByte(at);
+      byte b = data[at];
       if (inString) {
         if (b == '\\') {
           at++;

@@ -8,16 +8,15 @@ import io.llmgate.provider.ProviderStream;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.provider.sse.SseDecoder;
 import io.llmgate.provider.sse.SseEvent;
+import io.llmgate.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.buffer.impl.BufferImpl;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
@@ -146,8 +145,7 @@ final class UpstreamHttpStream extends AbstractProviderStream {
     }
     try {
       // Decode straight from the network buffer's array when it has one (Vert.x hands heap buffers): no copy.
-      // BufferImpl lends its ByteBuf as is; getByteBuf would allocate a slice per network read.
-      ByteBuf buf = bytes instanceof BufferImpl impl ? impl.byteBuf() : ((BufferInternal) bytes).getByteBuf();
+      ByteBuf buf = VertxInternals.byteBuf(bytes);
       if (buf.hasArray()) {
         sse.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
       } else {

@@ -1,6 +1,5 @@
 package io.llmgate.provider.resilience;
 
-import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.provider.Capabilities;
 import io.llmgate.provider.ChatProvider;
@@ -24,33 +23,9 @@ public final class FallbackProvider implements ChatProvider {
 
   private final List<ChatProvider> chain;
 
-  FallbackProvider(List<ChatProvider> chain) {
+  /** Tries {@code chain} in order; {@link ProviderRegistry#resolve} builds it for a request. */
+  public FallbackProvider(List<ChatProvider> chain) {
     this.chain = List.copyOf(chain);
-  }
-
-  /**
-   * The provider that serves {@code request}: the one it names, followed by its fallbacks (the request's
-   * own, or the configured default), or just the one when there are none. Fails with
-   * {@code unknown_provider} when the request names a provider that is not offered, and with
-   * {@code invalid_request} when it asks for what that provider cannot take (images, an output format); a
-   * fallback that cannot take it is left out of the chain, and the log says why.
-   */
-  public static ChatProvider resolve(ProviderRegistry registry, ChatRequest request) {
-    List<ChatProvider> chain = new ArrayList<>();
-    ChatProvider named = registry.require(request.provider());
-    named.capabilities().refusal(named.name(), request).ifPresent(refusal -> {
-      throw new GatewayException(ErrorCode.INVALID_REQUEST, refusal);
-    });
-    chain.add(named);
-    for (ChatProvider next : registry.fallbacksFor(request)) {
-      Optional<String> refusal = next.capabilities().refusal(next.name(), request);
-      if (refusal.isPresent()) {
-        LOG.info("{}: skipped as a fallback for stream {}: {}", next.name(), request.sessionId(), refusal.get());
-      } else if (chain.stream().noneMatch(p -> p.name().equals(next.name()))) {
-        chain.add(next);
-      }
-    }
-    return chain.size() == 1 ? chain.get(0) : new FallbackProvider(chain);
   }
 
   @Override

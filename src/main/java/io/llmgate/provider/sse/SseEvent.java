@@ -1,6 +1,7 @@
 package io.llmgate.provider.sse;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -12,6 +13,7 @@ import java.util.Objects;
  * <p>The data is lent, not owned: it is the decoder's buffer, valid only while the sink runs (the next
  * event reuses it), the way {@code JsonParser.getTextCharacters()} lends Jackson's. That lets a provider
  * parse the UTF-8 bytes as they came, without a String per frame. Read it there; never keep or modify it.
+ * The bytes are offered as an array region, so a provider needs no Netty type to read them.
  */
 public final class SseEvent {
   private final String event;
@@ -28,9 +30,22 @@ public final class SseEvent {
     return event;
   }
 
-  /** The data's UTF-8 bytes, readable from the reader index; a heap buffer, so it has an array. */
-  public ByteBuf dataBytes() {
-    return data;
+  /** The array holding the data's UTF-8 bytes: {@link #dataLength()} of them from {@link #dataOffset()}. */
+  public byte[] dataArray() {
+    return data.array(); // a heap buffer, so it has one
+  }
+
+  public int dataOffset() {
+    return data.arrayOffset() + data.readerIndex();
+  }
+
+  public int dataLength() {
+    return data.readableBytes();
+  }
+
+  /** Whether the data is well-formed UTF-8, so that a parser may read the bytes as they are. */
+  public boolean dataIsUtf8() {
+    return ByteBufUtil.isText(data, StandardCharsets.UTF_8);
   }
 
   /** The data decoded; a new String on each call, for error messages and the rare non-JSON frame. */

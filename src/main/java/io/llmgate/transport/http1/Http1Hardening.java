@@ -1,9 +1,9 @@
 package io.llmgate.transport.http1;
 
+import io.llmgate.vertx.VertxInternals;
 import io.netty.channel.ChannelPipeline;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.time.Duration;
 
 /**
@@ -27,13 +27,12 @@ public final class Http1Hardening {
 
   /** For the server's connection handler: called before the connection's first request is decoded. */
   public void install(HttpConnection connection) {
-    if (!(connection instanceof ConnectionBase base)) {
-      return;
-    }
-    ChannelPipeline pipeline = base.channel().pipeline();
-    if (pipeline.get(DECODER) == null || pipeline.get(VERTX_HANDLER) == null) {
-      return;
-    }
+    VertxInternals.pipeline(connection)
+        .filter(pipeline -> pipeline.get(DECODER) != null && pipeline.get(VERTX_HANDLER) != null)
+        .ifPresent(this::harden);
+  }
+
+  private void harden(ChannelPipeline pipeline) {
     HeaderDeadline deadline = new HeaderDeadline(headerTimeout.toMillis(),
         "request headers: not complete within " + headerTimeout.toMillis() + " ms (setting: api.header-timeout)");
     // Called before the first read (HTTP/1.1 only, Gateway), so the replaced decoder holds no bytes yet.

@@ -1,7 +1,6 @@
 package io.llmgate.transport.openai;
 
-import io.llmgate.provider.ChatProvider;
-import io.llmgate.provider.ProviderRegistry;
+import io.llmgate.session.ProviderCatalog;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
@@ -14,10 +13,10 @@ import java.util.Optional;
 final class ModelCatalog {
   record Target(String provider, Optional<String> model) {}
 
-  private final ProviderRegistry providers;
+  private final ProviderCatalog providers;
   private final String defaultModel;
 
-  ModelCatalog(ProviderRegistry providers, String defaultModel) {
+  ModelCatalog(ProviderCatalog providers, String defaultModel) {
     this.providers = providers;
     this.defaultModel = defaultModel;
   }
@@ -28,15 +27,15 @@ final class ModelCatalog {
 
   Target resolve(String requested) {
     int slash = requested.indexOf('/');
-    if (slash > 0 && providers.find(requested.substring(0, slash)).isPresent()) {
+    if (slash > 0 && providers.offers(requested.substring(0, slash))) {
       String model = requested.substring(slash + 1);
       return new Target(requested.substring(0, slash), model.isEmpty() ? Optional.empty() : Optional.of(model));
     }
-    if (providers.find(requested).isPresent()) {
+    if (providers.offers(requested)) {
       return new Target(requested, Optional.empty());
     }
-    return providers.all().stream().filter(p -> p.models().contains(requested)).findFirst()
-        .map(p -> new Target(p.name(), Optional.of(requested)))
+    return providers.listings().stream().filter(p -> p.models().contains(requested)).findFirst()
+        .map(p -> new Target(p.provider(), Optional.of(requested)))
         .orElseGet(() -> slash > 0
             ? new Target(requested.substring(0, slash), Optional.of(requested.substring(slash + 1)))
             : new Target(requested, Optional.empty()));
@@ -45,16 +44,16 @@ final class ModelCatalog {
   /** {@code GET /v1/models}: each provider by its bare name, then each of its models as provider/model. */
   JsonObject list() {
     JsonArray data = new JsonArray();
-    for (ChatProvider provider : providers.all()) {
-      data.add(entry(provider.name(), provider));
-      provider.models().forEach(model -> data.add(entry(provider.name() + "/" + model, provider)
+    for (ProviderCatalog.Listing provider : providers.listings()) {
+      data.add(entry(provider.provider(), provider.provider()));
+      provider.models().forEach(model -> data.add(entry(provider.provider() + "/" + model, provider.provider())
           .put("model", model)));
     }
     return new JsonObject().put("object", "list").put("data", data);
   }
 
-  private static JsonObject entry(String id, ChatProvider provider) {
+  private static JsonObject entry(String id, String provider) {
     return new JsonObject().put("id", id).put("object", "model").put("created", 0)
-        .put("owned_by", provider.name()).put("provider", provider.name());
+        .put("owned_by", provider).put("provider", provider);
   }
 }

@@ -48,7 +48,7 @@ public final class OpenAiRoutes {
     this.maxRequestBytes = maxRequestBytes;
     this.heartbeat = api.heartbeat();
     this.body = new AuthenticatedBody(vertx, authenticator, maxRequestBytes, api.bodyTimeout());
-    this.models = new ModelCatalog(streams.providers(), api.defaultModel());
+    this.models = new ModelCatalog(streams.catalog(), api.defaultModel());
   }
 
   public void mount(Router router) {

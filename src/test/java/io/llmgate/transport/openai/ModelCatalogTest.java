@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.provider.ProviderStream;
+import io.llmgate.session.ProviderCatalog;
 import io.llmgate.stream.ChatRequest;
 import java.util.List;
 import java.util.Optional;
@@ -35,10 +36,10 @@ class ModelCatalogTest {
     };
   }
 
-  private final ModelCatalog catalog = new ModelCatalog(new ProviderRegistry()
+  private final ModelCatalog catalog = new ModelCatalog(ProviderCatalog.of(new ProviderRegistry()
       .register(provider("claude", "claude-sonnet-4-5", "claude-haiku-4-5"))
       .register(provider("openrouter", "anthropic/claude-3.5", "meta/llama-3"))
-      .register(provider("local", "stories15M")), "local");
+      .register(provider("local", "stories15M"))), "local");
 
   @Test
   void providerSlashModel() {
