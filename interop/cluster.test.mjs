@@ -3,8 +3,8 @@
 // nodes' ports and a token valid on both in env.
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { io } from 'socket.io-client';
+import { balancer } from './balancer.mjs';
 
 const PORT_A = Number(process.env.PORT_A);
 const PORT_B = Number(process.env.PORT_B);
@@ -12,36 +12,6 @@ const TOKEN = process.env.TOKEN;
 const TOKENS = Number(process.env.TOKENS);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const opened = [];
-
-/** A TCP balancer with one backend at a time: what a client sees when the node it was on leaves the pool. */
-function balancer(port) {
-  let target = port;
-  const open = new Set();
-  const server = net.createServer((client) => {
-    const backend = net.connect(target, '127.0.0.1');
-    open.add(client);
-    open.add(backend);
-    client.pipe(backend);
-    backend.pipe(client);
-    const close = () => { client.destroy(); backend.destroy(); open.delete(client); open.delete(backend); };
-    for (const end of [client, backend]) {
-      end.on('error', close);
-      end.on('close', close);
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    url: `http://127.0.0.1:${server.address().port}`,
-    /** New connections go to `port`; the open ones drop, as when a node dies or is drained. */
-    switchTo(port) {
-      target = port;
-      for (const end of open) end.destroy();
-    },
-    close() {
-      for (const end of open) end.destroy();
-      server.close();
-    },
-  })));
-}
 
 const chat = (sessionId) => ({ sessionId, provider: 'scripted', messages: [{ role: 'user', content: 'slow' }] });
 
