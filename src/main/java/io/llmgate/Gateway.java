@@ -94,7 +94,8 @@ public final class Gateway {
 
   private Gateway(Vertx vertx, GatewayConfig config, ProviderRegistry providers, StreamListener listener) {
     this.vertx = vertx;
-    this.generatedSecret = config.jwtSecret().isEmpty();
+    // With a PEM key or a JWKS, tokens come from an identity provider: no secret is made up for HS256.
+    this.generatedSecret = config.jwtSecret().isEmpty() && !config.auth().jwt().hasPublicKeys();
     this.config = generatedSecret ? config.withJwtSecret(Optional.of(randomSecret())) : config;
     Limits limits = config.limits();
     RedisCluster redis = config.cluster().redisUrl().map(url -> new RedisCluster(vertx,
@@ -115,7 +116,7 @@ public final class Gateway {
       registry.gauge("llmgate.connections.active", Tags.of("transport", transport), connections,
           c -> c.count(transport));
     }
-    this.authenticator = new JwtAuthenticator(vertx, this.config.jwtSecret().orElseThrow(), config.apiKey());
+    this.authenticator = new JwtAuthenticator(vertx, config.auth().jwt(), this.config.jwtSecret(), config.apiKey());
     this.connectionLimits = new ConnectionLimits(config.limits().connectionsPerUser(),
         config.limits().maxConnections());
     this.origins = new BrowserOrigins(config.security(), generatedSecret);
@@ -191,7 +192,7 @@ public final class Gateway {
     // check comes before every other route.
     socketIo.mount(router);
     new OriginRoutes(origins).mount(router);
-    new HealthRoutes(streams, connections, cluster).mount(router);
+    new HealthRoutes(streams, connections, cluster, authenticator::ready).mount(router);
     MetricsRoute.mount(router, registry);
     int maxRequestBytes = config.limits().maxRequestBytes();
     new OpenAiRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api()).mount(router);
@@ -265,7 +266,10 @@ public final class Gateway {
         .compose(v -> socketIo.close())
         .compose(v -> Future.all(servers.stream().map(HttpServer::close).toList()).<Void>mapEmpty())
         .compose(v -> cluster instanceof RedisCluster redis ? redis.leave() : Future.<Void>succeededFuture())
-        .onComplete(closed -> gcMetrics.close());
+        .onComplete(closed -> {
+          authenticator.close();
+          gcMetrics.close();
+        });
   }
 
   private static String randomSecret() {

@@ -12,6 +12,19 @@ final class Checks {
     }
   }
 
+  static void positive(String key, Duration value) {
+    if (value.isZero() || value.isNegative()) {
+      throw new ConfigException(key + ": " + value + " (expected: > 0)");
+    }
+  }
+
+  static void httpUrl(String key, java.net.URI url) {
+    String scheme = url.getScheme() == null ? "" : url.getScheme();
+    if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+      throw new ConfigException(key + ": " + url + " (expected: an absolute http:// or https:// URL)");
+    }
+  }
+
   static void notNegative(String key, Duration value) {
     if (value.isNegative()) {
       throw new ConfigException(key + ": " + value + " (expected: >= 0)");

@@ -22,7 +22,8 @@ import java.util.Set;
  */
 public final class ConfigLoader {
   private static final Set<String> SECTIONS =
-      Set.of("server", "limits", "local", "socketio", "api", "resume", "cluster", "security", "providers");
+      Set.of("server", "limits", "local", "socketio", "api", "resume", "cluster", "security", "auth",
+          "providers");
 
   private ConfigLoader() {}
 
@@ -47,6 +48,7 @@ public final class ConfigLoader {
         resume(file.object("resume", Set.of("window", "max-events-per-stream", "max-events", "disconnect-grace"))),
         cluster(env, file.object("cluster", Set.of("redis-url", "command-timeout", "heartbeat"))),
         security(env, file.object("security", Set.of("allowed-origins"))),
+        AuthConfig.read(file.object("auth", AuthConfig.KEYS)),
         ProvidersSettings.read(file.object("providers", ProvidersSettings.TOP_KEYS)),
         variables);
     env.refuseMisspelt();

@@ -25,6 +25,7 @@ public record GatewayConfig(
     ResumeConfig resume,
     ClusterConfig cluster,
     SecurityConfig security,
+    AuthConfig auth,
     ProvidersSettings providers,
     Map<String, String> env) implements GatewayConfigBuilder.With {
 
@@ -44,6 +45,7 @@ public record GatewayConfig(
   public static GatewayConfig defaults(int port) {
     return new GatewayConfig("127.0.0.1", port, Optional.empty(), Optional.empty(), Limits.DEFAULT,
         DEFAULT_DRAIN_TIMEOUT, LocalModelConfig.DEFAULT, SocketIoConfig.DEFAULT, ApiConfig.DEFAULT,
-        ResumeConfig.DEFAULT, ClusterConfig.STANDALONE, SecurityConfig.DEFAULT, ProvidersSettings.DEFAULT, Map.of());
+        ResumeConfig.DEFAULT, ClusterConfig.STANDALONE, SecurityConfig.DEFAULT, AuthConfig.DEFAULT,
+        ProvidersSettings.DEFAULT, Map.of());
   }
 }

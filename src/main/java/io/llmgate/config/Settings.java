@@ -67,6 +67,11 @@ final class Settings {
     return List.copyOf(names);
   }
 
+  /** One string or a list of them, as a list (e.g. the audiences a token may name). */
+  List<String> textOrTexts(String name) {
+    return json.getValue(name) instanceof String ? text(name).stream().toList() : texts(name);
+  }
+
   int integer(String name, int fallback) {
     Object value = json.getValue(name);
     if (value == null) {

@@ -6,20 +6,23 @@ import io.llmgate.transport.Connections;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code /healthz} (the process is alive), {@code /readyz} (it accepts new streams: false while draining)
  * and the original spec's {@code /websocket/health} counters; in a cluster, also this node's id and the
- * cluster's totals, and unready while Redis cannot be reached.
+ * cluster's totals, and unready while Redis cannot be reached or a configured JWKS was never fetched.
  */
 public final class HealthRoutes {
   private final StreamService streams;
   private final Connections connections;
   private final Cluster cluster;
+  private final BooleanSupplier signingKeysReady;
   private final long startedAtMillis = System.currentTimeMillis();
 
-  public HealthRoutes(StreamService streams, Connections connections, Cluster cluster) {
+  public HealthRoutes(StreamService streams, Connections connections, Cluster cluster, BooleanSupplier signingKeysReady) {
     this.streams = streams;
+    this.signingKeysReady = signingKeysReady;
     this.cluster = cluster;
     this.connections = connections;
   }
@@ -31,7 +34,10 @@ public final class HealthRoutes {
   }
 
   private void ready(RoutingContext ctx) {
-    String status = streams.isShuttingDown() ? "draining" : cluster.reachable() ? "ready" : "cluster_unavailable";
+    String status = streams.isShuttingDown() ? "draining"
+        : !cluster.reachable() ? "cluster_unavailable"
+        : !signingKeysReady.getAsBoolean() ? "signing_keys_unavailable"
+        : "ready";
     json(ctx, status.equals("ready") ? 200 : 503, new JsonObject().put("status", status));
   }
 
