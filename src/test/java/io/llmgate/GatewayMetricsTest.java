@@ -119,7 +119,9 @@ class GatewayMetricsTest {
         .onComplete(r -> resumed.complete(r.succeeded() && r.result().live())));
     assertThat(resumed.get(10, TimeUnit.SECONDS)).isTrue();
 
+    // The expiry is counted just before the stream's cancelled end: a scrape can fall between the two.
     String after = awaitScrape(text -> value(text, "llmgate_streams_expired_total", "") == 1
+        && value(text, "llmgate_streams_finished_total", "outcome=\"cancelled\"") == 1
         && value(text, "llmgate_resume_latency_seconds_count", "") == 1);
     assertThat(value(after, "llmgate_streams_detached_total", "transport=\"test\"")).isEqualTo(2);
     assertThat(value(after, "llmgate_streams_resumed_total", "detached=\"true\"")).isEqualTo(1);
