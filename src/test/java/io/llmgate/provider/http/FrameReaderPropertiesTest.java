@@ -10,13 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.llmgate.testing.Fuzz;
+import io.llmgate.testing.Gen;
 import java.util.function.Consumer;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /**
  * The upstream frame reader on hostile frame data, one reader across the frames of a stream as in
@@ -31,8 +28,12 @@ class FrameReaderPropertiesTest {
     "{\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}", "{\"model\":\"m\",\"choices\":[]}", "{}",
   };
 
-  @Property(seed = "20261203")
-  void eachFrameIsReadOrRefusedAsMalformed(@ForAll("frames") List<byte[]> frames) {
+  @Test
+  void eachFrameIsReadOrRefusedAsMalformed() {
+    Fuzz.forAll(frames(), FrameReaderPropertiesTest::eachIsReadOrRefused);
+  }
+
+  private static void eachIsReadOrRefused(List<byte[]> frames) {
     FrameReader<Chunk> reader = new FrameReader<>("fuzz", Chunk.class);
     List<String> models = new ArrayList<>();
     List<byte[]> stream = new ArrayList<>(frames);
@@ -49,22 +50,26 @@ class FrameReaderPropertiesTest {
     assertThat(models).as("after whatever came before, a valid frame still reads").endsWith("m");
   }
 
-  @Provide
-  Arbitrary<List<byte[]>> frames() {
-    Arbitrary<String> valid = Arbitraries.of(VALID);
-    Arbitrary<String> text = Arbitraries.oneOf(
+  private static Gen<List<byte[]>> frames() {
+    Gen<String> valid = Gen.of(VALID);
+    Gen<Integer> at = Gen.ints(0, 100);
+    Gen<String> text = Gen.oneOf(
         valid,
-        Combinators.combine(valid, Arbitraries.integers().between(0, 100)).as((v, at) -> v.substring(0, at % v.length())),
-        Combinators.combine(valid, Arbitraries.integers().between(0, 100), Arbitraries.chars())
-            .as((v, at, c) -> v.substring(0, at % v.length()) + c + v.substring(at % v.length())),
-        Combinators.combine(valid, valid).as((a, b) -> a + b),
-        Arbitraries.integers().between(1, 3000).map(depth -> "{\"model\":" + "[".repeat(depth) + "]".repeat(depth) + "}"),
-        Arbitraries.of("{\"model\":1}", "{\"choices\":\"x\"}", "null", "[]", "1", "\"s\"", "{\"model\":\"m\"} x"),
-        Arbitraries.strings().ofMaxLength(100));
-    Arbitrary<byte[]> bytes = Arbitraries.oneOf(
-        text.map(t -> t.getBytes(StandardCharsets.UTF_8)),
-        Arbitraries.bytes().filter(b -> b != '\n' && b != '\r').array(byte[].class).ofMaxSize(50));
-    return bytes.list().ofMinSize(1).ofMaxSize(8);
+        random -> {
+          String v = valid.next(random);
+          return v.substring(0, at.next(random) % v.length());
+        },
+        random -> {
+          String v = valid.next(random);
+          int i = at.next(random) % v.length();
+          return v.substring(0, i) + Gen.anyChar().next(random) + v.substring(i);
+        },
+        random -> valid.next(random) + valid.next(random),
+        Gen.ints(1, 3000).map(depth -> "{\"model\":" + "[".repeat(depth) + "]".repeat(depth) + "}"),
+        Gen.of("{\"model\":1}", "{\"choices\":\"x\"}", "null", "[]", "1", "\"s\"", "{\"model\":\"m\"} x"),
+        Gen.strings(0, 100));
+    Gen<byte[]> bytes = Gen.oneOf(text.map(t -> t.getBytes(StandardCharsets.UTF_8)), Gen.bytes(50));
+    return bytes.list(1, 8);
   }
 
   /** Each frame's bytes as one SSE {@code data:} event, through the real decoder. */

@@ -2,18 +2,15 @@ package io.llmgate.transport.socketio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import io.llmgate.testing.Fuzz;
+import io.llmgate.testing.Gen;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Engine.IO and Socket.IO decoders on hostile text: random strings, mutated valid packets, truncation,
  * huge attachment counts, long namespaces, ack ids at the integer limits, deep JSON nesting. Each input
  * decodes or is refused with {@link MalformedPacketException} (which closes the connection with "parse
- * error"); nothing else may escape. Fixed seeds; {@code -Djqwik.tries.default=100000} runs longer.
+ * error"); nothing else may escape. Fixed seeds; {@code -Dfuzz.tries=100000} runs longer.
  */
 class PacketDecodersPropertiesTest {
   private static final String[] VALID = {
@@ -23,8 +20,23 @@ class PacketDecodersPropertiesTest {
     "61-0[{\"_placeholder\":true,\"num\":0}]", "4{\"message\":\"no\"}",
   };
 
-  @Property(seed = "20261203")
-  void socketIoDecodeOnlyEverRefusesAsMalformed(@ForAll("hostilePackets") String packet) {
+  @Test
+  void socketIoDecodeOnlyEverRefusesAsMalformed() {
+    Fuzz.forAll(hostilePackets(), PacketDecodersPropertiesTest::socketIoDecodesOrRefuses);
+  }
+
+  @Test
+  void engineIoDecodeOnlyEverRefusesAsMalformed() {
+    Fuzz.forAll(hostilePackets(), PacketDecodersPropertiesTest::engineIoDecodesOrRefuses);
+  }
+
+  @Test
+  void pollingPayloadDecodeOnlyEverRefusesAsMalformed() {
+    Fuzz.forAll(hostilePackets().list(0, 5).map(records -> String.join("\u001e", records)),
+        PacketDecodersPropertiesTest::pollingPayloadDecodesOrRefuses);
+  }
+
+  private static void socketIoDecodesOrRefuses(String packet) {
     try {
       SocketIoPacket decoded = SocketIoPacketCodec.decode(packet);
       assertThat(decoded.attachments()).isBetween(0, SocketIoPacketCodec.MAX_ATTACHMENTS);
@@ -33,8 +45,7 @@ class PacketDecodersPropertiesTest {
     }
   }
 
-  @Property(seed = "20261203")
-  void engineIoDecodeOnlyEverRefusesAsMalformed(@ForAll("hostilePackets") String record) {
+  private static void engineIoDecodesOrRefuses(String record) {
     try {
       EnginePacket.decodeText(record);
       EnginePacket.decodePolling(record);
@@ -43,8 +54,7 @@ class PacketDecodersPropertiesTest {
     }
   }
 
-  @Property(seed = "20261203")
-  void pollingPayloadDecodeOnlyEverRefusesAsMalformed(@ForAll("hostilePayloads") String body) {
+  private static void pollingPayloadDecodesOrRefuses(String body) {
     try {
       assertThat(PollingPayload.decode(body)).isNotNull();
     } catch (MalformedPacketException refused) {
@@ -52,52 +62,50 @@ class PacketDecodersPropertiesTest {
     }
   }
 
-  @Provide
-  Arbitrary<String> hostilePackets() {
-    return Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(200),
-        Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(200),
+  private static Gen<String> hostilePackets() {
+    return Gen.oneOf(
+        Gen.strings(0, 200),
+        Gen.strings(' ', '~', 0, 200),
         mutated(),
         truncated(),
         hugeAttachmentCounts(),
-        Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(5000)
-            .map(name -> "2/" + name + ",[\"e\"]"),
-        Arbitraries.longs().map(id -> "2" + id + "[\"e\"]"),
-        Arbitraries.of(Integer.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, -1L, 999_999_999_999_999L)
+        Gen.strings('a', 'z', 1, 5000).map(name -> "2/" + name + ",[\"e\"]"),
+        Gen.anyLong().map(id -> "2" + id + "[\"e\"]"),
+        Gen.of(Integer.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, -1L, 999_999_999_999_999L)
             .map(id -> "3" + id + "[\"ok\"]"),
-        Arbitraries.integers().between(1, 5000).map(depth -> "2[\"e\"," + "[".repeat(depth) + "]".repeat(depth) + "]"),
-        Arbitraries.integers().between(1, 5000).map(depth -> "0" + "{\"a\":".repeat(depth) + "1" + "}".repeat(depth)));
-  }
-
-  @Provide
-  Arbitrary<String> hostilePayloads() {
-    return hostilePackets().list().ofMaxSize(5).map(records -> String.join("\u001e", records));
-  }
-
-  private static Arbitrary<String> valid() {
-    return Arbitraries.of(VALID);
+        Gen.ints(1, 5000).map(depth -> "2[\"e\"," + "[".repeat(depth) + "]".repeat(depth) + "]"),
+        Gen.ints(1, 5000).map(depth -> "0" + "{\"a\":".repeat(depth) + "1" + "}".repeat(depth)));
   }
 
   /** A valid packet with one character replaced, inserted or deleted. */
-  private static Arbitrary<String> mutated() {
-    return Combinators.combine(valid(), Arbitraries.integers().between(0, 1000), Arbitraries.chars(),
-        Arbitraries.integers().between(0, 2)).as((packet, at, c, how) -> {
-          int i = at % (packet.length() + 1);
-          return switch (how) {
-            case 0 -> packet.substring(0, i) + c + packet.substring(i);
-            case 1 -> i < packet.length() ? packet.substring(0, i) + c + packet.substring(i + 1) : packet + c;
-            default -> i < packet.length() ? packet.substring(0, i) + packet.substring(i + 1) : packet;
-          };
-        });
+  private static Gen<String> mutated() {
+    Gen<String> valid = Gen.of(VALID);
+    Gen<Integer> at = Gen.ints(0, 1000);
+    Gen<Integer> how = Gen.ints(0, 2);
+    return random -> {
+      String packet = valid.next(random);
+      int i = at.next(random) % (packet.length() + 1);
+      char c = Gen.anyChar().next(random);
+      return switch (how.next(random)) {
+        case 0 -> packet.substring(0, i) + c + packet.substring(i);
+        case 1 -> i < packet.length() ? packet.substring(0, i) + c + packet.substring(i + 1) : packet + c;
+        default -> i < packet.length() ? packet.substring(0, i) + packet.substring(i + 1) : packet;
+      };
+    };
   }
 
-  private static Arbitrary<String> truncated() {
-    return Combinators.combine(valid(), Arbitraries.integers().between(0, 1000))
-        .as((packet, at) -> packet.substring(0, at % (packet.length() + 1)));
+  private static Gen<String> truncated() {
+    Gen<String> valid = Gen.of(VALID);
+    Gen<Integer> at = Gen.ints(0, 1000);
+    return random -> {
+      String packet = valid.next(random);
+      return packet.substring(0, at.next(random) % (packet.length() + 1));
+    };
   }
 
-  private static Arbitrary<String> hugeAttachmentCounts() {
-    return Arbitraries.of("5", "6").flatMap(type -> Arbitraries.longs().between(0, Long.MAX_VALUE)
-        .map(count -> type + count + "-[\"e\",{\"_placeholder\":true,\"num\":0}]"));
+  private static Gen<String> hugeAttachmentCounts() {
+    Gen<String> type = Gen.of("5", "6");
+    return random -> type.next(random) + Gen.nonNegativeLongs().next(random)
+        + "-[\"e\",{\"_placeholder\":true,\"num\":0}]";
   }
 }
