@@ -36,7 +36,8 @@ function refused(socket) {
   });
 }
 
-const STREAM_EVENTS = ['llm:stream:start', 'llm:stream:token', 'llm:stream:reasoning', 'llm:stream:done',
+const STREAM_EVENTS = ['llm:stream:start', 'llm:stream:token', 'llm:stream:reasoning', 'llm:stream:tool_call',
+  'llm:stream:done',
   'llm:stream:error', 'llm:stream:cancelled'];
 
 /** Records every stream event of a session (not the acknowledgements) until its final event. */
@@ -93,6 +94,29 @@ for (const transport of TRANSPORTS) {
       assert.equal(typeof done.durationMs, 'number');
       if (transport === 'polling') assert.equal(socket.io.engine.transport.name, 'websocket', 'upgraded');
     });
+
+    it('tool calls stream as llm:stream:tool_call fragments, each call under its own index, and done has them whole',
+      async () => {
+        const socket = await connected(connect(TOKENS.alice, transports));
+        const sessionId = `s-tools-${transport}`;
+        const rec = record(socket, sessionId);
+        await socket.emitWithAck('llm:chat:stream', chat(sessionId, 'tools', {
+          tools: [{ name: 'get_weather', parameters: { type: 'object' } }, { name: 'get_time' }],
+          toolChoice: 'required', parallelToolCalls: true,
+        }));
+        const final = await rec.final;
+
+        const calls = rec.events.filter((e) => e.name === 'llm:stream:tool_call').map((e) => e.payload);
+        assert.deepEqual(calls.map((c) => [c.index, c.callIndex, c.id, c.name]), [
+          [1, 0, 'call_a', 'get_weather'], [2, 1, 'call_b', 'get_time'], [3, 0, 'call_a', 'get_weather'],
+          [4, 1, 'call_b', 'get_time'], [5, 0, 'call_a', 'get_weather']]);
+        assert.deepEqual(calls.map((c) => c.argumentsDelta), ['', '{"tz":"', '{"city":', '🌍"}', '"Paris"}']);
+        assert.equal(final.name, 'llm:stream:done');
+        assert.equal(final.payload.finishReason, 'tool_calls');
+        assert.deepEqual(final.payload.toolCalls, [
+          { id: 'call_a', name: 'get_weather', arguments: '{"city":"Paris"}' },
+          { id: 'call_b', name: 'get_time', arguments: '{"tz":"🌍"}' }]);
+      });
 
     it('cancel acknowledges, ends with cancelled, and no token follows', async () => {
       const socket = await connected(connect(TOKENS.alice, transports));

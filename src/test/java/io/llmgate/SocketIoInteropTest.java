@@ -6,6 +6,7 @@ import io.llmgate.config.GatewayConfig;
 import io.llmgate.config.Limits;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.provider.UpstreamEvent;
+import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.StreamListener;
 import io.llmgate.testing.NodeTests;
 import io.llmgate.testing.ScriptedProvider;
@@ -41,10 +42,23 @@ class SocketIoInteropTest {
         .withLimits(new Limits(MESSAGES_PER_MINUTE, Duration.ofMinutes(1), 8, 64 * 1024));
     ProviderRegistry providers = Gateway.providers(vertx, config)
         .register(new ScriptedProvider(vertx, "scripted", 2, () -> ScriptedProvider.tokens(8)))
-        .register(new ScriptedProvider(vertx, "slow", 150, () -> ScriptedProvider.tokens(6)));
+        .register(new ScriptedProvider(vertx, "slow", 150, () -> ScriptedProvider.tokens(6)))
+        .register(new ScriptedProvider(vertx, "tools", 2, SocketIoInteropTest::parallelToolCalls).acceptingTools());
     paced = new ScriptedProvider(vertx, "paced", 100, () -> PACED);
     providers.register(paced);
     gateway = Gateway.start(vertx, config, providers, StreamListener.NONE).await();
+  }
+
+  /** Two calls whose fragments interleave; U+1F30D's two UTF-16 halves arrive in two fragments. */
+  private static List<Object> parallelToolCalls() {
+    return List.of(new UpstreamEvent.TextDelta("Checking."),
+        new UpstreamEvent.ToolCallDelta(0, Optional.of("call_a"), Optional.of("get_weather"), ""),
+        new UpstreamEvent.ToolCallDelta(1, Optional.of("call_b"), Optional.of("get_time"), "{\"tz\":\""),
+        new UpstreamEvent.ToolCallDelta(0, Optional.empty(), Optional.empty(), "{\"city\":"),
+        new UpstreamEvent.ToolCallDelta(1, Optional.empty(), Optional.empty(), "\ud83c"),
+        new UpstreamEvent.ToolCallDelta(1, Optional.empty(), Optional.empty(), "\udf0d\"}"),
+        new UpstreamEvent.ToolCallDelta(0, Optional.empty(), Optional.empty(), "\"Paris\"}"),
+        new UpstreamEvent.Finished(FinishReason.TOOL_CALLS));
   }
 
   @AfterAll

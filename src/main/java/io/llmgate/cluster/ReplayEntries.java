@@ -3,7 +3,9 @@ package io.llmgate.cluster;
 import io.llmgate.error.ErrorCode;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.StreamEvent;
+import io.llmgate.stream.ToolCall;
 import io.llmgate.stream.Usage;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
 import java.time.Instant;
@@ -19,7 +21,7 @@ import java.util.Optional;
  * the stream itself: {@code llm:stream:start} is 1 and the event of token index {@code i} is {@code i + 2}
  * (a stream starts before its first token), its final event the next one. So a resume after index
  * {@code i} reads from entry {@code i + 3}, and a gap in the ids is a lost event. A token is two short
- * fields (its text and time); the rarer events carry what they need as JSON.
+ * fields (its text and time); the rarer events (tool-call fragments among them) carry what they need as JSON.
  */
 final class ReplayEntries {
   private static final String KIND = "k";
@@ -51,6 +53,7 @@ final class ReplayEntries {
       case STARTED -> lastIndex >= 0;
       case TOKEN -> ((StreamEvent.Token) event).index() <= lastIndex;
       case REASONING -> ((StreamEvent.Reasoning) event).index() <= lastIndex;
+      case TOOL_CALL -> ((StreamEvent.ToolCallDelta) event).index() <= lastIndex;
       case DONE, FAILED, CANCELLED -> false;
     };
   }
@@ -61,6 +64,7 @@ final class ReplayEntries {
     return switch (event.kind()) {
       case TOKEN -> List.of(KIND, "t", TEXT, ((StreamEvent.Token) event).token(), AT, at);
       case REASONING -> List.of(KIND, "r", TEXT, ((StreamEvent.Reasoning) event).token(), AT, at);
+      case TOOL_CALL -> json("u", at, toolCall((StreamEvent.ToolCallDelta) event));
       case STARTED -> json("s", at, started((StreamEvent.Started) event));
       case DONE -> json("d", at, done((StreamEvent.Done) event));
       case FAILED -> json("f", at, failed((StreamEvent.Failed) event));
@@ -88,9 +92,11 @@ final class ReplayEntries {
     }
     JsonObject json = new JsonObject(values.get(JSON));
     return switch (kind) {
+      case "u" -> new StreamEvent.ToolCallDelta(sessionId, seq - 2, json.getInteger("callIndex"),
+          json.getString("id"), json.getString("name"), json.getString("argumentsDelta"), at);
       case "s" -> new StreamEvent.Started(sessionId, json.getString("provider"), json.getString("model"), at);
       case "d" -> new StreamEvent.Done(sessionId, json.getString("provider"), json.getString("model"),
-          json.getString("fullResponse"), json.getLong("tokenCount"),
+          json.getString("fullResponse"), toolCalls(json), json.getLong("tokenCount"),
           FinishReason.valueOf(json.getString("finishReason").toUpperCase(Locale.ROOT)), usage(json),
           json.getLong("ttftMs"), json.getLong("durationMs"), json.getJsonObject("metadata").getMap(), at);
       case "f" -> new StreamEvent.Failed(sessionId, code(json.getString("code")), json.getString("error"),
@@ -107,9 +113,28 @@ final class ReplayEntries {
 
   private static JsonObject done(StreamEvent.Done done) {
     return usage(new JsonObject().put("provider", done.provider()).put("model", done.model())
-        .put("fullResponse", done.fullResponse()).put("tokenCount", done.tokenCount())
+        .put("fullResponse", done.fullResponse()).put("toolCalls", toolCalls(done.toolCalls()))
+        .put("tokenCount", done.tokenCount())
         .put("finishReason", done.finishReason().wire()).put("ttftMs", done.ttftMs())
         .put("durationMs", done.durationMs()).put("metadata", new JsonObject(done.metadata())), done.usage());
+  }
+
+  private static JsonObject toolCall(StreamEvent.ToolCallDelta delta) {
+    return new JsonObject().put("callIndex", delta.callIndex()).put("id", delta.id()).put("name", delta.name())
+        .put("argumentsDelta", delta.argumentsDelta());
+  }
+
+  private static JsonArray toolCalls(List<ToolCall> calls) {
+    JsonArray array = new JsonArray();
+    calls.forEach(call -> array.add(new JsonObject().put("id", call.id()).put("name", call.name())
+        .put("arguments", call.arguments())));
+    return array;
+  }
+
+  private static List<ToolCall> toolCalls(JsonObject done) {
+    return done.getJsonArray("toolCalls", new JsonArray()).stream().map(JsonObject.class::cast)
+        .map(call -> new ToolCall(call.getString("id"), call.getString("name"), call.getString("arguments")))
+        .toList();
   }
 
   private static JsonObject failed(StreamEvent.Failed failed) {

@@ -9,11 +9,13 @@ import java.util.Set;
 /**
  * What a provider can take besides text messages. A request asking for more is refused with
  * {@code invalid_request} before any upstream call (and such a provider is skipped as a fallback), so an
- * image or an output format is never silently dropped.
+ * image, a tool or an output format is never silently dropped.
+ *
+ * @param tools whether the provider maps tools, tool choices, tool calls and tool results to its upstream
  */
-public record Capabilities(boolean images, Set<ResponseFormat.Type> responseFormats) {
-  public static final Capabilities ALL = new Capabilities(true, EnumSet.allOf(ResponseFormat.Type.class));
-  public static final Capabilities TEXT_ONLY = new Capabilities(false, Set.of());
+public record Capabilities(boolean images, boolean tools, Set<ResponseFormat.Type> responseFormats) {
+  public static final Capabilities ALL = new Capabilities(true, true, EnumSet.allOf(ResponseFormat.Type.class));
+  public static final Capabilities TEXT_ONLY = new Capabilities(false, false, Set.of());
 
   public Capabilities {
     responseFormats = Set.copyOf(responseFormats);
@@ -24,6 +26,10 @@ public record Capabilities(boolean images, Set<ResponseFormat.Type> responseForm
     if (!images && request.hasImages()) {
       return Optional.of("messages: image parts are not supported by provider \"" + provider
           + "\" (expected: text only, or a provider that accepts images)");
+    }
+    if (!tools && request.needsTools()) {
+      return Optional.of("tools: not supported by provider \"" + provider
+          + "\" (expected: a provider that supports tool calls, or a request without tools)");
     }
     return request.options().responseFormat()
         .filter(format -> !responseFormats.contains(format.type()))

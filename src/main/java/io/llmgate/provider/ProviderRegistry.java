@@ -63,7 +63,7 @@ public final class ProviderRegistry {
    * The provider that serves {@code request}: the one it names, followed by its fallbacks (the request's
    * own, or the configured default), or just the one when there are none. Fails with
    * {@code unknown_provider} when the request names a provider that is not offered, and with
-   * {@code invalid_request} when it asks for what that provider cannot take (images, an output format); a
+   * {@code invalid_request} when it asks for what that provider cannot take (images, tools, an output format); a
    * fallback that cannot take it is left out of the chain, and the log says why.
    */
   public ChatProvider resolve(ChatRequest request) {

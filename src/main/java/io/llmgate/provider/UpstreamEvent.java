@@ -2,6 +2,8 @@ package io.llmgate.provider;
 
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Usage;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a provider reads from its upstream, normalized (wire-formats.md §1). A well-formed upstream stream
@@ -15,6 +17,7 @@ public sealed interface UpstreamEvent {
     OPENED,
     TEXT,
     REASONING,
+    TOOL_CALL,
     USAGE,
     FINISHED
   }
@@ -40,6 +43,22 @@ public sealed interface UpstreamEvent {
     @Override
     public Kind kind() {
       return Kind.REASONING;
+    }
+  }
+
+  /**
+   * A fragment of the tool call the upstream numbers {@code callIndex} (from 0, in the order calls began).
+   * A call's first fragment names it ({@code id}, {@code name}); later ones may only add arguments.
+   */
+  record ToolCallDelta(int callIndex, Optional<String> id, Optional<String> name, String argumentsDelta)
+      implements UpstreamEvent {
+    public ToolCallDelta {
+      Objects.requireNonNull(argumentsDelta, "argumentsDelta");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.TOOL_CALL;
     }
   }
 

@@ -4,7 +4,9 @@ import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.stream.ChatMessage;
 import io.llmgate.stream.ChatRequest;
+import io.llmgate.stream.ContentPart;
 import io.llmgate.stream.Role;
+import io.llmgate.stream.ToolCall;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +22,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Turns a client's {@code llm:chat:stream} payload into a {@link ChatRequest}, or an
@@ -49,7 +53,8 @@ public final class ChatRequestParser {
         maxTokens(json),
         fallback(json),
         metadata(json),
-        GenerationOptionsParser.parse(json));
+        GenerationOptionsParser.parse(json),
+        ToolUseParser.toolUse(json));
   }
 
   /**
@@ -129,8 +134,15 @@ public final class ChatRequestParser {
       throw invalid("messages: " + describe(value) + " (expected: a non-empty array of {role, content})");
     }
     List<ChatMessage> messages = new ArrayList<>(array.size());
+    Set<String> callIds = new HashSet<>();
     for (int i = 0; i < array.size(); i++) {
-      messages.add(message(array.getValue(i), "messages[" + i + "]"));
+      ChatMessage message = message(array.getValue(i), "messages[" + i + "]");
+      message.toolCalls().forEach(call -> callIds.add(call.id()));
+      if (message.toolCallId().isPresent() && !callIds.contains(message.toolCallId().get())) {
+        throw invalid("messages[" + i + "].toolCallId: " + describe(message.toolCallId().get())
+            + " (expected: the id of a call in an earlier assistant message's toolCalls)");
+      }
+      messages.add(message);
     }
     return messages;
   }
@@ -140,9 +152,18 @@ public final class ChatRequestParser {
     Object role = json.getValue("role");
     Role parsed = role instanceof String name ? roleOf(name) : null;
     if (parsed == null) {
-      throw invalid(field + ".role: " + describe(role) + " (expected: system, user or assistant)");
+      throw invalid(field + ".role: " + describe(role) + " (expected: system, user, assistant or tool)");
     }
-    return new ChatMessage(parsed, ContentParts.parse(json.getValue("content"), parsed, field + ".content"));
+    List<ToolCall> toolCalls = parsed == Role.ASSISTANT ? ToolUseParser.toolCalls(json, field) : List.of();
+    Object content = json.getValue("content");
+    if (content == null && !toolCalls.isEmpty()) {
+      content = ""; // an assistant turn that only called tools
+    }
+    List<ContentPart> parts = ContentParts.parse(content, parsed, field + ".content");
+    Optional<String> toolCallId = parsed == Role.TOOL
+        ? Optional.of(requireString(json, "toolCallId", field + ".toolCallId"))
+        : Optional.empty();
+    return new ChatMessage(parsed, parts, toolCalls, toolCallId);
   }
 
   private static Role roleOf(String name) {
@@ -210,7 +231,12 @@ public final class ChatRequestParser {
   }
 
   private static String requireString(JsonObject json, String field) {
-    Object value = json.getValue(field);
+    return requireString(json, field, field);
+  }
+
+  /** {@code json}'s {@code key}, named {@code field} (its path in the request) when missing or empty. */
+  static String requireString(JsonObject json, String key, String field) {
+    Object value = json.getValue(key);
     if (!(value instanceof String text) || text.isEmpty()) {
       throw invalid(field + ": " + describe(value) + " (expected: a non-empty string)");
     }

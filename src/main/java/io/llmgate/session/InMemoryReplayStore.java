@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
 
 /**
  * {@link ReplayStore} in this node's memory, bounded three ways: a stream keeps at most
- * {@code maxEventsPerStream} token/reasoning events (the oldest are dropped first, its start and final event
+ * {@code maxEventsPerStream} indexed events (tokens, reasoning, tool-call fragments) (the oldest are dropped first, its start and final event
  * always stay); all streams together keep at most {@code maxEvents} events (the oldest stream is evicted
  * whole, running or not); an ended stream is forgotten {@code window} after its final event. Streams of
  * every event loop append here, so one lock guards it all: each call does O(1) work plus the evictions it
@@ -109,6 +109,7 @@ public final class InMemoryReplayStore implements ReplayStore {
       case STARTED -> stream.start = event;
       case TOKEN -> stream.indexed.add((StreamEvent.Token) event);
       case REASONING -> stream.indexed.add((StreamEvent.Reasoning) event);
+      case TOOL_CALL -> stream.indexed.add((StreamEvent.ToolCallDelta) event);
       case DONE, FAILED, CANCELLED -> ended(stream, event);
     }
     total++;

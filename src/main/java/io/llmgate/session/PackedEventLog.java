@@ -2,26 +2,35 @@ package io.llmgate.session;
 
 import io.llmgate.stream.StreamEvent;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The token and reasoning events of one stream, packed for the replay store: their texts in one builder,
- * and per event only its end offset, kind and time. Kept as records, each event would cost four objects
+ * The indexed events of one stream (tokens, reasoning, tool-call fragments), packed for the replay store:
+ * their texts in one builder, and per event only its end offset, kind and time. Kept as records, each event would cost four objects
  * (event, String, its bytes, Instant; about 150 bytes for a short token) that all survive into the old
  * generation for the resume window; at 50,000 tokens a second that promotion made every young collection
- * slower. Packed, an event costs its text and 13 bytes, and nothing per event for the collector to trace.
+ * slower. Packed, an event costs its text and 16 bytes, and nothing per event for the collector to trace.
+ * A tool-call fragment's kind is its call's index, which names the call's id and name, kept once per call.
  *
  * <p>Indexes count up by one from the first event, as {@link StreamSession} numbers them; the oldest events
  * can be dropped. Not thread-safe: the store guards it.
  */
 final class PackedEventLog {
   private static final int INITIAL_CAPACITY = 16;
+  private static final int TOKEN = -1;
+  private static final int REASONING = -2;
+
+  /** A tool call's id and name, shared by all its fragments. */
+  private record Call(String id, String name) {}
 
   private final StringBuilder texts = new StringBuilder();
   private int[] textEnds = new int[INITIAL_CAPACITY];
   private long[] epochNanos = new long[INITIAL_CAPACITY];
-  private boolean[] reasoning = new boolean[INITIAL_CAPACITY];
+  /** {@link #TOKEN}, {@link #REASONING}, or the call index of a tool-call fragment. */
+  private int[] kinds = new int[INITIAL_CAPACITY];
+  private final List<Call> calls = new ArrayList<>();
   private long firstIndex = -1; // index of the event in slot 0
   private int head; // slots before it were dropped
   private int tail; // next free slot
@@ -31,14 +40,22 @@ final class PackedEventLog {
   }
 
   void add(StreamEvent.Token token) {
-    add(token.index(), token.token(), false, token.timestamp());
+    add(token.index(), token.token(), TOKEN, token.timestamp());
   }
 
   void add(StreamEvent.Reasoning piece) {
-    add(piece.index(), piece.token(), true, piece.timestamp());
+    add(piece.index(), piece.token(), REASONING, piece.timestamp());
   }
 
-  private void add(long index, String text, boolean isReasoning, Instant at) {
+  /** A fragment of call {@code callIndex}: calls begin in index order, so its first fragment comes first. */
+  void add(StreamEvent.ToolCallDelta fragment) {
+    if (fragment.callIndex() == calls.size()) {
+      calls.add(new Call(fragment.id(), fragment.name()));
+    }
+    add(fragment.index(), fragment.argumentsDelta(), fragment.callIndex(), fragment.timestamp());
+  }
+
+  private void add(long index, String text, int kind, Instant at) {
     if (firstIndex < 0) {
       firstIndex = index;
     }
@@ -48,7 +65,7 @@ final class PackedEventLog {
     texts.append(text);
     textEnds[tail] = texts.length();
     epochNanos[tail] = at.getEpochSecond() * 1_000_000_000L + at.getNano();
-    reasoning[tail] = isReasoning;
+    kinds[tail] = kind;
     tail++;
   }
 
@@ -66,10 +83,19 @@ final class PackedEventLog {
       String text = texts.substring(slot == 0 ? 0 : textEnds[slot - 1], textEnds[slot]);
       Instant at = Instant.ofEpochSecond(0, epochNanos[slot]);
       long index = firstIndex + slot;
-      out.add(reasoning[slot]
-          ? new StreamEvent.Reasoning(sessionId, text, index, at)
-          : new StreamEvent.Token(sessionId, text, index, at));
+      out.add(event(sessionId, kinds[slot], text, index, at));
     }
+  }
+
+  private StreamEvent event(String sessionId, int kind, String text, long index, Instant at) {
+    if (kind == TOKEN) {
+      return new StreamEvent.Token(sessionId, text, index, at);
+    }
+    if (kind == REASONING) {
+      return new StreamEvent.Reasoning(sessionId, text, index, at);
+    }
+    Call call = calls.get(kind);
+    return new StreamEvent.ToolCallDelta(sessionId, index, kind, call.id(), call.name(), text, at);
   }
 
   /** Makes room at the end: first by forgetting dropped slots if they are half the log, else by doubling. */
@@ -82,7 +108,7 @@ final class PackedEventLog {
         textEnds[slot] = textEnds[head + slot] - textStart;
       }
       System.arraycopy(epochNanos, head, epochNanos, 0, kept);
-      System.arraycopy(reasoning, head, reasoning, 0, kept);
+      System.arraycopy(kinds, head, kinds, 0, kept);
       firstIndex += head;
       head = 0;
       tail = kept;
@@ -91,6 +117,6 @@ final class PackedEventLog {
     int capacity = textEnds.length * 2;
     textEnds = Arrays.copyOf(textEnds, capacity);
     epochNanos = Arrays.copyOf(epochNanos, capacity);
-    reasoning = Arrays.copyOf(reasoning, capacity);
+    kinds = Arrays.copyOf(kinds, capacity);
   }
 }

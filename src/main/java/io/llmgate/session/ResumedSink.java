@@ -90,8 +90,8 @@ final class ResumedSink implements EventSink {
         }
         startSent = true;
       }
-      case TOKEN, REASONING -> {
-        long index = event instanceof StreamEvent.Token t ? t.index() : ((StreamEvent.Reasoning) event).index();
+      case TOKEN, REASONING, TOOL_CALL -> {
+        long index = ((StreamEvent.Indexed) event).index();
         if (index <= lastIndex) {
           return;
         }

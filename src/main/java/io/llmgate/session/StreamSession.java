@@ -34,6 +34,7 @@ public final class StreamSession {
   private final StreamListener.StreamInfo info;
   private final Promise<StreamEvent> closed = Promise.promise();
   private final StringBuilder fullResponse = new StringBuilder();
+  private final ToolCallAssembler toolCalls = new ToolCallAssembler();
   private final long startNanos = System.nanoTime();
 
   /** How long the stream runs on without a client after its client disconnected; 0 = cancel at once. */
@@ -279,6 +280,7 @@ public final class StreamSession {
       case OPENED -> opened((UpstreamEvent.Opened) event);
       case TEXT -> token(((UpstreamEvent.TextDelta) event).text());
       case REASONING -> reasoning(((UpstreamEvent.ReasoningDelta) event).text());
+      case TOOL_CALL -> toolCall((UpstreamEvent.ToolCallDelta) event);
       case USAGE -> usage = ((UpstreamEvent.UsageReport) event).usage();
       case FINISHED -> done(((UpstreamEvent.Finished) event).reason());
     }
@@ -300,9 +302,7 @@ public final class StreamSession {
 
   private void token(String text) {
     ensureStarted();
-    if (firstTokenNanos == 0) {
-      firstTokenNanos = System.nanoTime();
-    }
+    noteFirstOutput();
     fullResponse.append(text);
     tokenCount++;
     send(new StreamEvent.Token(sessionId(), text, nextIndex++, Instant.now()));
@@ -313,12 +313,34 @@ public final class StreamSession {
     send(new StreamEvent.Reasoning(sessionId(), text, nextIndex++, Instant.now()));
   }
 
+  /** A tool call's fragment as the client sees it; a provider's broken numbering ends the stream. */
+  private void toolCall(UpstreamEvent.ToolCallDelta delta) {
+    ensureStarted();
+    noteFirstOutput();
+    Optional<ToolCallAssembler.Fragment> fragment;
+    try {
+      fragment = toolCalls.add(delta, provider);
+    } catch (GatewayException malformed) {
+      fail(malformed);
+      return;
+    }
+    fragment.ifPresent(f -> send(new StreamEvent.ToolCallDelta(sessionId(), nextIndex++, f.callIndex(), f.id(),
+        f.name(), f.argumentsDelta(), Instant.now())));
+  }
+
+  /** Time to first token counts the first output a client can use: text or a tool call. */
+  private void noteFirstOutput() {
+    if (firstTokenNanos == 0) {
+      firstTokenNanos = System.nanoTime();
+    }
+  }
+
   private void done(FinishReason reason) {
     ensureStarted();
     long now = System.nanoTime();
     long ttftMs = firstTokenNanos == 0 ? -1 : (firstTokenNanos - startNanos) / 1_000_000;
-    finish(new StreamEvent.Done(sessionId(), provider, model, fullResponse.toString(), tokenCount, reason,
-        Optional.ofNullable(usage), ttftMs, (now - startNanos) / 1_000_000, request.metadata(), Instant.now()));
+    finish(new StreamEvent.Done(sessionId(), provider, model, fullResponse.toString(), toolCalls.calls(),
+        tokenCount, reason, Optional.ofNullable(usage), ttftMs, (now - startNanos) / 1_000_000, request.metadata(), Instant.now()));
   }
 
   private boolean fail(GatewayException failure) {

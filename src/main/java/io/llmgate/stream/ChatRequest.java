@@ -21,7 +21,8 @@ public record ChatRequest(
     OptionalInt maxTokens,
     List<String> fallback,
     Map<String, Object> metadata,
-    GenerationOptions options) {
+    GenerationOptions options,
+    ToolUse tools) {
 
   public ChatRequest {
     Objects.requireNonNull(sessionId, "sessionId");
@@ -30,20 +31,30 @@ public record ChatRequest(
     fallback = List.copyOf(fallback);
     metadata = Map.copyOf(metadata);
     Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(tools, "tools");
   }
 
-  /** A request that leaves every other generation option to the provider. */
+  /** A request that leaves every other generation option to the provider, without tools. */
   public ChatRequest(String sessionId, String provider, List<ChatMessage> messages, Optional<String> model,
       Optional<String> system, OptionalDouble temperature, OptionalInt maxTokens, List<String> fallback,
       Map<String, Object> metadata) {
     this(sessionId, provider, messages, model, system, temperature, maxTokens, fallback, metadata,
-        GenerationOptions.DEFAULT);
+        GenerationOptions.DEFAULT, ToolUse.NONE);
+  }
+
+  /**
+   * Whether serving this request takes a provider that understands tools: it offers some, or its
+   * conversation holds tool calls or results (which a provider without tools could only misread).
+   */
+  public boolean needsTools() {
+    return tools.offered() || messages.stream().anyMatch(m -> m.role() == Role.TOOL || !m.toolCalls().isEmpty());
   }
 
   /** The same request aimed at another provider (fallback), which picks its own default model. */
   public ChatRequest withProvider(String other) {
     return new ChatRequest(
-        sessionId, other, messages, Optional.empty(), system, temperature, maxTokens, fallback, metadata, options);
+        sessionId, other, messages, Optional.empty(), system, temperature, maxTokens, fallback, metadata, options,
+        tools);
   }
 
   public boolean hasImages() {

@@ -4,7 +4,9 @@ package io.llmgate.stream;
 public enum Role {
   SYSTEM,
   USER,
-  ASSISTANT;
+  ASSISTANT,
+  /** The result of a tool call, sent back to the model. */
+  TOOL;
 
   public String wire() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -2,14 +2,15 @@ package io.llmgate.stream;
 
 import io.llmgate.error.ErrorCode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * What a client receives about one stream (protocol.md, server → client). Every accepted stream yields
- * {@link Started}, then {@link Token}s and {@link Reasoning}s in index order, then exactly one final
- * event: {@link Done}, {@link Failed} or {@link Cancelled}.
+ * {@link Started}, then {@link Token}s, {@link Reasoning}s and {@link ToolCallDelta}s in index order, then
+ * exactly one final event: {@link Done}, {@link Failed} or {@link Cancelled}.
  */
 public sealed interface StreamEvent {
 
@@ -18,6 +19,7 @@ public sealed interface StreamEvent {
     STARTED("llm:stream:start"),
     TOKEN("llm:stream:token"),
     REASONING("llm:stream:reasoning"),
+    TOOL_CALL("llm:stream:tool_call"),
     DONE("llm:stream:done"),
     FAILED("llm:stream:error"),
     CANCELLED("llm:stream:cancelled");
@@ -59,17 +61,41 @@ public sealed interface StreamEvent {
     }
   }
 
-  record Token(String sessionId, String token, long index, Instant timestamp) implements StreamEvent {
+  /** The events numbered by {@code index}: one sequence per stream, which resume counts on. */
+  sealed interface Indexed extends StreamEvent {
+    long index();
+  }
+
+  record Token(String sessionId, String token, long index, Instant timestamp) implements Indexed {
     @Override
     public Kind kind() {
       return Kind.TOKEN;
     }
   }
 
-  record Reasoning(String sessionId, String token, long index, Instant timestamp) implements StreamEvent {
+  record Reasoning(String sessionId, String token, long index, Instant timestamp) implements Indexed {
     @Override
     public Kind kind() {
       return Kind.REASONING;
+    }
+  }
+
+  /**
+   * A fragment of tool call number {@code callIndex} (from 0, in the order the model began its calls), as it
+   * streams (protocol.md extension). Every fragment names its call's {@code id} and {@code name}; the
+   * fragments' {@code argumentsDelta}s of one call, joined in order, are its arguments.
+   */
+  record ToolCallDelta(String sessionId, long index, int callIndex, String id, String name, String argumentsDelta,
+      Instant timestamp) implements Indexed {
+    public ToolCallDelta {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(argumentsDelta, "argumentsDelta");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.TOOL_CALL;
     }
   }
 
@@ -78,6 +104,7 @@ public sealed interface StreamEvent {
       String provider,
       String model,
       String fullResponse,
+      List<ToolCall> toolCalls,
       long tokenCount,
       FinishReason finishReason,
       Optional<Usage> usage,
@@ -87,6 +114,7 @@ public sealed interface StreamEvent {
       Instant timestamp)
       implements StreamEvent {
     public Done {
+      toolCalls = List.copyOf(toolCalls);
       metadata = Map.copyOf(metadata);
     }
 

@@ -5,6 +5,7 @@ import io.llmgate.error.GatewayException;
 import io.llmgate.stream.Acknowledged;
 import io.llmgate.stream.Resumed;
 import io.llmgate.stream.StreamEvent;
+import io.llmgate.stream.ToolCall;
 import io.llmgate.stream.Usage;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -50,6 +51,7 @@ public final class EventJson {
       case STARTED -> started(json, (StreamEvent.Started) event);
       case TOKEN -> piece(json, ((StreamEvent.Token) event).token(), ((StreamEvent.Token) event).index());
       case REASONING -> piece(json, ((StreamEvent.Reasoning) event).token(), ((StreamEvent.Reasoning) event).index());
+      case TOOL_CALL -> toolCall(json, (StreamEvent.ToolCallDelta) event);
       case DONE -> done(json, (StreamEvent.Done) event);
       case FAILED -> failed(json, (StreamEvent.Failed) event);
       case CANCELLED -> cancelled(json, (StreamEvent.Cancelled) event);
@@ -150,10 +152,21 @@ public final class EventJson {
     json.append("\"index\":").append(index).append(',');
   }
 
+  private static void toolCall(StringBuilder json, StreamEvent.ToolCallDelta call) {
+    json.append("\"index\":").append(call.index()).append(',');
+    json.append("\"callIndex\":").append(call.callIndex()).append(',');
+    field(json, "id", call.id());
+    field(json, "name", call.name());
+    field(json, "argumentsDelta", call.argumentsDelta());
+  }
+
   private static void done(StringBuilder json, StreamEvent.Done done) {
     field(json, "provider", done.provider());
     field(json, "model", done.model());
     field(json, "fullResponse", done.fullResponse());
+    if (!done.toolCalls().isEmpty()) {
+      toolCalls(json, done);
+    }
     json.append("\"tokenCount\":").append(done.tokenCount()).append(',');
     field(json, "finishReason", done.finishReason().wire());
     done.usage().ifPresent(usage -> usage(json, usage));
@@ -164,6 +177,21 @@ public final class EventJson {
     if (!done.metadata().isEmpty()) {
       json.append("\"metadata\":").append(new JsonObject(done.metadata()).encode()).append(',');
     }
+  }
+
+  /** {@code toolCalls} (protocol.md extension): only on a stream that made calls, so others stay as they were. */
+  private static void toolCalls(StringBuilder json, StreamEvent.Done done) {
+    json.append("\"toolCalls\":[");
+    for (ToolCall call : done.toolCalls()) {
+      json.append('{');
+      field(json, "id", call.id());
+      field(json, "name", call.name());
+      field(json, "arguments", call.arguments());
+      json.setLength(json.length() - 1);
+      json.append("},");
+    }
+    json.setLength(json.length() - 1);
+    json.append("],");
   }
 
   private static void failed(StringBuilder json, StreamEvent.Failed failed) {

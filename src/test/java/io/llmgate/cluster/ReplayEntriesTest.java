@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.llmgate.error.ErrorCode;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.StreamEvent;
+import io.llmgate.stream.ToolCall;
 import io.llmgate.stream.Usage;
 import io.vertx.redis.client.impl.types.BulkType;
 import io.vertx.redis.client.impl.types.MultiType;
@@ -25,12 +26,14 @@ class ReplayEntriesTest {
         new StreamEvent.Started("s-1", "openai", "gpt-4o", AT),
         new StreamEvent.Token("s-1", "Hel\"lo\n", 0, AT),
         new StreamEvent.Reasoning("s-1", "thinking…", 1, AT),
-        new StreamEvent.Done("s-1", "openai", "gpt-4o", "Hel\"lo\n", 1, FinishReason.LENGTH,
+        new StreamEvent.ToolCallDelta("s-1", 2, 0, "call_1", "get_weather", "{\"city\":\"Par", AT),
+        new StreamEvent.Done("s-1", "openai", "gpt-4o", "Hel\"lo\n",
+            List.of(new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}")), 1, FinishReason.LENGTH,
             Optional.of(new Usage(12, 1)), 40, 900, Map.of("trace", "abc"), AT),
         new StreamEvent.Failed("s-1", ErrorCode.NODE_LOST, "gone", true, AT),
         new StreamEvent.Cancelled("s-1", Optional.of(new Usage(0, 3)), StreamEvent.CancelReason.DISCONNECTED, AT),
         new StreamEvent.Cancelled("s-1", Optional.empty(), StreamEvent.CancelReason.CLIENT, AT));
-    long[] seqs = {1, 2, 3, 4, 4, 4, 4};
+    long[] seqs = {1, 2, 3, 4, 5, 5, 5, 5};
 
     for (int i = 0; i < events.size(); i++) {
       assertThat(ReplayEntries.event("s-1", seqs[i], pairs(ReplayEntries.fields(events.get(i)))))

@@ -95,7 +95,7 @@ class StreamLogTest {
   }
 
   private static StreamEvent.Done done() {
-    return new StreamEvent.Done("s-1", "openai", "gpt-x", ANSWER, 3, FinishReason.STOP,
+    return new StreamEvent.Done("s-1", "openai", "gpt-x", ANSWER, List.of(), 3, FinishReason.STOP,
         Optional.of(new Usage(5, 3)), 12, 40, Map.of(), Instant.now());
   }
 }

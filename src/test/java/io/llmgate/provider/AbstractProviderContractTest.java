@@ -15,10 +15,16 @@ import io.llmgate.provider.http.HttpUpstream;
 import io.llmgate.provider.resilience.RetryingProvider;
 import io.llmgate.stream.ChatMessage;
 import io.llmgate.stream.ChatRequest;
+import io.llmgate.stream.GenerationOptions;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Role;
+import io.llmgate.stream.ToolCall;
+import io.llmgate.stream.ToolChoice;
+import io.llmgate.stream.ToolDefinition;
+import io.llmgate.stream.ToolUse;
 import io.llmgate.stream.Usage;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +59,16 @@ public abstract class AbstractProviderContractTest {
   public record StreamFixture(String file, String model, List<String> texts, List<String> reasonings,
       FinishReason finish, Optional<Usage> usage) {}
 
+  /** A stream with tool calls and the calls it must assemble to; an absent id is one the provider never sends. */
+  public record ToolFixture(byte[] body, List<Call> calls, FinishReason finish) {
+    public static ToolFixture of(String file, FinishReason finish, Call... calls) {
+      return new ToolFixture(Fixtures.bytes(file), List.of(calls), finish);
+    }
+  }
+
+  /** One assembled call: the id and name its first fragment carried, and its fragments' arguments joined. */
+  public record Call(Optional<String> id, String name, String arguments) {}
+
   /** One HTTP error body and the code it must map to. */
   public record ErrorCase(int status, String file, ErrorCode code, boolean retryable) {}
 
@@ -73,6 +89,15 @@ public abstract class AbstractProviderContractTest {
   protected abstract Optional<StreamFixture> reasoningStream();
 
   protected abstract List<ErrorCase> errorCases();
+
+  /** A recorded (or, where none exists, reconstructed) stream with tool calls. */
+  protected abstract ToolFixture toolCallStream();
+
+  /**
+   * Asserts the provider's form of {@link #toolRequest()}: a tool with a schema, a named tool choice with
+   * parallel calls off, an assistant turn that called it, and the call's result.
+   */
+  protected abstract void assertToolRequestMapping(JsonObject body);
 
   /** A recorded or synthetic 200 stream that fails mid-way, and the code it must map to. */
   protected abstract Optional<ErrorCase> midStreamError();
@@ -109,6 +134,19 @@ public abstract class AbstractProviderContractTest {
     return new ChatRequest("session-1", name(),
         List.of(new ChatMessage(Role.USER, "What is the capital of France?")),
         Optional.empty(), Optional.of("Answer briefly."), OptionalDouble.of(0.5), OptionalInt.of(64), List.of(), Map.of());
+  }
+
+  public static final String WEATHER_SCHEMA =
+      "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}";
+
+  protected ChatRequest toolRequest() {
+    return new ChatRequest("session-1", name(), List.of(
+        new ChatMessage(Role.USER, "Weather in Paris?"),
+        ChatMessage.toolCalls("", List.of(new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"))),
+        ChatMessage.toolResult("call_1", "{\"celsius\":18}")),
+        Optional.empty(), Optional.empty(), OptionalDouble.empty(), OptionalInt.empty(), List.of(), Map.of(), GenerationOptions.DEFAULT,
+        new ToolUse(List.of(new ToolDefinition("get_weather", Optional.of("Current weather"), WEATHER_SCHEMA)),
+            Optional.of(ToolChoice.function("get_weather")), Optional.of(false)));
   }
 
   protected Recorder stream(ChatProvider provider) {
@@ -192,6 +230,44 @@ public abstract class AbstractProviderContractTest {
     }
     assertThat(recorder.ofKind(UpstreamEvent.Opened.class)).hasSize(1);
     assertThat(recorder.afterEnd()).isZero();
+  }
+
+  // ---- tools ---------------------------------------------------------------------------------------
+
+  @ParameterizedTest
+  @EnumSource(value = Chunking.class, names = {"FRAMES", "SINGLE_BYTES"})
+  void assemblesToolCallsByTheirIndexWhateverTheNetworkChunking(Chunking chunking) {
+    ToolFixture fixture = toolCallStream();
+    upstream.enqueue(Reply.stream(fixture.body()).chunking(chunking, 0));
+    Recorder recorder = stream(provider()).awaitEnd();
+    assertThat(calls(recorder)).containsExactlyElementsOf(fixture.calls());
+    List<UpstreamEvent> events = recorder.snapshot();
+    assertThat(events.get(events.size() - 1)).isEqualTo(new UpstreamEvent.Finished(fixture.finish()));
+  }
+
+  @Test
+  void mapsToolsTheToolChoiceAndAToolRoundTrip() {
+    upstream.enqueue(Reply.stream(Fixtures.bytes(textStream().file())));
+    Recorder.open(vertx, provider(), toolRequest()).awaitEnd();
+    assertToolRequestMapping(upstream.takeRequest().json());
+  }
+
+  /**
+   * The calls as a client assembles them: a call begins with the fragment that names it, at the next
+   * index; the others add arguments to the call of their index.
+   */
+  private static List<Call> calls(Recorder recorder) {
+    List<Call> calls = new java.util.ArrayList<>();
+    for (UpstreamEvent.ToolCallDelta delta : recorder.ofKind(UpstreamEvent.ToolCallDelta.class)) {
+      if (delta.callIndex() == calls.size()) {
+        assertThat(delta.name()).as("call %d's first fragment names it", delta.callIndex()).isPresent();
+        calls.add(new Call(delta.id(), delta.name().get(), delta.argumentsDelta()));
+      } else {
+        Call call = calls.get(delta.callIndex());
+        calls.set(delta.callIndex(), new Call(call.id(), call.name(), call.arguments() + delta.argumentsDelta()));
+      }
+    }
+    return calls;
   }
 
   /** A cut after some deltas and before the end marker: all frames but the last two. */

@@ -21,6 +21,20 @@ public final class Fixtures {
     }
   }
 
+  /**
+   * A {@code .payloads.jsonl} recording framed as the OpenAI dialect sends it (fixtures README): each line
+   * as {@code data: <line>}, then {@code data: [DONE]}.
+   */
+  public static byte[] openAiFramedPayloads(String path) {
+    StringBuilder body = new StringBuilder();
+    for (String line : text(path).split("\n")) {
+      if (!line.isBlank()) {
+        body.append("data: ").append(line).append("\n\n");
+      }
+    }
+    return body.append("data: [DONE]\n\n").toString().getBytes(StandardCharsets.UTF_8);
+  }
+
   public static String text(String path) {
     return new String(bytes(path), StandardCharsets.UTF_8);
   }

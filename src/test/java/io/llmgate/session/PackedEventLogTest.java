@@ -18,12 +18,16 @@ class PackedEventLogTest {
         new StreamEvent.Reasoning("s", "thinking…", 0, AT),
         new StreamEvent.Token("s", "", 1, AT.plusNanos(1)),
         new StreamEvent.Token("s", "naïve \"quoted\" 😀\n", 2, AT.plusSeconds(1)),
-        new StreamEvent.Token("s", "plain", 3, AT.plusMillis(2)));
+        new StreamEvent.Token("s", "plain", 3, AT.plusMillis(2)),
+        new StreamEvent.ToolCallDelta("s", 4, 0, "call_a", "get_weather", "", AT.plusMillis(3)),
+        new StreamEvent.ToolCallDelta("s", 5, 1, "call_b", "get_time", "{}", AT.plusMillis(4)),
+        new StreamEvent.ToolCallDelta("s", 6, 0, "call_a", "get_weather", "{\"city\":\"🌍\"}", AT.plusMillis(5)));
     given.forEach(event -> add(log, event));
 
     assertThat(after(log, -1)).containsExactlyElementsOf(given);
-    assertThat(after(log, 1)).containsExactlyElementsOf(given.subList(2, 4));
-    assertThat(after(log, 3)).isEmpty();
+    assertThat(after(log, 1)).containsExactlyElementsOf(given.subList(2, 7));
+    assertThat(after(log, 4)).containsExactlyElementsOf(given.subList(5, 7));
+    assertThat(after(log, 6)).isEmpty();
     assertThat(after(log, 99)).isEmpty();
   }
 
@@ -48,6 +52,8 @@ class PackedEventLogTest {
   private static void add(PackedEventLog log, StreamEvent event) {
     if (event instanceof StreamEvent.Token token) {
       log.add(token);
+    } else if (event instanceof StreamEvent.ToolCallDelta fragment) {
+      log.add(fragment);
     } else {
       log.add((StreamEvent.Reasoning) event);
     }

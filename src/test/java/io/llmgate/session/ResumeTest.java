@@ -8,11 +8,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.provider.ProviderRegistry;
+import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.ratelimit.LocalRateLimiter;
+import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Resumed;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamEvent.Kind;
 import io.llmgate.stream.StreamListener;
+import io.llmgate.stream.ToolCall;
 import io.llmgate.testing.RecordingSink;
 import io.llmgate.testing.ScriptedProvider;
 import io.vertx.core.Context;
@@ -21,6 +24,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -72,6 +76,31 @@ class ResumeTest {
     await(() -> again.finalCount() == 1);
     assertThat(again.kinds()).containsExactly(Kind.TOKEN, Kind.TOKEN, Kind.DONE);
     assertThat(indexes(again)).containsExactly(3L, 4L);
+  }
+
+  @Test
+  void replaysToolCallFragmentsWithTheirCallsAndTheDoneThatAssembledThem() throws Exception {
+    ScriptedProvider tools = new ScriptedProvider(vertx, "tools", 1, () -> List.of(
+        new UpstreamEvent.TextDelta("Let me look."),
+        new UpstreamEvent.ToolCallDelta(0, Optional.of("call_a"), Optional.of("get_weather"), ""),
+        new UpstreamEvent.ToolCallDelta(1, Optional.of("call_b"), Optional.of("get_time"), "{}"),
+        new UpstreamEvent.ToolCallDelta(0, Optional.empty(), Optional.empty(), "{\"city\":\"Paris\"}"),
+        new UpstreamEvent.Finished(FinishReason.TOOL_CALLS)));
+    StreamService withTools = new StreamService(vertx, new ProviderRegistry().register(tools),
+        new LocalRateLimiter(1000, Duration.ofMinutes(1)), new ChatRequestParser(10_000), 8,
+        StreamListener.NONE, store);
+    RecordingSink first = new RecordingSink();
+    onContext(context, () -> withTools.start("alice", StreamServiceTest.request("s1", "tools"), first));
+    StreamEvent.Done done = (StreamEvent.Done) first.finalEvent.get(5, TimeUnit.SECONDS);
+    assertThat(done.toolCalls()).containsExactly(new ToolCall("call_a", "get_weather", "{\"city\":\"Paris\"}"),
+        new ToolCall("call_b", "get_time", "{}"));
+    RecordingSink again = new RecordingSink();
+
+    onContext(context, () -> withTools.resume("alice", resume("s1", 1), again));
+
+    again.finalEvent.get(5, TimeUnit.SECONDS);
+    assertThat(again.kinds()).containsExactly(Kind.TOOL_CALL, Kind.TOOL_CALL, Kind.DONE);
+    assertThat(again.events).isEqualTo(first.events.subList(first.events.size() - 3, first.events.size()));
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Usage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a scripted upstream sends, step by step, each after its own delay: upstream events, or a failure
@@ -42,6 +43,16 @@ public final class Script {
 
   public Script reasoning(String piece) {
     return step(new UpstreamEvent.ReasoningDelta(piece));
+  }
+
+  /** A call's first fragment: its index, id and name, and the start of its arguments. */
+  public Script toolCall(int callIndex, String id, String name, String arguments) {
+    return step(new UpstreamEvent.ToolCallDelta(callIndex, Optional.of(id), Optional.of(name), arguments));
+  }
+
+  /** A later fragment of call {@code callIndex}: more of its arguments. */
+  public Script toolArguments(int callIndex, String arguments) {
+    return step(new UpstreamEvent.ToolCallDelta(callIndex, Optional.empty(), Optional.empty(), arguments));
   }
 
   public Script usage(long in, long out) {

@@ -1,5 +1,6 @@
 package io.llmgate.testing;
 
+import io.llmgate.provider.Capabilities;
 import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.ProviderStream;
 import io.llmgate.provider.UpstreamEvent;
@@ -23,6 +24,7 @@ public final class ScriptedProvider implements ChatProvider {
   private final Supplier<List<Object>> script;
   private final long intervalMs;
   public final List<Playback> opened = new CopyOnWriteArrayList<>();
+  private boolean tools;
 
   /** {@code n} text tokens (the provider announces itself first) "t0 ", "t1 " … with usage and a stop: the stream most tests need. */
   public static List<Object> tokens(int n) {
@@ -40,6 +42,17 @@ public final class ScriptedProvider implements ChatProvider {
     this.name = name;
     this.intervalMs = intervalMs;
     this.script = script;
+  }
+
+  /** Makes it a provider that takes tools (by default it is one that cannot, like {@code local}). */
+  public ScriptedProvider acceptingTools() {
+    tools = true;
+    return this;
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return new Capabilities(true, tools, Capabilities.ALL.responseFormats());
   }
 
   @Override

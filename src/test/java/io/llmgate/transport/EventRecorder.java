@@ -17,6 +17,7 @@ public final class EventRecorder {
   public static final String START = "llm:stream:start";
   public static final String TOKEN = "llm:stream:token";
   public static final String REASONING = "llm:stream:reasoning";
+  public static final String TOOL_CALL = "llm:stream:tool_call";
   public static final String DONE = "llm:stream:done";
   public static final String ERROR = "llm:stream:error";
   public static final String CANCELLED = "llm:stream:cancelled";

@@ -6,6 +6,7 @@ import static io.llmgate.transport.EventRecorder.ERROR;
 import static io.llmgate.transport.EventRecorder.REASONING;
 import static io.llmgate.transport.EventRecorder.START;
 import static io.llmgate.transport.EventRecorder.TOKEN;
+import static io.llmgate.transport.EventRecorder.TOOL_CALL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -77,6 +78,12 @@ public abstract class TransportContract {
         .script("fail-after-first", Script.upstream().every(20).opened("script-1").text("partial")
             .fail(ErrorCode.UPSTREAM_ERROR, "upstream reset the connection"))
         .script("short", Script.upstream().every(2).opened("script-1").text("ok").finish(FinishReason.STOP))
+        // Two parallel calls whose fragments interleave; the second call's arguments split a 4-byte
+        // character between its two UTF-16 halves.
+        .script("tools", Script.upstream().opened("script-1").text("Checking.")
+            .toolCall(0, "call_a", "get_weather", "").toolCall(1, "call_b", "get_time", "{\"tz\":\"")
+            .toolArguments(0, "{\"city\":").toolArguments(1, "\ud83c").toolArguments(1, "\udf0d\"}")
+            .toolArguments(0, "\"Paris\"}").finish(FinishReason.TOOL_CALLS))
         .script("bulk", Script.upstream().every(1).opened("script-1").bulk(BULK_TOKENS, BULK_TOKEN_SIZE)
             .finish(FinishReason.STOP));
     client = client(gateway);
@@ -114,6 +121,57 @@ public abstract class TransportContract {
     assertThat(done.data().getLong("tokenCount")).isEqualTo(3);
     assertThat(events.acknowledgements()).filteredOn(e -> e.event().equals("llm:chat:stream:acknowledged"))
         .singleElement().satisfies(ack -> assertThat(ack.data().getString("provider")).isEqualTo(ScriptedUpstream.NAME));
+  }
+
+  @Test
+  void toolCallsStreamAsFragmentsWithTheirOwnIndexesAndDoneCarriesThemWhole() throws Exception {
+    JsonObject request = request(tagged("tools")).put("tools", new JsonArray()
+        .add(new JsonObject().put("name", "get_weather").put("parameters", new JsonObject().put("type", "object")))
+        .add(new JsonObject().put("name", "get_time")));
+    ClientStream stream = client.start(token(), request);
+    Received done = stream.events().awaitFinal(WAIT);
+
+    assertThat(stream.events().names()).containsExactly(START, TOKEN, TOOL_CALL, TOOL_CALL, TOOL_CALL, TOOL_CALL,
+        TOOL_CALL, DONE);
+    List<JsonObject> calls = stream.events().named(TOOL_CALL).stream().map(Received::data).toList();
+    assertThat(calls).extracting(c -> c.getInteger("callIndex")).containsExactly(0, 1, 0, 1, 0);
+    assertThat(calls).extracting(c -> c.getString("argumentsDelta"))
+        .containsExactly("", "{\"tz\":\"", "{\"city\":", "\ud83c\udf0d\"}", "\"Paris\"}");
+    assertThat(done.data().getString("finishReason")).isEqualTo("tool_calls");
+    assertThat(gateway.upstream().generations(request.getJsonArray("messages").getJsonObject(0).getString("content"))
+        .get(0).request().tools().tools()).extracting(t -> t.name()).containsExactly("get_weather", "get_time");
+    if (!client.carriesProtocolPayloads()) {
+      // OpenAI's form: id, type and name on a call's first chunk only.
+      assertThat(calls).extracting(c -> c.getString("id")).containsExactly("call_a", "call_b", null, null, null);
+      assertThat(calls).extracting(c -> c.getString("type")).containsExactly("function", "function", null, null, null);
+      assertThat(calls).extracting(c -> c.getString("name")).containsExactly("get_weather", "get_time", null, null,
+          null);
+      return;
+    }
+    assertThat(calls).extracting(c -> c.getLong("index")).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(calls).extracting(c -> c.getString("id")).containsExactly("call_a", "call_b", "call_a", "call_b",
+        "call_a");
+    assertThat(calls).extracting(c -> c.getString("name")).containsExactly("get_weather", "get_time", "get_weather",
+        "get_time", "get_weather");
+    assertThat(done.data().getString("fullResponse")).isEqualTo("Checking.");
+    assertThat(done.data().getJsonArray("toolCalls")).isEqualTo(new JsonArray()
+        .add(new JsonObject().put("id", "call_a").put("name", "get_weather").put("arguments", "{\"city\":\"Paris\"}"))
+        .add(new JsonObject().put("id", "call_b").put("name", "get_time").put("arguments", "{\"tz\":\"🌍\"}")));
+    assertNothingAfterTheFinalEvent(stream);
+  }
+
+  @Test
+  void aToolCallThatSkipsAnIndexEndsTheStreamWithAClearError() throws Exception {
+    openAiUpstream.enqueue(FakeUpstream.Reply.stream(io.llmgate.provider.Fixtures.bytes(
+        "openai-chat/synthetic/tool-call-skips-an-index.sse")));
+    ClientStream stream = client.start(token(), request("go").put("provider", "openai"));
+    Received error = stream.events().awaitFinal(WAIT);
+
+    assertThat(error.event()).isEqualTo(ERROR);
+    assertThat(error.data().getString("error"))
+        .isEqualTo("openai: malformed stream: tool call index 1 (expected: 0 to 0)");
+    assertThat(stream.events().named(TOOL_CALL)).isEmpty();
+    assertNothingAfterTheFinalEvent(stream);
   }
 
   @Test

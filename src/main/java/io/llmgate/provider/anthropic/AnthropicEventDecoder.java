@@ -9,20 +9,31 @@ import io.llmgate.provider.sse.SseDecoder;
 import io.llmgate.provider.sse.SseEvent;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Usage;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Messages API events to normalized events (wire-formats.md §5.3). Input tokens come with
  * {@code message_start}, the cumulative output count and the stop reason with {@code message_delta};
  * {@code message_stop} is the end marker. An {@code event: error} (then EOF) is the mid-stream failure.
- * Tool-use, signature and server-tool blocks carry nothing a chat client shows, so they are skipped, as
- * are {@code ping} and event types this code does not know (Anthropic asks clients to ignore those).
+ * A {@code tool_use} block is a tool call: its start names it, its {@code input_json_delta}s are the
+ * arguments, numbered by call (not by block, which counts text blocks too); one whose input never
+ * streamed gets {@code "{}"} at its stop (§5.3). Signature and server-tool blocks carry nothing a client
+ * acts on, so they are skipped with their deltas, as are {@code ping} and event types this code does not
+ * know (Anthropic asks clients to ignore those).
  */
 final class AnthropicEventDecoder extends AbstractStreamDecoder {
   private final FrameReader<AnthropicWire.Event> frames;
   private String stopReason;
   private Long inputTokens;
   private Long outputTokens;
+  /** The call index of each {@code tool_use} block, by block index. */
+  private final Map<Integer, Integer> callOfBlock = new HashMap<>();
+  private final Set<Integer> callsWithInput = new HashSet<>();
 
   AnthropicEventDecoder(String provider, String requestedModel) {
     super(provider, requestedModel);
@@ -38,13 +49,15 @@ final class AnthropicEventDecoder extends AbstractStreamDecoder {
     String type = event.event().isEmpty() ? String.valueOf(parsed.type()) : event.event();
     switch (type) {
       case "message_start" -> start(parsed, out);
-      case "content_block_delta" -> delta(parsed.delta(), out);
+      case "content_block_start" -> blockStart(parsed, out);
+      case "content_block_delta" -> delta(parsed, out);
+      case "content_block_stop" -> blockStop(parsed, out);
       case "message_delta" -> messageDelta(parsed);
       case "message_stop" -> stop(out);
       case "error" -> throw UpstreamErrors.inStream(provider,
           ErrorEnvelope.ofError(parsed.error()).orElseThrow(() ->
               UpstreamErrors.malformed(provider, event.data(), "an error object")));
-      default -> { } // ping, content_block_start/stop, and anything newer
+      default -> { } // ping, and anything newer
     }
   }
 
@@ -61,15 +74,50 @@ final class AnthropicEventDecoder extends AbstractStreamDecoder {
     open(out, message == null ? null : message.model());
   }
 
-  private void delta(AnthropicWire.Delta delta, Consumer<UpstreamEvent> out) {
+  private void blockStart(AnthropicWire.Event event, Consumer<UpstreamEvent> out) {
+    AnthropicWire.ContentBlock block = event.block();
+    if (block == null || !"tool_use".equals(block.type())) {
+      return;
+    }
+    if (event.index() == null || block.id() == null || block.name() == null) {
+      throw UpstreamErrors.malformed(provider, "content_block_start", "a tool_use block with index, id and name");
+    }
+    open(out, null);
+    int call = callOfBlock.size();
+    callOfBlock.put(event.index(), call);
+    out.accept(new UpstreamEvent.ToolCallDelta(call, Optional.of(block.id()), Optional.of(block.name()), ""));
+  }
+
+  private void blockStop(AnthropicWire.Event event, Consumer<UpstreamEvent> out) {
+    Integer call = event.index() == null ? null : callOfBlock.get(event.index());
+    if (call != null && callsWithInput.add(call)) {
+      out.accept(new UpstreamEvent.ToolCallDelta(call, Optional.empty(), Optional.empty(), "{}"));
+    }
+  }
+
+  private void delta(AnthropicWire.Event event, Consumer<UpstreamEvent> out) {
+    AnthropicWire.Delta delta = event.delta();
     if (delta == null || delta.type() == null) {
       return;
     }
     open(out, null);
+    if ("input_json_delta".equals(delta.type())) {
+      input(event.index(), delta.partialJson(), out);
+      return;
+    }
     if ("text_delta".equals(delta.type()) && delta.text() != null && !delta.text().isEmpty()) {
       out.accept(new UpstreamEvent.TextDelta(delta.text()));
     } else if ("thinking_delta".equals(delta.type()) && delta.thinking() != null && !delta.thinking().isEmpty()) {
       out.accept(new UpstreamEvent.ReasoningDelta(delta.thinking()));
+    }
+  }
+
+  /** Argument text of a {@code tool_use} block; a server tool's input (no call of ours) is skipped. */
+  private void input(Integer block, String partialJson, Consumer<UpstreamEvent> out) {
+    Integer call = block == null ? null : callOfBlock.get(block);
+    if (call != null && partialJson != null && !partialJson.isEmpty()) {
+      callsWithInput.add(call);
+      out.accept(new UpstreamEvent.ToolCallDelta(call, Optional.empty(), Optional.empty(), partialJson));
     }
   }
 

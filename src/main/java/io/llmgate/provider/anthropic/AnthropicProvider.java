@@ -11,7 +11,7 @@ public final class AnthropicProvider extends HttpStreamingProvider {
   public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
   public static final String DEFAULT_MODEL = "claude-sonnet-4-5";
   /** Images yes; the Messages API has no JSON mode or schema-constrained output (docs/providers.md). */
-  static final Capabilities CAPABILITIES = new Capabilities(true, Set.of());
+  static final Capabilities CAPABILITIES = new Capabilities(true, true, Set.of());
 
   public AnthropicProvider(HttpUpstream http, ProviderEndpoint endpoint) {
     super(http, endpoint, new AnthropicRequestMapper(endpoint)::map, AnthropicEventDecoder::new, CAPABILITIES);

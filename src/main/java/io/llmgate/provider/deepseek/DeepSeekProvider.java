@@ -21,7 +21,7 @@ public final class DeepSeekProvider {
   public static final List<String> MODELS = List.of("deepseek-chat", "deepseek-reasoner");
 
   /** DeepSeek's models read no images, and its JSON output is json_object only (docs/providers.md). */
-  static final Capabilities CAPABILITIES = new Capabilities(false, Set.of(ResponseFormat.Type.JSON_OBJECT));
+  static final Capabilities CAPABILITIES = new Capabilities(false, true, Set.of(ResponseFormat.Type.JSON_OBJECT));
 
   private DeepSeekProvider() {}
 

@@ -10,13 +10,16 @@ import io.llmgate.provider.sse.SseDecoder;
 import io.llmgate.provider.sse.SseEvent;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Usage;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Gemini frames to normalized events (wire-formats.md §6.3). Gemini has no end marker of its own: the
  * stream ends at EOF after a frame with a {@code finishReason} (or a blocked prompt), so usage and the
- * finish are emitted only at the end, and only when no raw error JSON trails the frames (§6.6).
+ * finish are emitted only at the end, and only when no raw error JSON trails the frames (§6.6). A
+ * {@code functionCall} part is a whole call at once: one fragment with all its arguments, numbered in the
+ * order calls came; without an {@code id} from Gemini, the stream gives it one.
  */
 final class GeminiEventDecoder extends AbstractStreamDecoder {
   private static final Set<String> FILTERED = Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT",
@@ -24,7 +27,7 @@ final class GeminiEventDecoder extends AbstractStreamDecoder {
 
   private final FrameReader<GeminiWire.Response> frames;
 
-  private boolean sawFunctionCall;
+  private int calls;
   private String finishReason;
   private GeminiWire.UsageMetadata usage;
 
@@ -84,7 +87,7 @@ final class GeminiEventDecoder extends AbstractStreamDecoder {
 
   private void part(GeminiWire.Part part, Consumer<UpstreamEvent> out) {
     if (part.functionCall() != null) {
-      sawFunctionCall = true;
+      functionCall(part.functionCall(), out);
     }
     if (part.text() == null || part.text().isEmpty()) {
       return;
@@ -92,12 +95,21 @@ final class GeminiEventDecoder extends AbstractStreamDecoder {
     out.accept(part.isThought() ? new UpstreamEvent.ReasoningDelta(part.text()) : new UpstreamEvent.TextDelta(part.text()));
   }
 
+  private void functionCall(GeminiWire.FunctionCall call, Consumer<UpstreamEvent> out) {
+    if (call.name() == null || call.name().isEmpty()) {
+      throw UpstreamErrors.malformed(provider, "functionCall without a name", "a functionCall with a name");
+    }
+    String arguments = call.args() == null || call.args().isNull() ? "{}" : call.args().toString();
+    out.accept(new UpstreamEvent.ToolCallDelta(calls++, Optional.ofNullable(call.id()), Optional.of(call.name()),
+        arguments));
+  }
+
   private FinishReason finish(String reason) {
     if (FILTERED.contains(reason)) {
       return FinishReason.CONTENT_FILTER;
     }
     return switch (reason) {
-      case "STOP" -> sawFunctionCall ? FinishReason.TOOL_CALLS : FinishReason.STOP;
+      case "STOP" -> calls > 0 ? FinishReason.TOOL_CALLS : FinishReason.STOP;
       case "MAX_TOKENS" -> FinishReason.LENGTH;
       default -> FinishReason.OTHER;
     };

@@ -1,5 +1,7 @@
 package io.llmgate.provider.gemini;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.llmgate.provider.http.Json;
 import io.llmgate.provider.http.ProviderEndpoint;
 import io.llmgate.provider.http.UpstreamCall;
@@ -10,6 +12,9 @@ import io.llmgate.stream.GenerationOptions;
 import io.llmgate.stream.Reasoning;
 import io.llmgate.stream.ResponseFormat;
 import io.llmgate.stream.Role;
+import io.llmgate.stream.ToolCall;
+import io.llmgate.stream.ToolDefinition;
+import io.llmgate.stream.ToolUse;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +26,15 @@ import java.util.Optional;
 /**
  * {@code POST {base}/v1beta/models/{model}:streamGenerateContent?alt=sse} (§6.1). Always with
  * {@code alt=sse}: without it the same URL streams one pretty-printed JSON array instead of events.
- * System text goes to {@code systemInstruction}; assistant turns are the {@code model} role.
+ * System text goes to {@code systemInstruction}; assistant turns are the {@code model} role. Tools become
+ * {@code functionDeclarations}, the choice {@code toolConfig} (required is {@code ANY}, a named function
+ * {@code ANY} allowed only that one); Gemini has no switch for parallel calls, so that one is not sent. A
+ * call becomes a {@code functionCall} part and its result a {@code functionResponse} part, which must name
+ * the function: it is found from the call the result answers.
+ *
+ * <p>Gemini 3 wants the {@code thoughtSignature} it gave a turn's first call back with it; clients of the
+ * OpenAI form cannot carry it, so that part gets the placeholder Google documents for history without one
+ * ({@code skip_thought_signature_validator}): the call is accepted, its thinking is not resumed.
  */
 final class GeminiRequestMapper {
   private static final GeminiWire.GenerationConfig EMPTY_CONFIG =
@@ -34,8 +47,11 @@ final class GeminiRequestMapper {
     this.endpoint = endpoint;
   }
 
+  static final String NO_THOUGHT_SIGNATURE = "skip_thought_signature_validator";
+
   UpstreamCall map(ChatRequest request, String model) {
-    GeminiWire.Request body = new GeminiWire.Request(contents(request), systemInstruction(request), config(request));
+    GeminiWire.Request body = new GeminiWire.Request(contents(request), systemInstruction(request), config(request),
+        tools(request.tools()), request.tools().offered() ? toolConfig(request.tools()) : null);
     String path = "/v1beta/models/" + (model.startsWith("models/") ? model.substring(7) : model)
         + ":streamGenerateContent?alt=sse";
     return new UpstreamCall(endpoint.name(), endpoint.baseUrl() + path, headers(), Json.encode(body), endpoint.secret());
@@ -43,13 +59,71 @@ final class GeminiRequestMapper {
 
   private static List<GeminiWire.Content> contents(ChatRequest request) {
     List<GeminiWire.Content> contents = new ArrayList<>();
-    for (ChatMessage message : request.messages()) {
-      if (message.role() != Role.SYSTEM) {
-        String role = message.role() == Role.ASSISTANT ? "model" : "user";
-        contents.add(new GeminiWire.Content(role, parts(message)));
+    List<ChatMessage> messages = request.messages();
+    for (int i = 0; i < messages.size(); i++) {
+      ChatMessage message = messages.get(i);
+      switch (message.role()) {
+        case SYSTEM -> { }
+        case USER -> contents.add(new GeminiWire.Content("user", parts(message)));
+        case ASSISTANT -> contents.add(new GeminiWire.Content("model", modelParts(message)));
+        case TOOL -> contents.add(new GeminiWire.Content("user", List.of(response(messages, i))));
       }
     }
     return contents;
+  }
+
+  private static List<GeminiWire.Part> modelParts(ChatMessage message) {
+    List<GeminiWire.Part> parts = new ArrayList<>();
+    if (!message.content().isEmpty() || message.toolCalls().isEmpty()) {
+      parts.add(GeminiWire.Part.text(message.content()));
+    }
+    for (ToolCall call : message.toolCalls()) {
+      parts.add(GeminiWire.Part.call(new GeminiWire.FunctionCall(call.id(), call.name(), Json.tree(call.arguments())),
+          parts.stream().anyMatch(p -> p.functionCall() != null) ? null : NO_THOUGHT_SIGNATURE));
+    }
+    return parts;
+  }
+
+  /** Message {@code at}, a tool result, as a response naming the function of the latest call it answers. */
+  private static GeminiWire.Part response(List<ChatMessage> messages, int at) {
+    String id = messages.get(at).toolCallId().orElseThrow();
+    String name = callName(messages, at, id).orElseThrow(); // the parser admits only results of earlier calls
+    JsonNode result = Json.tree(messages.get(at).content());
+    JsonNode response = result.isObject() ? result
+        : JsonNodeFactory.instance.objectNode().put("content", messages.get(at).content());
+    return GeminiWire.Part.response(new GeminiWire.FunctionResponse(id, name, response));
+  }
+
+  private static Optional<String> callName(List<ChatMessage> messages, int before, String id) {
+    for (int i = before - 1; i >= 0; i--) {
+      for (ToolCall call : messages.get(i).toolCalls()) {
+        if (call.id().equals(id)) {
+          return Optional.of(call.name());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<GeminiWire.Tools> tools(ToolUse use) {
+    if (!use.offered()) {
+      return null;
+    }
+    List<GeminiWire.FunctionDeclaration> declarations = new ArrayList<>();
+    for (ToolDefinition tool : use.tools()) {
+      declarations.add(new GeminiWire.FunctionDeclaration(tool.name(), tool.description().orElse(null),
+          tool.parametersJson()));
+    }
+    return List.of(new GeminiWire.Tools(declarations));
+  }
+
+  private static GeminiWire.ToolConfig toolConfig(ToolUse use) {
+    return use.choice().map(choice -> new GeminiWire.ToolConfig(switch (choice.mode()) {
+      case AUTO -> new GeminiWire.FunctionCallingConfig("AUTO", null);
+      case NONE -> new GeminiWire.FunctionCallingConfig("NONE", null);
+      case REQUIRED -> new GeminiWire.FunctionCallingConfig("ANY", null);
+      case FUNCTION -> new GeminiWire.FunctionCallingConfig("ANY", List.of(choice.function().orElseThrow()));
+    })).orElse(null);
   }
 
   private static GeminiWire.Content systemInstruction(ChatRequest request) {

@@ -1,6 +1,7 @@
 package io.llmgate.provider.gemini;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,18 @@ import java.util.Map;
 final class GeminiWire {
   private GeminiWire() {}
 
-  record Request(List<Content> contents, Content systemInstruction, GenerationConfig generationConfig) {}
+  record Request(List<Content> contents, Content systemInstruction, GenerationConfig generationConfig,
+      List<Tools> tools, ToolConfig toolConfig) {}
+
+  /** The caller's JSON Schema goes out unchanged, as {@code parametersJsonSchema} takes full JSON Schema. */
+  record FunctionDeclaration(String name, String description, @JsonRawValue String parametersJsonSchema) {}
+
+  record Tools(List<FunctionDeclaration> functionDeclarations) {}
+
+  record ToolConfig(FunctionCallingConfig functionCallingConfig) {}
+
+  /** {@code mode}: AUTO, ANY or NONE; {@code allowedFunctionNames} narrows ANY to one function. */
+  record FunctionCallingConfig(String mode, List<String> allowedFunctionNames) {}
 
   /** {@code role} is {@code user} or {@code model}; absent on a system instruction. */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -20,27 +32,44 @@ final class GeminiWire {
   }
 
   /**
-   * A text part ({@code thought: true} marks thinking), an image sent inline or by URI, or a function call
-   * this gateway does not relay.
+   * A text part ({@code thought: true} marks thinking), an image sent inline or by URI, a function call the
+   * model made, or the response to one. {@code thoughtSignature} is sent on a turn's first call (see
+   * {@code GeminiRequestMapper}).
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Part(String text, Boolean thought, JsonNode functionCall, Blob inlineData, FileData fileData) {
+  record Part(String text, Boolean thought, FunctionCall functionCall, FunctionResponse functionResponse,
+      Blob inlineData, FileData fileData, String thoughtSignature) {
     static Part text(String text) {
-      return new Part(text, null, null, null, null);
+      return new Part(text, null, null, null, null, null, null);
     }
 
     static Part inline(String mimeType, String base64) {
-      return new Part(null, null, null, new Blob(mimeType, base64), null);
+      return new Part(null, null, null, null, new Blob(mimeType, base64), null, null);
     }
 
     static Part file(String mimeType, String uri) {
-      return new Part(null, null, null, null, new FileData(mimeType, uri));
+      return new Part(null, null, null, null, null, new FileData(mimeType, uri), null);
+    }
+
+    static Part call(FunctionCall call, String thoughtSignature) {
+      return new Part(null, null, call, null, null, null, thoughtSignature);
+    }
+
+    static Part response(FunctionResponse response) {
+      return new Part(null, null, null, response, null, null, null);
     }
 
     boolean isThought() {
       return Boolean.TRUE.equals(thought);
     }
   }
+
+  /** {@code args} is a JSON object; {@code id} is optional and newer (wire-formats.md §6.4). */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record FunctionCall(String id, String name, JsonNode args) {}
+
+  /** {@code response} must be an object: a result that is not one is wrapped as {@code {"content": …}}. */
+  record FunctionResponse(String id, String name, JsonNode response) {}
 
   record Blob(String mimeType, String data) {}
 

@@ -10,13 +10,16 @@ import io.llmgate.provider.sse.SseEvent;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Usage;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
  * Chat Completions chunks to events (wire-formats.md §3.3, §7.2, §8.2). The finish reason and the usage
  * arrive in different chunks with OpenAI and Ollama, in the same one with DeepSeek; both are held until
- * {@code data: [DONE]}, the only end marker, and then emitted usage first.
+ * {@code data: [DONE]}, the only end marker, and then emitted usage first. Tool-call fragments are keyed by
+ * their {@code index}; a server that sends whole calls without one (older Ollama and vLLM) gets the next
+ * index for each new id.
  */
 final class OpenAiEventDecoder extends AbstractStreamDecoder {
   private static final String END_MARKER = "data: [DONE]";
@@ -24,6 +27,8 @@ final class OpenAiEventDecoder extends AbstractStreamDecoder {
   private final FrameReader<OpenAiWire.Chunk> frames;
 
   private boolean emittedOutput;
+  private int callsBegun;
+  private String lastCallId;
   private FinishReason finish;
   private Usage usage;
 
@@ -68,6 +73,9 @@ final class OpenAiEventDecoder extends AbstractStreamDecoder {
       reasoning(delta.reasoning(), out);
       text(delta.content(), out);
       text(delta.refusal(), out);
+      if (delta.toolCalls() != null) {
+        delta.toolCalls().forEach(call -> toolCall(call, out));
+      }
     }
     if (choice.finishReason() != null) {
       finish = finishReason(choice.finishReason());
@@ -107,6 +115,28 @@ final class OpenAiEventDecoder extends AbstractStreamDecoder {
       emittedOutput = true;
       out.accept(new UpstreamEvent.ReasoningDelta(text));
     }
+  }
+
+  private void toolCall(OpenAiWire.ToolCallDelta call, Consumer<UpstreamEvent> out) {
+    if (call == null) {
+      throw UpstreamErrors.malformed(provider, "\"tool_calls\":[null]", "a tool call object");
+    }
+    int index = call.index() != null ? call.index() : indexWithout(call.id());
+    callsBegun = Math.max(callsBegun, index + 1);
+    if (call.id() != null) {
+      lastCallId = call.id();
+    }
+    OpenAiWire.FunctionDelta function = call.function();
+    String arguments = function == null || function.arguments() == null ? "" : function.arguments();
+    emittedOutput = true;
+    out.accept(new UpstreamEvent.ToolCallDelta(index, Optional.ofNullable(call.id()),
+        Optional.ofNullable(function == null ? null : function.name()), arguments));
+  }
+
+  /** No index: a new id begins the next call; without an id it continues the latest one. */
+  private int indexWithout(String id) {
+    boolean next = callsBegun == 0 || (id != null && !id.equals(lastCallId));
+    return next ? callsBegun : callsBegun - 1;
   }
 
   private void done(Consumer<UpstreamEvent> out) {

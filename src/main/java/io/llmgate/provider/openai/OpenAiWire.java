@@ -2,6 +2,7 @@ package io.llmgate.provider.openai;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +27,22 @@ final class OpenAiWire {
       @JsonProperty("frequency_penalty") Double frequencyPenalty,
       String user,
       @JsonProperty("response_format") ResponseFormat responseFormat,
-      @JsonProperty("reasoning_effort") String reasoningEffort) {}
+      @JsonProperty("reasoning_effort") String reasoningEffort,
+      List<Tool> tools,
+      @JsonProperty("tool_choice") Object toolChoice,
+      @JsonProperty("parallel_tool_calls") Boolean parallelToolCalls) {}
 
-  /** {@code content} is a string, or a list of {@link Part}s when the message holds images. */
-  record Message(String role, Object content) {}
+  /**
+   * {@code content} is a string, or a list of {@link Part}s when the message holds images, and null only on an
+   * assistant turn that just called tools (OpenAI's own form); {@code tool_call_id} names the call a
+   * {@code tool} message answers.
+   */
+  record Message(String role, Object content, @JsonProperty("tool_calls") List<ToolCall> toolCalls,
+      @JsonProperty("tool_call_id") String toolCallId) {
+    Message(String role, Object content) {
+      this(role, content, null, null);
+    }
+  }
 
   record Part(String type, String text, @JsonProperty("image_url") ImageUrl imageUrl) {}
 
@@ -38,6 +51,24 @@ final class OpenAiWire {
   record ResponseFormat(String type, @JsonProperty("json_schema") JsonSchema jsonSchema) {}
 
   record JsonSchema(String name, String description, Map<String, Object> schema, Boolean strict) {}
+
+  /** The caller's JSON Schema goes out as the text it arrived as. */
+  record Function(String name, String description, @JsonRawValue String parameters) {}
+
+  record Tool(String type, Function function) {
+    Tool(Function function) {
+      this("function", function);
+    }
+  }
+
+  /** A named {@code tool_choice}: {@code {type:"function", function:{name}}}. */
+  record NamedChoice(String type, FunctionName function) {}
+
+  record FunctionName(String name) {}
+
+  record ToolCall(String id, String type, CallFunction function) {}
+
+  record CallFunction(String name, String arguments) {}
 
   record StreamOptions(@JsonProperty("include_usage") boolean includeUsage) {}
 
@@ -61,7 +92,18 @@ final class OpenAiWire {
       String content,
       @JsonProperty("reasoning_content") String reasoningContent,
       String reasoning,
-      String refusal) {}
+      String refusal,
+      @JsonProperty("tool_calls") List<ToolCallDelta> toolCalls) {}
+
+  /**
+   * One entry of {@code delta.tool_calls}: keyed by {@code index} (not its place in the array); {@code id}
+   * and {@code function.name} come on a call's first fragment only (wire-formats.md §3.2).
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record ToolCallDelta(Integer index, String id, FunctionDelta function) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record FunctionDelta(String name, String arguments) {}
 
   /** {@code completion_tokens} already includes the reasoning tokens. */
   @JsonIgnoreProperties(ignoreUnknown = true)

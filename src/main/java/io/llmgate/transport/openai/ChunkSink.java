@@ -42,6 +42,7 @@ final class ChunkSink implements EventSink {
       case STARTED -> started((StreamEvent.Started) event);
       case TOKEN -> out.writeData(json -> chunks.content(json, ((StreamEvent.Token) event).token()));
       case REASONING -> out.writeData(json -> chunks.reasoning(json, ((StreamEvent.Reasoning) event).token()));
+      case TOOL_CALL -> out.writeData(json -> chunks.toolCall(json, (StreamEvent.ToolCallDelta) event));
       case DONE -> done((StreamEvent.Done) event);
       case FAILED -> failed(Completions.exception((StreamEvent.Failed) event));
       case CANCELLED -> cancelled();

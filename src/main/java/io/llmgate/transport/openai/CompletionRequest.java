@@ -12,16 +12,20 @@ import java.util.Optional;
 /**
  * An OpenAI {@code chat.completions} request turned into the protocol's {@code llm:chat:stream} payload,
  * which the stream service validates like any other (its messages name the same fields): OpenAI's snake-case
- * names become the protocol's camel case. Only what has no counterpart here is refused up front: several
- * choices, tools, content parts other than text and images.
+ * names become the protocol's camel case, and tools and tool messages are translated by {@link ToolFields}.
+ * Only what has no counterpart here is refused up front: several choices, the deprecated {@code functions},
+ * content parts other than text and images.
  */
 record CompletionRequest(JsonObject payload, String model, boolean stream, boolean includeUsage) {
   /** OpenAI's sampling fields and their protocol names; the stream service checks their values. */
   private static final Map<String, String> SAMPLING = Map.of("stop", "stop", "top_p", "topP", "seed", "seed",
       "presence_penalty", "presencePenalty", "frequency_penalty", "frequencyPenalty", "user", "user");
-  private static final Map<String, String> OPENAI_NAMES = Map.of("topP", "top_p", "presencePenalty",
-      "presence_penalty", "frequencyPenalty", "frequency_penalty", "responseFormat", "response_format", "jsonSchema",
-      "json_schema", "reasoning.effort", "reasoning_effort", "imageUrl", "image_url");
+  private static final Map<String, String> OPENAI_NAMES = Map.ofEntries(Map.entry("topP", "top_p"),
+      Map.entry("presencePenalty", "presence_penalty"), Map.entry("frequencyPenalty", "frequency_penalty"),
+      Map.entry("responseFormat", "response_format"), Map.entry("jsonSchema", "json_schema"),
+      Map.entry("reasoning.effort", "reasoning_effort"), Map.entry("imageUrl", "image_url"),
+      Map.entry("toolChoice", "tool_choice"), Map.entry("parallelToolCalls", "parallel_tool_calls"),
+      Map.entry("toolCalls", "tool_calls"), Map.entry("toolCallId", "tool_call_id"));
 
   static CompletionRequest parse(JsonObject body, String sessionId, ModelCatalog models) {
     String model = model(body.getValue("model"), models.defaultModel());
@@ -36,6 +40,7 @@ record CompletionRequest(JsonObject payload, String model, boolean stream, boole
     if (body.getValue("reasoning_effort") != null) {
       payload.put("reasoning", new JsonObject().put("effort", body.getValue("reasoning_effort")));
     }
+    ToolFields.copy(body, payload);
     refuseUnsupported(body);
     return new CompletionRequest(payload, model, flag(body, "stream"), includeUsage(body.getValue("stream_options")));
   }
@@ -87,6 +92,7 @@ record CompletionRequest(JsonObject payload, String model, boolean stream, boole
     if (copy.getValue("content") instanceof JsonArray parts) {
       copy.put("content", parts(parts));
     }
+    ToolFields.message(copy, field);
     return copy;
   }
 
@@ -132,10 +138,8 @@ record CompletionRequest(JsonObject payload, String model, boolean stream, boole
     if (n != null && !(n instanceof Number count && count.doubleValue() == 1)) {
       throw invalid("n: " + describe(n) + " (expected: 1)");
     }
-    for (String field : new String[] {"tools", "functions"}) {
-      if (body.getValue(field) instanceof JsonArray list && !list.isEmpty()) {
-        throw invalid(field + ": not supported (expected: none)");
-      }
+    if (body.getValue("functions") instanceof JsonArray list && !list.isEmpty()) {
+      throw invalid("functions: not supported (expected: tools, which replaced it)");
     }
   }
 
@@ -163,7 +167,7 @@ record CompletionRequest(JsonObject payload, String model, boolean stream, boole
     }
   }
 
-  private static GatewayException invalid(String message) {
+  static GatewayException invalid(String message) {
     return new GatewayException(ErrorCode.INVALID_REQUEST, message);
   }
 }

@@ -29,7 +29,7 @@ final class CompletionSink implements EventSink {
   @Override
   public void send(StreamEvent event) {
     switch (event.kind()) {
-      case STARTED, TOKEN -> { }
+      case STARTED, TOKEN, TOOL_CALL -> { }
       case REASONING -> reasoning.append(((StreamEvent.Reasoning) event).token());
       case DONE -> done((StreamEvent.Done) event);
       case FAILED -> OpenAiErrors.reply(response, Completions.exception((StreamEvent.Failed) event));

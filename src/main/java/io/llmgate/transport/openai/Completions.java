@@ -2,6 +2,7 @@ package io.llmgate.transport.openai;
 
 import io.llmgate.error.GatewayException;
 import io.llmgate.stream.StreamEvent;
+import io.llmgate.stream.ToolCall;
 import io.llmgate.stream.Usage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,17 +25,33 @@ final class Completions {
     return new GatewayException(failed.code(), failed.error(), failed.retryable());
   }
 
+  private static JsonArray toolCalls(StreamEvent.Done done) {
+    JsonArray calls = new JsonArray();
+    for (ToolCall call : done.toolCalls()) {
+      calls.add(new JsonObject().put("id", call.id()).put("type", "function")
+          .put("function", new JsonObject().put("name", call.name()).put("arguments", call.arguments())));
+    }
+    return calls;
+  }
+
   static JsonObject cancelledBody() {
     return OpenAiErrors.body("stream cancelled by the client (DELETE /v1/streams/{id} or llm:stream:cancel)",
         "invalid_request_error", OpenAiErrors.CANCELLED);
   }
 
-  /** The non-streaming {@code chat.completion}; reasoning, when there was some, as DeepSeek returns it. */
+  /**
+   * The non-streaming {@code chat.completion}; reasoning, when there was some, as DeepSeek returns it. A
+   * message that only called tools has {@code content: null}, as OpenAI's has.
+   */
   static JsonObject completion(String id, long created, StreamEvent.Done done, String reasoning) {
-    JsonObject message = new JsonObject().put("role", "assistant").put("content", done.fullResponse())
-        .putNull("refusal");
+    boolean onlyCalls = done.fullResponse().isEmpty() && !done.toolCalls().isEmpty();
+    JsonObject message = new JsonObject().put("role", "assistant")
+        .put("content", onlyCalls ? null : done.fullResponse()).putNull("refusal");
     if (!reasoning.isEmpty()) {
       message.put("reasoning_content", reasoning);
+    }
+    if (!done.toolCalls().isEmpty()) {
+      message.put("tool_calls", toolCalls(done));
     }
     JsonObject choice = new JsonObject().put("index", 0).put("message", message).putNull("logprobs")
         .put("finish_reason", OpenAiChunks.finishReason(done.finishReason()));

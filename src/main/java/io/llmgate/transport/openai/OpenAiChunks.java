@@ -2,6 +2,7 @@ package io.llmgate.transport.openai;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.llmgate.stream.FinishReason;
+import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.Usage;
 import io.vertx.core.json.JsonObject;
 
@@ -9,7 +10,9 @@ import io.vertx.core.json.JsonObject;
  * The {@code chat.completion.chunk} objects of one streamed completion, written by hand like
  * {@code EventJson} because one goes out per token, and appended where the SSE frame is being built, so a
  * token's chunk has no String of its own. The fields every chunk repeats are encoded once.
- * Reasoning travels as {@code delta.reasoning_content}, as DeepSeek and OpenRouter send it.
+ * Reasoning travels as {@code delta.reasoning_content}, as DeepSeek and OpenRouter send it. Tool calls
+ * travel as OpenAI streams them: a call's first chunk has its index, id, type and name with empty arguments,
+ * its later chunks only the index and an argument fragment, which is how the SDKs' helpers assemble them.
  */
 final class OpenAiChunks {
   private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
@@ -18,6 +21,7 @@ final class OpenAiChunks {
   private final String deltaHead;
   private final String chunkTail;
   private final String unfinishedTail;
+  private int announcedCalls;
 
   OpenAiChunks(String id, long created, String model, boolean includeUsage) {
     StringBuilder head = new StringBuilder(96).append("{\"id\":");
@@ -40,6 +44,20 @@ final class OpenAiChunks {
 
   StringBuilder reasoning(StringBuilder json, String text) {
     return quote(json.append(deltaHead).append("{\"reasoning_content\":"), text).append('}').append(unfinishedTail);
+  }
+
+  /** A tool-call fragment; the first one of each call (they begin in index order) names it. */
+  StringBuilder toolCall(StringBuilder json, StreamEvent.ToolCallDelta call) {
+    json.append(deltaHead).append("{\"tool_calls\":[{\"index\":").append(call.callIndex());
+    if (call.callIndex() == announcedCalls) {
+      announcedCalls++;
+      quote(json.append(",\"id\":"), call.id()).append(",\"type\":\"function\",\"function\":{\"name\":");
+      quote(json, call.name()).append(',');
+    } else {
+      json.append(",\"function\":{");
+    }
+    quote(json.append("\"arguments\":"), call.argumentsDelta()).append("}}]}");
+    return json.append(unfinishedTail);
   }
 
   StringBuilder finish(StringBuilder json, FinishReason reason) {

@@ -18,8 +18,7 @@ final class OpenStreams {
   synchronized void handed(StreamEvent event) {
     switch (event.kind()) {
       case STARTED -> lastIndex.putIfAbsent(event.sessionId(), -1L);
-      case TOKEN -> lastIndex.put(event.sessionId(), ((StreamEvent.Token) event).index());
-      case REASONING -> lastIndex.put(event.sessionId(), ((StreamEvent.Reasoning) event).index());
+      case TOKEN, REASONING, TOOL_CALL -> lastIndex.put(event.sessionId(), ((StreamEvent.Indexed) event).index());
       case DONE, FAILED, CANCELLED -> lastIndex.remove(event.sessionId());
     }
   }

@@ -60,8 +60,7 @@ final class SseSink implements EventSink {
 
   private static OptionalLong id(StreamEvent event) {
     return switch (event.kind()) {
-      case TOKEN -> OptionalLong.of(((StreamEvent.Token) event).index());
-      case REASONING -> OptionalLong.of(((StreamEvent.Reasoning) event).index());
+      case TOKEN, REASONING, TOOL_CALL -> OptionalLong.of(((StreamEvent.Indexed) event).index());
       case STARTED, DONE, FAILED, CANCELLED -> OptionalLong.empty();
     };
   }

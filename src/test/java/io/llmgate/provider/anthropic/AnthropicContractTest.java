@@ -12,12 +12,23 @@ import io.llmgate.provider.Fixtures;
 import io.llmgate.provider.TestKeys;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.provider.http.ProviderEndpoint;
+import io.llmgate.error.GatewayException;
+import io.llmgate.stream.ChatMessage;
+import io.llmgate.stream.ChatRequest;
+import io.llmgate.stream.GenerationOptions;
 import io.llmgate.stream.FinishReason;
+import io.llmgate.stream.Role;
+import io.llmgate.stream.ToolCall;
+import io.llmgate.stream.ToolUse;
 import io.llmgate.stream.Usage;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class AnthropicContractTest extends AbstractProviderContractTest {
@@ -64,6 +75,73 @@ class AnthropicContractTest extends AbstractProviderContractTest {
     String file = "anthropic/thinking.sse";
     return Optional.of(new StreamFixture(file, "claude-haiku-4-5-20251001", deltas(file, "text_delta", "text"),
         deltas(file, "thinking_delta", "thinking"), FinishReason.STOP, Optional.of(new Usage(46, 133))));
+  }
+
+  /** Text, then server-tool blocks (skipped with their input), then a tool_use whose input streams. */
+  @Override
+  protected ToolFixture toolCallStream() {
+    return ToolFixture.of("anthropic/text-then-tool-use-with-input-json.sse", FinishReason.TOOL_CALLS,
+        new Call(Optional.of("toolu_01EFn5wTNBYA8Reni8rbmnHT"), "get_exchange_rate",
+            "{\"from_currency\": \"USD\", \"to_currency\": \"EUR\"}"));
+  }
+
+  @Override
+  protected void assertToolRequestMapping(JsonObject body) {
+    assertThat(body.getJsonArray("tools")).isEqualTo(new JsonArray().add(new JsonObject().put("name", "get_weather")
+        .put("description", "Current weather").put("input_schema", new JsonObject(WEATHER_SCHEMA))));
+    assertThat(body.getJsonObject("tool_choice")).isEqualTo(new JsonObject().put("type", "tool")
+        .put("name", "get_weather").put("disable_parallel_tool_use", true));
+    assertThat(body.getJsonArray("messages")).isEqualTo(new JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", "Weather in Paris?"))
+        .add(new JsonObject().put("role", "assistant").put("content", new JsonArray().add(new JsonObject()
+            .put("type", "tool_use").put("id", "call_1").put("name", "get_weather")
+            .put("input", new JsonObject().put("city", "Paris")))))
+        .add(new JsonObject().put("role", "user").put("content", new JsonArray().add(new JsonObject()
+            .put("type", "tool_result").put("tool_use_id", "call_1").put("content", "{\"celsius\":18}")))));
+  }
+
+  @Test
+  void toolUseBlocksWithoutInputGetEmptyObjectArgumentsAndTheirOwnIndexes() {
+    upstream.enqueue(Reply.stream(Fixtures.bytes("anthropic/tool-use-parallel-empty-input.sse")));
+    List<UpstreamEvent.ToolCallDelta> deltas = stream(provider()).awaitEnd().ofKind(UpstreamEvent.ToolCallDelta.class);
+    assertThat(deltas).containsExactly(
+        new UpstreamEvent.ToolCallDelta(0, Optional.of("toolu_01LtHJmixrs9NcWQkK8hu8hj"),
+            Optional.of("pelican_name_generator"), ""),
+        new UpstreamEvent.ToolCallDelta(0, Optional.empty(), Optional.empty(), "{}"),
+        new UpstreamEvent.ToolCallDelta(1, Optional.of("toolu_01N8a4jWyf116qKTMqKKmjyt"),
+            Optional.of("pelican_name_generator"), ""),
+        new UpstreamEvent.ToolCallDelta(1, Optional.empty(), Optional.empty(), "{}"));
+  }
+
+  @Test
+  void consecutiveToolResultsShareOneUserTurnAndTextRidesWithTheCalls() {
+    upstream.enqueue(Reply.stream(Fixtures.bytes("anthropic/text.sse")));
+    ChatRequest base = toolRequest();
+    List<ChatMessage> messages = List.of(base.messages().get(0),
+        ChatMessage.toolCalls("Checking both.", List.of(new ToolCall("c1", "get_weather", "{}"),
+            new ToolCall("c2", "get_weather", "{\"city\":\"Oslo\"}"))),
+        ChatMessage.toolResult("c1", "18"), ChatMessage.toolResult("c2", "3"));
+    ChatRequest request = new ChatRequest(base.sessionId(), base.provider(), messages, Optional.empty(),
+        Optional.empty(), OptionalDouble.empty(), OptionalInt.empty(), List.of(), Map.of(), GenerationOptions.DEFAULT,
+        new ToolUse(base.tools().tools(), Optional.empty(), Optional.empty()));
+    io.llmgate.provider.Recorder.open(vertx, provider(), request).awaitEnd();
+    JsonObject body = upstream.takeRequest().json();
+    assertThat(body.containsKey("tool_choice")).as("no choice, parallel calls left on").isFalse();
+    JsonArray sent = body.getJsonArray("messages");
+    assertThat(sent.getJsonObject(1).getJsonArray("content").getJsonObject(0))
+        .isEqualTo(new JsonObject().put("type", "text").put("text", "Checking both."));
+    assertThat(sent).hasSize(3);
+    assertThat(sent.getJsonObject(2).getJsonArray("content")).extracting(b -> ((JsonObject) b).getString("tool_use_id"))
+        .containsExactly("c1", "c2");
+  }
+
+  @Test
+  void aToolUseBlockWithoutANameIsAMalformedStream() {
+    upstream.enqueue(Reply.stream(Fixtures.bytes("anthropic/synthetic/tool-use-without-name.sse")));
+    GatewayException failure = stream(provider()).awaitFailure();
+    assertThat(failure.code()).isEqualTo(ErrorCode.UPSTREAM_ERROR);
+    assertThat(failure.getMessage()).isEqualTo(
+        "claude: malformed frame content_block_start (expected: a tool_use block with index, id and name)");
   }
 
   /** Non-empty {@code delta.<field>} of the given delta type, read with plain JSON. */

@@ -76,6 +76,18 @@ class OllamaCompatibleContractTest extends AbstractProviderContractTest {
     return Optional.empty(); // Ollama /v1 just stops: covered by the truncation test
   }
 
+  /** Ollama sends each call whole, in one chunk. */
+  @Override
+  protected ToolFixture toolCallStream() {
+    return ToolFixture.of("ollama/synthetic/v1-chat-tool-call.sse", FinishReason.TOOL_CALLS,
+        new Call(Optional.of("call_cy3xwkra"), "get_weather", "{\"city\":\"Tokyo\"}"));
+  }
+
+  @Override
+  protected void assertToolRequestMapping(JsonObject body) {
+    ChatChunks.assertToolRequest(body);
+  }
+
   @Override
   protected byte[] textFrame(String text) {
     return ChatChunks.textFrame("llama3.2", text);

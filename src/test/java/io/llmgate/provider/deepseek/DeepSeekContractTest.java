@@ -77,6 +77,19 @@ class DeepSeekContractTest extends AbstractProviderContractTest {
     return Optional.empty(); // no recording; see insufficientSystemResource… below
   }
 
+  /** Reasoning, then one call whose arguments stream in fragments; usage on the finish chunk. */
+  @Override
+  protected ToolFixture toolCallStream() {
+    return new ToolFixture(io.llmgate.provider.Fixtures.openAiFramedPayloads("deepseek/reasoner-tool-call.payloads.jsonl"),
+        List.of(new Call(Optional.of("call_00_ioIn7yN9p1ZOMNpDLwd4MgAF"), "weather", "{\"location\": \"San Francisco\"}")),
+        FinishReason.TOOL_CALLS);
+  }
+
+  @Override
+  protected void assertToolRequestMapping(JsonObject body) {
+    ChatChunks.assertToolRequest(body);
+  }
+
   @Override
   protected byte[] textFrame(String text) {
     return ChatChunks.textFrame("deepseek-chat", text);

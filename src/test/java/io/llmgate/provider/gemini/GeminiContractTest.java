@@ -16,6 +16,7 @@ import io.llmgate.provider.http.ProviderEndpoint;
 import io.llmgate.provider.resilience.RetryingProvider;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Usage;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -97,6 +98,40 @@ class GeminiContractTest extends AbstractProviderContractTest {
     upstream.enqueue(Reply.stream(Fixtures.bytes(file)));
     List<UpstreamEvent> events = stream(provider()).awaitEnd().snapshot();
     assertThat(events.get(events.size() - 1)).isEqualTo(new UpstreamEvent.Finished(expected));
+  }
+
+  /** Two whole calls in one frame, without ids: one fragment each, numbered in order. */
+  @Override
+  protected ToolFixture toolCallStream() {
+    return ToolFixture.of("gemini/synthetic/parallel-function-calls.sse", FinishReason.TOOL_CALLS,
+        new Call(Optional.empty(), "get_weather", "{\"city\":\"Zürich 🏔\"}"),
+        new Call(Optional.empty(), "get_time", "{\"zone\":\"Europe/Zurich\"}"));
+  }
+
+  @Override
+  protected void assertToolRequestMapping(JsonObject body) {
+    assertThat(body.getJsonArray("tools")).isEqualTo(new JsonArray().add(new JsonObject().put("functionDeclarations",
+        new JsonArray().add(new JsonObject().put("name", "get_weather").put("description", "Current weather")
+            .put("parametersJsonSchema", new JsonObject(WEATHER_SCHEMA))))));
+    assertThat(body.getJsonObject("toolConfig")).isEqualTo(new JsonObject().put("functionCallingConfig",
+        new JsonObject().put("mode", "ANY").put("allowedFunctionNames", new JsonArray().add("get_weather"))));
+    assertThat(body.getJsonArray("contents")).isEqualTo(new JsonArray()
+        .add(new JsonObject().put("role", "user").put("parts", new JsonArray()
+            .add(new JsonObject().put("text", "Weather in Paris?"))))
+        .add(new JsonObject().put("role", "model").put("parts", new JsonArray().add(new JsonObject()
+            .put("functionCall", new JsonObject().put("id", "call_1").put("name", "get_weather")
+                .put("args", new JsonObject().put("city", "Paris")))
+            .put("thoughtSignature", "skip_thought_signature_validator"))))
+        .add(new JsonObject().put("role", "user").put("parts", new JsonArray().add(new JsonObject()
+            .put("functionResponse", new JsonObject().put("id", "call_1").put("name", "get_weather")
+                .put("response", new JsonObject().put("celsius", 18)))))));
+  }
+
+  @Test
+  void aRecordedGemini3CallIsOneFragmentWithAllItsArguments() {
+    upstream.enqueue(Reply.stream(Fixtures.bytes("gemini/function-call.sse")));
+    assertThat(stream(provider()).awaitEnd().ofKind(UpstreamEvent.ToolCallDelta.class)).containsExactly(
+        new UpstreamEvent.ToolCallDelta(0, Optional.empty(), Optional.of("get_country"), "{}"));
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.llmgate.provider.ProviderStream;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.stream.ChatMessage;
 import io.llmgate.stream.ChatRequest;
+import io.llmgate.stream.ToolUse;
 import io.llmgate.stream.ContentPart;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.GenerationOptions;
@@ -120,7 +121,7 @@ class LocalProviderTest {
     GenerationOptions options = new GenerationOptions(List.of(), OptionalDouble.of(topP), OptionalLong.of(seed),
         OptionalDouble.empty(), OptionalDouble.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     return new ChatRequest(plain.sessionId(), plain.provider(), plain.messages(), plain.model(), plain.system(),
-        plain.temperature(), plain.maxTokens(), plain.fallback(), plain.metadata(), options);
+        plain.temperature(), plain.maxTokens(), plain.fallback(), plain.metadata(), options, ToolUse.NONE);
   }
 
   private static String generate(ChatRequest request) throws Exception {
@@ -148,7 +149,7 @@ class LocalProviderTest {
     ChatRequest withFormat = new ChatRequest(json.sessionId(), "local", json.messages(), json.model(), json.system(),
         json.temperature(), json.maxTokens(), json.fallback(), json.metadata(), new GenerationOptions(List.of(),
             OptionalDouble.empty(), OptionalLong.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
-            Optional.empty(), Optional.of(ResponseFormat.jsonObject()), Optional.empty()));
+            Optional.empty(), Optional.of(ResponseFormat.jsonObject()), Optional.empty()), ToolUse.NONE);
     assertThat(provider.capabilities().refusal("local", withFormat))
         .contains("responseFormat: json_object is not supported by provider \"local\" (expected: none)");
   }

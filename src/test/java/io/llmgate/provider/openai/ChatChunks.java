@@ -1,5 +1,8 @@
 package io.llmgate.provider.openai;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmgate.provider.AbstractProviderContractTest;
 import io.llmgate.provider.Fixtures;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +26,22 @@ public final class ChatChunks {
       }
     }
     return values;
+  }
+
+  /** What every OpenAI-dialect provider must send for {@code AbstractProviderContractTest.toolRequest()}. */
+  public static void assertToolRequest(JsonObject body) {
+    assertThat(body.getJsonArray("tools")).isEqualTo(new JsonArray().add(new JsonObject().put("type", "function")
+        .put("function", new JsonObject().put("name", "get_weather").put("description", "Current weather")
+            .put("parameters", new JsonObject(AbstractProviderContractTest.WEATHER_SCHEMA)))));
+    assertThat(body.getJsonObject("tool_choice")).isEqualTo(new JsonObject().put("type", "function")
+        .put("function", new JsonObject().put("name", "get_weather")));
+    assertThat(body.getBoolean("parallel_tool_calls")).isFalse();
+    assertThat(body.getJsonArray("messages")).isEqualTo(new JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", "Weather in Paris?"))
+        .add(new JsonObject().put("role", "assistant").put("tool_calls", new JsonArray().add(new JsonObject()
+            .put("id", "call_1").put("type", "function").put("function", new JsonObject().put("name", "get_weather")
+                .put("arguments", "{\"city\":\"Paris\"}")))))
+        .add(new JsonObject().put("role", "tool").put("content", "{\"celsius\":18}").put("tool_call_id", "call_1")));
   }
 
   /** One content chunk, framed as the OpenAI dialect frames it. */

@@ -83,6 +83,40 @@ class OpenAiContractTest extends AbstractProviderContractTest {
   }
 
   @Override
+  protected ToolFixture toolCallStream() {
+    return ToolFixture.of("openai-chat/parallel-tool-calls.sse", FinishReason.TOOL_CALLS,
+        new Call(Optional.of("call_q2UyBRP7eXNTzAoR8lEhjc9Z"), "get_country", "{}"),
+        new Call(Optional.of("call_b51ijcpFkDiTQG1bQzsrmtW5"), "get_product_name", "{}"));
+  }
+
+  @Override
+  protected void assertToolRequestMapping(JsonObject body) {
+    ChatChunks.assertToolRequest(body);
+  }
+
+  @Test
+  void interleavedParallelCallsKeepTheirIndexesAndFourByteCharactersSurviveByteAtATimeReads() {
+    upstream.enqueue(Reply.stream(Fixtures.bytes("openai-chat/synthetic/parallel-tool-calls-interleaved-utf8.sse"))
+        .chunking(io.llmgate.provider.FakeUpstream.Chunking.SINGLE_BYTES, 0));
+    List<UpstreamEvent.ToolCallDelta> deltas = stream(provider()).awaitEnd().ofKind(UpstreamEvent.ToolCallDelta.class);
+    assertThat(deltas).extracting(UpstreamEvent.ToolCallDelta::callIndex).containsExactly(0, 1, 0, 1, 0, 1, 1);
+    assertThat(deltas).extracting(UpstreamEvent.ToolCallDelta::argumentsDelta)
+        .containsExactly("", "", "{\"city\":\"Z", "{\"zone\":\"", "ürich 🏔\"}", "\ud83c", "\udf0d\"}");
+  }
+
+  @Test
+  void wholeCallsWithoutAnIndexAreNumberedByTheirIds() {
+    String chunk = "data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[%s]}}]}\n\n";
+    String body = chunk.formatted("{\"id\":\"a\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}")
+        + chunk.formatted("{\"id\":\"b\",\"function\":{\"name\":\"g\",\"arguments\":\"{\\\"x\\\":\"}}")
+        + chunk.formatted("{\"function\":{\"arguments\":\"1}\"}}") + "data: [DONE]\n\n";
+    upstream.enqueue(Reply.stream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    List<UpstreamEvent.ToolCallDelta> deltas = stream(provider()).awaitEnd().ofKind(UpstreamEvent.ToolCallDelta.class);
+    assertThat(deltas).extracting(UpstreamEvent.ToolCallDelta::callIndex).containsExactly(0, 1, 1);
+    assertThat(deltas).extracting(UpstreamEvent.ToolCallDelta::argumentsDelta).containsExactly("{}", "{\"x\":", "1}");
+  }
+
+  @Override
   protected byte[] textFrame(String text) {
     return ChatChunks.textFrame("gpt-4o-mini", text);
   }

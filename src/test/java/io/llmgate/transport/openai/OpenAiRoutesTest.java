@@ -136,7 +136,8 @@ class OpenAiRoutesTest {
   @Test
   void unsupportedRequestsAreRefusedAndNamed() throws Exception {
     assertRefused(body("plain").put("n", 2), 400, "n: 2 (expected: 1)");
-    assertRefused(body("plain").put("tools", new JsonArray().add(new JsonObject())), 400, "tools: not supported (expected: none)");
+    assertRefused(body("plain").put("tools", new JsonArray().add(new JsonObject())), 400,
+        "tools[0].type: missing (expected: \"function\")");
     assertRefused(body("plain").put("stream", "yes"), 400, "stream: \"yes\" (expected: true or false)");
     assertRefused(body("plain").put("max_tokens", -1), 400, "max_tokens: -1 (expected: an integer > 0)");
     assertRefused(body("plain").put("messages", new JsonArray().add(new JsonObject().put("role", "user")

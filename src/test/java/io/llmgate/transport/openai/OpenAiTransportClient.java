@@ -74,8 +74,15 @@ final class OpenAiTransportClient implements TransportClient {
 
   static JsonObject body(JsonObject request) {
     String model = request.getString("provider") + (request.containsKey("model") ? "/" + request.getString("model") : "");
-    return new JsonObject().put("model", model).put("messages", request.getValue("messages")).put("stream", true)
-        .put("stream_options", new JsonObject().put("include_usage", true));
+    JsonObject body = new JsonObject().put("model", model).put("messages", request.getValue("messages"))
+        .put("stream", true).put("stream_options", new JsonObject().put("include_usage", true));
+    if (request.getJsonArray("tools") != null) {
+      JsonArray tools = new JsonArray();
+      request.getJsonArray("tools").forEach(tool -> tools.add(new JsonObject().put("type", "function")
+          .put("function", tool)));
+      body.put("tools", tools);
+    }
+    return body;
   }
 
   @Override
@@ -123,9 +130,24 @@ final class OpenAiTransportClient implements TransportClient {
       if (delta.getString("reasoning_content") != null) {
         events.add(EventRecorder.REASONING, new JsonObject().put("token", delta.getString("reasoning_content")));
       }
+      if (delta.getJsonArray("tool_calls") != null) {
+        delta.getJsonArray("tool_calls").forEach(call -> toolCall((JsonObject) call));
+      }
       if (choice.getString("finish_reason") != null) {
         finishReason = choice.getString("finish_reason");
       }
+    }
+
+    /** A {@code tool_calls} entry as the protocol's fragment; id and name only where the chunk had them. */
+    private void toolCall(JsonObject call) {
+      JsonObject function = call.getJsonObject("function");
+      JsonObject fragment = new JsonObject().put("callIndex", call.getInteger("index"))
+          .put("argumentsDelta", function.getString("arguments"));
+      if (call.containsKey("id")) {
+        fragment.put("id", call.getString("id")).put("type", call.getString("type"))
+            .put("name", function.getString("name"));
+      }
+      events.add(EventRecorder.TOOL_CALL, fragment);
     }
 
     void refused(JsonObject body) {
