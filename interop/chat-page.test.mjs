@@ -112,6 +112,19 @@ for (const transport of transports) {
     await context.close();
   });
 
+  test(`[${transport}] a tool call is shown as it happens, one line per call`, async () => {
+    const { context, page, problems } = await openWithToken(transport);
+    const answer = await ask(page, 'tools');
+    await page.locator('.message.assistant[data-state="done"]').waitFor();
+    assert.equal(await answer.locator('.content').textContent(), 'Checking.');
+    assert.deepEqual(await answer.getByTestId('tool-call').allTextContents(),
+      ['⚙ called get_weather({"city":"Paris"})', '⚙ called get_time({"tz":"🌍"})']);
+    assert.match(await answer.locator('.stats').textContent(), /tool_calls/);
+    await page.screenshot({ path: join(screenshots, `chat-page-${transport}-tool-call.png`) });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test(`[${transport}] an upstream error is shown plainly`, async () => {
     const { context, page } = await openWithToken(transport);
     const answer = await ask(page, 'fail-after-first');

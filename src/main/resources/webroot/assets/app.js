@@ -113,6 +113,7 @@
     connection.on('llm:stream:start', (e) => view(e.sessionId, (v) => v.started(e)));
     connection.on('llm:stream:token', (e) => view(e.sessionId, (v) => v.token(e)));
     connection.on('llm:stream:reasoning', (e) => view(e.sessionId, (v) => v.reasoning(e)));
+    connection.on('llm:stream:tool_call', (e) => view(e.sessionId, (v) => v.toolCall(e)));
     connection.on('llm:stream:done', (e) => view(e.sessionId, (v) => v.done(e)));
     connection.on('llm:stream:cancelled', (e) => view(e.sessionId, (v) => v.cancelled(e)));
     connection.on('llm:stream:error', (e) => {
@@ -190,6 +191,8 @@
       this.cursor = this.element.querySelector('.cursor');
       this.reasoningBox = this.element.querySelector('.reasoning');
       this.reasoningText = this.element.querySelector('.reasoning-text');
+      this.toolList = this.element.querySelector('.tool-calls');
+      this.toolCalls = []; // per callIndex: { name, arguments, item }
       this.element.querySelector('.model').textContent = modelId;
       this.sentAt = performance.now();
       this.firstTokenAt = 0;
@@ -237,6 +240,23 @@
       this.reasoningText.append(document.createTextNode(event.token));
       this.element.querySelector('.reasoning-size').textContent =
         `· ${this.reasoningText.textContent.length} characters`;
+      this.setState('streaming');
+      scrollToEnd();
+    }
+
+    /** One line per call, "⚙ called name({…})", its arguments growing as their fragments arrive. */
+    toolCall(event) {
+      let call = this.toolCalls[event.callIndex];
+      if (!call) {
+        const item = document.createElement('li');
+        item.dataset.testid = 'tool-call';
+        call = this.toolCalls[event.callIndex] = { name: event.name, arguments: '', item };
+        this.toolList.append(item);
+        this.toolList.hidden = false;
+      }
+      call.arguments += event.argumentsDelta;
+      const shown = call.arguments.length > 80 ? `${call.arguments.slice(0, 79)}…` : call.arguments;
+      call.item.textContent = `⚙ called ${call.name}(${shown})`;
       this.setState('streaming');
       scrollToEnd();
     }
