@@ -39,6 +39,7 @@ import io.llmgate.transport.web.ChatPageRoutes;
 import io.llmgate.transport.web.OriginRoutes;
 import io.llmgate.transport.websocket.WebSocketRoutes;
 import io.llmgate.vertx.VertxInternals;
+import io.llmgate.warmup.SelfWarmup;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -91,8 +92,12 @@ public final class Gateway {
   private final Cluster cluster;
   /** Completes once a cluster node has announced itself (or found Redis unreachable: it starts unready). */
   private final Future<Void> joining;
+  /** Completes when the self-warm-up is over (at once when it is off); {@code /readyz} waits for it. */
+  private final Promise<SelfWarmup.Result> warmedUp = Promise.promise();
 
-  private Gateway(Vertx vertx, GatewayConfig config, ProviderRegistry providers, StreamListener listener) {
+  /** {@code logStreams}: a line per ended stream in {@code llmgate.streams}; off for the warm-up's gateway. */
+  private Gateway(Vertx vertx, GatewayConfig config, ProviderRegistry providers, StreamListener listener,
+      boolean logStreams) {
     this.vertx = vertx;
     // With a PEM key or a JWKS, tokens come from an identity provider: no secret is made up for HS256.
     this.generatedSecret = config.jwtSecret().isEmpty() && !config.auth().jwt().hasPublicKeys();
@@ -105,7 +110,7 @@ public final class Gateway {
     this.streams = new StreamService(vertx, providers, rateLimiter(vertx, redis, limits),
         new ChatRequestParser(limits.maxRequestBytes()),
         redis == null ? new InMemoryStreamRegistry(limits.concurrentStreams()) : redis.streams(),
-        StreamListener.all(new StreamMetrics(registry), new StreamLog(), listener),
+        StreamListener.all(new StreamMetrics(registry), logStreams ? new StreamLog() : StreamListener.NONE, listener),
         replayStore(vertx, redis, config), config.resume().disconnectGrace());
     this.joining = redis == null ? Future.succeededFuture() : redis.join().otherwiseEmpty();
     new JvmMemoryMetrics().bindTo(registry);
@@ -182,8 +187,28 @@ public final class Gateway {
   /** Starts with the given providers: tests use this to add scripted ones next to the real wiring. */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, ProviderRegistry providers,
       StreamListener listener) {
-    Gateway gateway = new Gateway(vertx, config, providers, listener);
-    return gateway.joining.compose(joined -> gateway.listen()).map(gateway);
+    Gateway gateway = new Gateway(vertx, config, providers, listener, true);
+    return gateway.joining.compose(joined -> gateway.listen()).map(gateway).onSuccess(Gateway::warmUp);
+  }
+
+  /** The self-warm-up's gateway ({@link GatewayWarmup}): no line per stream, no warm-up of its own. */
+  static Future<Gateway> startQuiet(Vertx vertx, GatewayConfig config, ProviderRegistry providers) {
+    Gateway gateway = new Gateway(vertx, config, providers, StreamListener.NONE, false);
+    return gateway.listen().map(gateway);
+  }
+
+  /** Runs the self-warm-up when it is on, then lets {@code /readyz} turn ready; serving goes on meanwhile. */
+  private void warmUp() {
+    if (!config.warmup().enabled()) {
+      warmedUp.complete(SelfWarmup.Result.NONE);
+      return;
+    }
+    GatewayWarmup.run(vertx, config).onComplete(done -> warmedUp.complete(done.result()));
+  }
+
+  /** What the self-warm-up did, once it is over and {@code /readyz} may turn ready as far as it goes. */
+  public Future<SelfWarmup.Result> warmedUp() {
+    return warmedUp.future();
   }
 
   private Future<HttpServer> listen() {
@@ -192,7 +217,7 @@ public final class Gateway {
     // check comes before every other route.
     socketIo.mount(router);
     new OriginRoutes(origins).mount(router);
-    new HealthRoutes(streams, connections, cluster, authenticator::ready).mount(router);
+    new HealthRoutes(streams, connections, cluster, authenticator::ready, warmedUp.future()).mount(router);
     MetricsRoute.mount(router, registry);
     int maxRequestBytes = config.limits().maxRequestBytes();
     new OpenAiRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api()).mount(router);

@@ -25,6 +25,12 @@ final class Checks {
     }
   }
 
+  static void notNegative(String key, long value) {
+    if (value < 0) {
+      throw new ConfigException(key + ": " + value + " (expected: >= 0)");
+    }
+  }
+
   static void notNegative(String key, Duration value) {
     if (value.isNegative()) {
       throw new ConfigException(key + ": " + value + " (expected: >= 0)");

@@ -23,7 +23,7 @@ import java.util.Set;
 public final class ConfigLoader {
   private static final Set<String> SECTIONS =
       Set.of("server", "limits", "local", "socketio", "api", "resume", "cluster", "security", "auth",
-          "providers");
+          "warmup", "providers");
 
   private ConfigLoader() {}
 
@@ -49,6 +49,7 @@ public final class ConfigLoader {
         cluster(env, file.object("cluster", Set.of("redis-url", "command-timeout", "heartbeat"))),
         security(env, file.object("security", Set.of("allowed-origins"))),
         AuthConfig.read(file.object("auth", AuthConfig.KEYS)),
+        warmup(file.object("warmup", Set.of("streams", "concurrency", "max-duration"))),
         ProvidersSettings.read(file.object("providers", ProvidersSettings.TOP_KEYS)),
         variables);
     env.refuseMisspelt();
@@ -114,6 +115,12 @@ public final class ConfigLoader {
     return new SecurityConfig(env.text("LLMGATE_ALLOWED_ORIGINS")
         .map(origins -> Arrays.stream(origins.split(",")).filter(origin -> !origin.isBlank()).toList())
         .orElse(fromFile));
+  }
+
+  private static WarmupConfig warmup(Settings in) {
+    WarmupConfig defaults = WarmupConfig.DEFAULT;
+    return new WarmupConfig(in.integer("streams", defaults.streams()), in.integer("concurrency", defaults.concurrency()),
+        in.duration("max-duration", defaults.maxDuration()));
   }
 
   private static JsonObject readYaml(String file) {

@@ -26,6 +26,7 @@ public record GatewayConfig(
     ClusterConfig cluster,
     SecurityConfig security,
     AuthConfig auth,
+    WarmupConfig warmup,
     ProvidersSettings providers,
     Map<String, String> env) implements GatewayConfigBuilder.With {
 
@@ -41,11 +42,11 @@ public record GatewayConfig(
     env = Map.copyOf(env);
   }
 
-  /** Defaults with the given port: what tests start (port 0 picks a free one). */
+  /** Defaults with the given port, without the self-warm-up: what tests start (port 0 picks a free one). */
   public static GatewayConfig defaults(int port) {
     return new GatewayConfig("127.0.0.1", port, Optional.empty(), Optional.empty(), Limits.DEFAULT,
         DEFAULT_DRAIN_TIMEOUT, LocalModelConfig.DEFAULT, SocketIoConfig.DEFAULT, ApiConfig.DEFAULT,
         ResumeConfig.DEFAULT, ClusterConfig.STANDALONE, SecurityConfig.DEFAULT, AuthConfig.DEFAULT,
-        ProvidersSettings.DEFAULT, Map.of());
+        WarmupConfig.OFF, ProvidersSettings.DEFAULT, Map.of());
   }
 }

@@ -3,6 +3,7 @@ package io.llmgate.health;
 import io.llmgate.cluster.Cluster;
 import io.llmgate.session.StreamService;
 import io.llmgate.transport.Connections;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -20,11 +21,16 @@ public final class HealthRoutes {
   private final BooleanSupplier signingKeysReady;
   private final long startedAtMillis = System.currentTimeMillis();
 
-  public HealthRoutes(StreamService streams, Connections connections, Cluster cluster, BooleanSupplier signingKeysReady) {
+  private final Future<?> warmedUp;
+
+  /** {@code warmedUp} completes when the self-warm-up is over: until then {@code /readyz} says {@code warming_up}. */
+  public HealthRoutes(StreamService streams, Connections connections, Cluster cluster, BooleanSupplier signingKeysReady,
+      Future<?> warmedUp) {
     this.streams = streams;
     this.signingKeysReady = signingKeysReady;
     this.cluster = cluster;
     this.connections = connections;
+    this.warmedUp = warmedUp;
   }
 
   public void mount(Router router) {
@@ -35,6 +41,7 @@ public final class HealthRoutes {
 
   private void ready(RoutingContext ctx) {
     String status = streams.isShuttingDown() ? "draining"
+        : !warmedUp.isComplete() ? "warming_up"
         : !cluster.reachable() ? "cluster_unavailable"
         : !signingKeysReady.getAsBoolean() ? "signing_keys_unavailable"
         : "ready";

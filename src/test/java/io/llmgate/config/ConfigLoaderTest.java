@@ -142,7 +142,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("LLMGATE_CONFIG", file.toString())))
         .isInstanceOf(ConfigException.class)
         .hasMessage("LLMGATE_CONFIG: " + file + " holds no map (expected: a map of sections: api, auth, cluster,"
-            + " limits, local, providers, resume, security, server, socketio)");
+            + " limits, local, providers, resume, security, server, socketio, warmup)");
   }
 
   /** The example in docs/configuration.md is a file llmgate starts with, and says the defaults. */

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * The real llmgate process ({@link Main}) on the test's classpath, on a free port of 127.0.0.1, signing
  * with {@link TestTokens#SECRET}, with the YAML config given: for what only a separate process shows (a
- * signal's effect, a node that dies without a word). {@code config} is its YAML file, deleted by
+ * signal's effect, a node that dies without a word), without the self-warm-up unless {@code yaml} has a
+ * {@code warmup:} section. {@code config} is its YAML file, deleted by
  * {@link #close}.
  */
 public record GatewayProcess(Process process, Path config, String url) implements AutoCloseable {
@@ -24,7 +25,8 @@ public record GatewayProcess(Process process, Path config, String url) implement
   /** Starts it and waits until it listens; {@code env} is added to what it gets. */
   public static GatewayProcess start(String yaml, Map<String, String> env) throws Exception {
     Path config = Files.createTempFile("llmgate-", ".yaml");
-    Files.writeString(config, yaml);
+    // Without the self-warm-up unless the test is about it: it would only make each start cost more CPU.
+    Files.writeString(config, yaml.contains("warmup:") ? yaml : yaml + "warmup:\n  streams: 0\n");
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName()).redirectErrorStream(true);
     Map<String, String> all = new HashMap<>(Map.of("LLMGATE_PORT", "0", "LLMGATE_HOST", "127.0.0.1",
