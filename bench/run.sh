@@ -81,9 +81,14 @@ providers:
       default-model: bench-model
       models: [bench-model]
 YAML
+# The same without the self-warm-up, for the cold phase's no-warmup variant.
+config_no_warmup=$results/llmgate-bench-no-warmup.yaml
+{ cat "$config"; printf 'warmup:\n  streams: 0\n'; } > "$config_no_warmup"
 
 # The gateways start through one generated script, so that the load generator's cold phase can restart them
-# (`gateways.sh llmgate|portkey`: stops the running one, starts a new one in the background, prints its pid).
+# (`gateways.sh llmgate|portkey [variant]`: stops the running one, starts a new one in the background, prints
+# its pid). llmgate's variants (BENCH_COLD_LLMGATE): `default`; a name holding `no-warmup` turns the
+# self-warm-up off.
 gateways=$results/gateways-$stamp.sh
 cat > "$gateways" <<SCRIPT
 #!/usr/bin/env bash
@@ -96,7 +101,10 @@ if [ -f "\$pidfile" ]; then
 fi
 case \$1 in
   llmgate)
-    LLMGATE_PORT=$llmgate_port LLMGATE_HOST=127.0.0.1 LLMGATE_JWT_SECRET=$secret LLMGATE_CONFIG=$config \\
+    config=$config
+    case \${2:-default} in *no-warmup*) config=$config_no_warmup ;; esac
+    echo "== llmgate \${2:-default}" >> "$results/llmgate-$stamp.log"
+    LLMGATE_PORT=$llmgate_port LLMGATE_HOST=127.0.0.1 LLMGATE_JWT_SECRET=$secret LLMGATE_CONFIG=\$config \\
       $llmgate_java $llmgate_java_opts -jar target/llmgate.jar >> "$results/llmgate-$stamp.log" 2>&1 &
     ;;
   portkey)
@@ -142,6 +150,7 @@ java $loadgen_java_opts \
   ${BENCH_BURST_HOOK:+-Dbench.burst.hook=$BENCH_BURST_HOOK} \
   ${BENCH_PHASES:+-Dbench.phases=$BENCH_PHASES} ${BENCH_TARGETS:+-Dbench.targets=$BENCH_TARGETS} ${BENCH_LADDER:+-Dbench.ladder=$BENCH_LADDER} \
   ${BENCH_CAPACITY:+-Dbench.capacity=$BENCH_CAPACITY} ${BENCH_BURST:+-Dbench.burst=$BENCH_BURST} ${BENCH_COLD:+-Dbench.cold=$BENCH_COLD} \
+  ${BENCH_COLD_LLMGATE:+-Dbench.cold.llmgate=$BENCH_COLD_LLMGATE} \
   ${BENCH_LADDER_TARGETS:+-Dbench.ladder.targets=$BENCH_LADDER_TARGETS} \
   ${BENCH_FRAMES:+-Dbench.ladder.frames=$BENCH_FRAMES} ${BENCH_INTERVAL_MS:+-Dbench.ladder.interval=$BENCH_INTERVAL_MS} \
   ${BENCH_LATENCY_FRAMES:+-Dbench.latency.frames=$BENCH_LATENCY_FRAMES} \

@@ -10,6 +10,7 @@ import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,42 +43,47 @@ final class Burst {
       long spreadNanos, double[] cpu, String failure, String ready) {}
 
   void warm() {
-    header("Burst, warm", "after the warm-up");
-    List<String> ratios = new ArrayList<>();
     GATEWAYS.stream().filter(load::available).forEach(this::prime);
-    for (int n : cfg.burst) {
-      prime("direct");
-      Outcome direct = burst("direct", n, "");
-      row(direct, direct);
-      Map<String, Outcome> outcomes = new java.util.LinkedHashMap<>();
-      for (String name : GATEWAYS) {
-        if (load.available(name)) {
-          Load.pause(2000); // the previous burst's connections close
-          outcomes.put(name, row(burst(name, n, ""), direct));
-        }
-      }
-      ratios.add(ratios(n, direct, outcomes));
-    }
-    ratios.forEach(line -> load.print(line));
+    phase("Burst, warm", "after the warm-up", cfg.burst, List.of(""));
   }
 
   void cold() {
     if (cfg.restart.isEmpty()) {
       throw new IllegalStateException("the cold phase restarts the gateways: it needs bench.restart (bench/run.sh sets it)");
     }
-    header("Burst, cold", "each gateway restarted, the burst " + cfg.coldDelayMs + " ms after its process started"
-        + " (or once it is ready, if later), no warm-up; the fake upstream stays warm");
+    phase("Burst, cold", "each gateway restarted, the burst " + cfg.coldDelayMs + " ms after its process started"
+        + " (or once it is ready, if later), no warm-up by the load generator; the fake upstream stays warm",
+        cfg.cold, cfg.coldVariants);
+  }
+
+  /**
+   * For each size: the direct baseline, then each gateway path. {@code variants} empty-named: the running
+   * gateways; else llmgate is restarted as each variant before each of its paths, and Portkey once.
+   */
+  private void phase(String title, String when, List<Integer> sizes, List<String> variants) {
+    header(title, when);
+    boolean cold = !variants.get(0).isEmpty();
     List<String> ratios = new ArrayList<>();
-    for (int n : cfg.cold) {
+    for (int n : sizes) {
       prime("direct");
-      Outcome direct = burst("direct", n, "");
+      Outcome direct = burst("direct", n, "", "");
       row(direct, direct);
-      Map<String, Outcome> outcomes = new java.util.LinkedHashMap<>();
-      for (String name : GATEWAYS) {
-        if (load.available(name)) {
-          prime(name); // on the process about to be replaced: only the load generator keeps what it warms
-          String ready = restart(name.equals("portkey") ? "portkey" : "llmgate");
-          outcomes.put(name, row(burst(name, n, ready), direct));
+      Map<String, Outcome> outcomes = new LinkedHashMap<>();
+      for (String variant : variants) {
+        for (String name : GATEWAYS) {
+          boolean portkey = name.equals("portkey");
+          if (!load.available(name) || (portkey && !variant.equals(variants.get(variants.size() - 1)))) {
+            continue;
+          }
+          String ready = "";
+          if (cold) {
+            prime(name); // on the process about to be replaced: only the load generator keeps what it warms
+            ready = restart(portkey ? "portkey" : "llmgate", variant);
+          } else {
+            Load.pause(2000); // the previous burst's connections close
+          }
+          String shown = portkey || !cold ? "" : variant;
+          outcomes.put(name + (shown.isEmpty() ? "" : " (" + shown + ")"), row(burst(name, n, ready, shown), direct));
         }
       }
       ratios.add(ratios(n, direct, outcomes));
@@ -92,7 +98,7 @@ final class Burst {
    */
   private void prime(String name) {
     try {
-      burst(name, PRIME_STREAMS, "", false);
+      burst(name, PRIME_STREAMS, "", "", false);
     } catch (RuntimeException e) {
       load.print("  (warming the load generator on " + name + " failed: " + e.getMessage() + ")");
     }
@@ -110,12 +116,15 @@ final class Burst {
     load.print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   }
 
-  /** Runs {@code n} streams of {@code name}, each its own user on a new connection, started within the window. */
-  private Outcome burst(String name, int n, String ready) {
-    return burst(name, n, ready, true);
+  /**
+   * Runs {@code n} streams of {@code name}, each its own user on a new connection, started within the window;
+   * {@code variant} names the llmgate variant running, if not the default.
+   */
+  private Outcome burst(String name, int n, String ready, String variant) {
+    return burst(name, n, ready, variant, true);
   }
 
-  private Outcome burst(String name, int n, String ready, boolean recorded) {
+  private Outcome burst(String name, int n, String ready, String variant, boolean recorded) {
     // A fresh pool that keeps nothing: every HTTP stream opens its own connection, as a new client does.
     HttpClient fresh = load.vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setTcpNoDelay(true)
         .setConnectTimeout(30_000), new PoolOptions().setHttp1MaxSize(n + 16).setMaxWaitQueueSize(-1));
@@ -129,7 +138,7 @@ final class Burst {
     }
     Target target = load.target(name, fresh, run -> tokens.get(run.id));
     boolean profiled = recorded && !name.equals("direct") && !name.equals("portkey") && !cfg.burstHook.isEmpty();
-    String label = (ready.isEmpty() ? "warm-" : "cold-") + name + "-" + n;
+    String label = (ready.isEmpty() ? "warm-" : "cold-") + name + (variant.isEmpty() ? "" : "-" + variant) + "-" + n;
     if (profiled) {
       runScript(cfg.burstHook, "start", label, String.valueOf(load.gatewayPid(name)));
     }
@@ -156,7 +165,7 @@ final class Burst {
         runScript(cfg.burstHook, "stop", label, String.valueOf(load.gatewayPid(name)));
       }
     }
-    return outcome(name, n, rec, runs, meter, ready);
+    return outcome(variant.isEmpty() ? name : name + " (" + variant + ")", n, rec, runs, meter, ready);
   }
 
   private static Outcome outcome(String name, int n, Recorder rec, List<Run> runs, Proc.Meter meter, String ready) {
@@ -199,20 +208,19 @@ final class Burst {
     };
   }
 
-  /** Portkey's added TTFT over llmgate's on the same OpenAI API, and over each llmgate path. */
+  /** Portkey's added TTFT over each llmgate path's (and variant's). */
   private static String ratios(int n, Outcome direct, Map<String, Outcome> outcomes) {
     Outcome portkey = outcomes.get("portkey");
     if (portkey == null) {
       return "";
     }
     StringBuilder line = new StringBuilder("\n" + n + " at once, added TTFT, Portkey ÷ llmgate:");
-    for (String name : List.of("openai", "sse", "socketio")) {
-      Outcome ours = outcomes.get(name);
-      if (ours != null) {
+    outcomes.forEach((name, ours) -> {
+      if (ours != portkey) {
         line.append(' ').append(name).append(" p50 ").append(ratio(portkey, ours, direct, 50))
             .append(", p99 ").append(ratio(portkey, ours, direct, 99)).append(';');
       }
-    }
+    });
     return line.toString();
   }
 
@@ -222,12 +230,12 @@ final class Burst {
   }
 
   /**
-   * Restarts {@code gateway} with the run's script, waits until it is ready ({@code /readyz} for llmgate,
+   * Restarts {@code gateway} (for llmgate, as {@code variant}: see bench/run.sh) with the run's script, waits until it is ready ({@code /readyz} for llmgate,
    * any answer for Portkey) and until {@code bench.cold.delay} after its start; returns how long readiness took.
    */
-  private String restart(String gateway) {
+  private String restart(String gateway, String variant) {
     long started = System.nanoTime();
-    long pid = Long.parseLong(runScript(cfg.restart, gateway).trim());
+    long pid = Long.parseLong(runScript(cfg.restart, gateway, variant).trim());
     if (gateway.equals("llmgate")) {
       load.llmgatePid = pid;
     } else {

@@ -87,6 +87,8 @@ public final class Load {
     final Spec burstSpec = new Spec(Integer.getInteger("bench.burst.frames", 20), Long.getLong("bench.burst.interval", 50));
     final long burstWindowMs = Long.getLong("bench.burst.window", 50);
     final long coldDelayMs = Long.getLong("bench.cold.delay", 5000);
+    /** How llmgate is started for the cold phase, each in turn (bench/run.sh's gateways script reads the names). */
+    final List<String> coldVariants = List.of(System.getProperty("bench.cold.llmgate", "default").split(","));
     /** The script that restarts a gateway ({@code <script> llmgate|portkey} prints the new pid); from run.sh. */
     final String restart = System.getProperty("bench.restart", "");
     /** Run as {@code <hook> start|stop <label> <llmgate pid>} around each recorded llmgate burst (profiling). */
