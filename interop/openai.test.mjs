@@ -44,7 +44,10 @@ test('streams content, reasoning, finish reason and usage', async () => {
   assert.equal(content, 'Hello world');
   assert.equal(reasoning, 'thinking');
   assert.equal(finishReason, 'stop');
-  assert.deepEqual(usage, { prompt_tokens: 3, completion_tokens: 3, total_tokens: 6 });
+  assert.deepEqual(usage, {
+    prompt_tokens: 3, completion_tokens: 3, total_tokens: 6,
+    prompt_tokens_details: { cached_tokens: 1 }, completion_tokens_details: { reasoning_tokens: 2 },
+  });
   assert.match(id, /^chatcmpl-/);
 });
 
@@ -56,7 +59,10 @@ test('answers whole without stream', async () => {
   assert.equal(completion.choices[0].message.content, 'Hello world');
   assert.equal(completion.choices[0].message.reasoning_content, 'thinking');
   assert.equal(completion.choices[0].finish_reason, 'stop');
-  assert.deepEqual(completion.usage, { prompt_tokens: 3, completion_tokens: 3, total_tokens: 6 });
+  assert.deepEqual(completion.usage, {
+    prompt_tokens: 3, completion_tokens: 3, total_tokens: 6,
+    prompt_tokens_details: { cached_tokens: 1 }, completion_tokens_details: { reasoning_tokens: 2 },
+  });
 });
 
 test('the SDK stream helper assembles the final completion', async () => {

@@ -147,13 +147,18 @@ final class ReplayEntries {
   }
 
   private static JsonObject usage(JsonObject json, Optional<Usage> usage) {
-    usage.ifPresent(u -> json.put("inputTokens", u.inputTokens()).put("outputTokens", u.outputTokens()));
+    usage.ifPresent(u -> json.put("inputTokens", u.inputTokens()).put("outputTokens", u.outputTokens())
+        .put("cachedInputTokens", u.cachedInputTokens()).put("cacheCreationInputTokens", u.cacheCreationInputTokens())
+        .put("reasoningTokens", u.reasoningTokens()));
     return json;
   }
 
+  /** Entries written before the detail counts existed have none: zero, as for a provider that reports none. */
   private static Optional<Usage> usage(JsonObject json) {
     return json.containsKey("inputTokens")
-        ? Optional.of(new Usage(json.getLong("inputTokens"), json.getLong("outputTokens")))
+        ? Optional.of(new Usage(json.getLong("inputTokens"), json.getLong("outputTokens"),
+            json.getLong("cachedInputTokens", 0L), json.getLong("cacheCreationInputTokens", 0L),
+            json.getLong("reasoningTokens", 0L)))
         : Optional.empty();
   }
 

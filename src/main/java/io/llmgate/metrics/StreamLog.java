@@ -63,7 +63,9 @@ public final class StreamLog implements StreamListener {
     line.put("outcome", "done").put("provider", done.provider()).put("model", done.model())
         .put("finishReason", done.finishReason().wire()).put("ttftMs", done.ttftMs())
         .put("tokens", done.tokenCount()).put("durationMs", done.durationMs());
-    done.usage().ifPresent(u -> line.put("inputTokens", u.inputTokens()).put("outputTokens", u.outputTokens()));
+    done.usage().ifPresent(u -> line.put("inputTokens", u.inputTokens()).put("outputTokens", u.outputTokens())
+        .put("cachedInputTokens", u.cachedInputTokens()).put("cacheCreationInputTokens", u.cacheCreationInputTokens())
+        .put("reasoningTokens", u.reasoningTokens()));
     if (LOG.isDebugEnabled()) {
       line.put("fullResponse", done.fullResponse());
     }

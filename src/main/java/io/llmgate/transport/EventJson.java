@@ -205,9 +205,20 @@ public final class EventJson {
     field(json, "reason", cancelled.reason().wire());
   }
 
+  /** The cache and reasoning counts only when non-zero: most streams have neither. */
   private static void usage(StringBuilder json, Usage usage) {
     json.append("\"usage\":{\"inputTokens\":").append(usage.inputTokens())
-        .append(",\"outputTokens\":").append(usage.outputTokens()).append("},");
+        .append(",\"outputTokens\":").append(usage.outputTokens());
+    count(json, "cachedInputTokens", usage.cachedInputTokens());
+    count(json, "cacheCreationInputTokens", usage.cacheCreationInputTokens());
+    count(json, "reasoningTokens", usage.reasoningTokens());
+    json.append("},");
+  }
+
+  private static void count(StringBuilder json, String name, long count) {
+    if (count > 0) {
+      json.append(",\"").append(name).append("\":").append(count);
+    }
   }
 
   private static void field(StringBuilder json, String name, String value) {

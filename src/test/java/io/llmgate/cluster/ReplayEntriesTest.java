@@ -29,7 +29,7 @@ class ReplayEntriesTest {
         new StreamEvent.ToolCallDelta("s-1", 2, 0, "call_1", "get_weather", "{\"city\":\"Par", AT),
         new StreamEvent.Done("s-1", "openai", "gpt-4o", "Hel\"lo\n",
             List.of(new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}")), 1, FinishReason.LENGTH,
-            Optional.of(new Usage(12, 1)), 40, 900, Map.of("trace", "abc"), AT),
+            Optional.of(new Usage(2078, 73, 1920, 100, 64)), 40, 900, Map.of("trace", "abc"), AT),
         new StreamEvent.Failed("s-1", ErrorCode.NODE_LOST, "gone", true, AT),
         new StreamEvent.Cancelled("s-1", Optional.of(new Usage(0, 3)), StreamEvent.CancelReason.DISCONNECTED, AT),
         new StreamEvent.Cancelled("s-1", Optional.empty(), StreamEvent.CancelReason.CLIENT, AT));

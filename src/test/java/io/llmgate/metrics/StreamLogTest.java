@@ -62,6 +62,8 @@ class StreamLogTest {
     assertThat(json.getLong("ttftMs")).isEqualTo(12);
     assertThat(json.getLong("tokens")).isEqualTo(3);
     assertThat(json.getLong("durationMs")).isEqualTo(40);
+    assertThat(List.of("inputTokens", "outputTokens", "cachedInputTokens", "cacheCreationInputTokens",
+        "reasoningTokens")).extracting(json::getLong).containsExactly(2078L, 73L, 1920L, 100L, 64L);
     assertThat(line).doesNotContain(PROMPT).doesNotContain(ANSWER);
   }
 
@@ -96,6 +98,6 @@ class StreamLogTest {
 
   private static StreamEvent.Done done() {
     return new StreamEvent.Done("s-1", "openai", "gpt-x", ANSWER, List.of(), 3, FinishReason.STOP,
-        Optional.of(new Usage(5, 3)), 12, 40, Map.of(), Instant.now());
+        Optional.of(new Usage(2078, 73, 1920, 100, 64)), 12, 40, Map.of(), Instant.now());
   }
 }

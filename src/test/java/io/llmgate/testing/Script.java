@@ -56,7 +56,11 @@ public final class Script {
   }
 
   public Script usage(long in, long out) {
-    return step(new UpstreamEvent.UsageReport(new Usage(in, out)));
+    return usage(new Usage(in, out));
+  }
+
+  public Script usage(Usage usage) {
+    return step(new UpstreamEvent.UsageReport(usage));
   }
 
   public Script finish(FinishReason reason) {

@@ -17,6 +17,7 @@ import io.llmgate.provider.FakeUpstream;
 import io.llmgate.provider.Providers;
 import io.llmgate.provider.openai.ChatChunks;
 import io.llmgate.stream.FinishReason;
+import io.llmgate.stream.Usage;
 import io.llmgate.testing.Script;
 import io.llmgate.testing.ScriptedUpstream;
 import io.llmgate.testing.TestGateway;
@@ -77,6 +78,8 @@ public abstract class TransportContract {
         .script("fail-early", Script.upstream().every(20).fail(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream overloaded"))
         .script("fail-after-first", Script.upstream().every(20).opened("script-1").text("partial")
             .fail(ErrorCode.UPSTREAM_ERROR, "upstream reset the connection"))
+        .script("cached", Script.upstream().opened("script-1").text("ok").usage(new Usage(2000, 70, 1920, 0, 64))
+            .finish(FinishReason.STOP))
         .script("short", Script.upstream().every(2).opened("script-1").text("ok").finish(FinishReason.STOP))
         // Two parallel calls whose fragments interleave; the second call's arguments split a 4-byte
         // character between its two UTF-16 halves.
@@ -109,6 +112,13 @@ public abstract class TransportContract {
       assertProtocolPayloads(stream.events(), done);
     }
     assertNothingAfterTheFinalEvent(stream);
+  }
+
+  @Test
+  void doneCarriesCachedAndReasoningTokens() throws Exception {
+    Received done = client.start(token(), request("cached")).events().awaitFinal(WAIT);
+    assertThat(done.data().getJsonObject("usage")).isEqualTo(new JsonObject().put("inputTokens", 2000)
+        .put("outputTokens", 70).put("cachedInputTokens", 1920).put("reasoningTokens", 64));
   }
 
   private static void assertProtocolPayloads(EventRecorder events, Received done) {

@@ -34,6 +34,8 @@ final class AnthropicEventDecoder extends AbstractStreamDecoder {
   /** The call index of each {@code tool_use} block, by block index. */
   private final Map<Integer, Integer> callOfBlock = new HashMap<>();
   private final Set<Integer> callsWithInput = new HashSet<>();
+  private long cacheReadTokens;
+  private long cacheCreationTokens;
 
   AnthropicEventDecoder(String provider, String requestedModel) {
     super(provider, requestedModel);
@@ -130,10 +132,15 @@ final class AnthropicEventDecoder extends AbstractStreamDecoder {
     }
   }
 
-  /** Counts are cumulative: a later event's figure replaces the earlier one, never adds to it. */
+  /**
+   * Counts are cumulative: a later event's figure replaces the earlier one, never adds to it. Claude does not
+   * count thinking tokens apart from the output.
+   */
   private void usage(AnthropicWire.UsageFields usage) {
     if (usage.totalInput() != null) {
       inputTokens = usage.totalInput();
+      cacheReadTokens = orZero(usage.cacheReadInputTokens());
+      cacheCreationTokens = orZero(usage.cacheCreationInputTokens());
     }
     if (usage.outputTokens() != null) {
       outputTokens = usage.outputTokens();
@@ -143,7 +150,8 @@ final class AnthropicEventDecoder extends AbstractStreamDecoder {
   private void stop(Consumer<UpstreamEvent> out) {
     open(out, null);
     if (inputTokens != null || outputTokens != null) {
-      out.accept(new UpstreamEvent.UsageReport(new Usage(orZero(inputTokens), orZero(outputTokens))));
+      out.accept(new UpstreamEvent.UsageReport(new Usage(orZero(inputTokens), orZero(outputTokens), cacheReadTokens,
+          cacheCreationTokens, 0)));
     }
     out.accept(new UpstreamEvent.Finished(finishReason(stopReason)));
   }

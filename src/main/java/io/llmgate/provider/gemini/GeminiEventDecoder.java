@@ -68,8 +68,10 @@ final class GeminiEventDecoder extends AbstractStreamDecoder {
     }
     open(out, requestedModel);
     if (usage != null) {
+      // The prompt count includes the cached part; the answer's count leaves out the thoughts (§6.4).
       out.accept(new UpstreamEvent.UsageReport(new Usage(orZero(usage.promptTokenCount()),
-          orZero(usage.candidatesTokenCount()) + orZero(usage.thoughtsTokenCount()))));
+          orZero(usage.candidatesTokenCount()) + orZero(usage.thoughtsTokenCount()),
+          orZero(usage.cachedContentTokenCount()), 0, orZero(usage.thoughtsTokenCount()))));
     }
     out.accept(new UpstreamEvent.Finished(finish(finishReason)));
   }

@@ -107,5 +107,6 @@ final class GeminiWire {
 
   /** Repeated on every frame, and may even shrink: only the last frame's figures count (§6.4). */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record UsageMetadata(Long promptTokenCount, Long candidatesTokenCount, Long thoughtsTokenCount) {}
+  record UsageMetadata(Long promptTokenCount, Long candidatesTokenCount, Long thoughtsTokenCount,
+      Long cachedContentTokenCount) {}
 }

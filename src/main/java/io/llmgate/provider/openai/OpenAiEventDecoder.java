@@ -57,7 +57,9 @@ final class OpenAiEventDecoder extends AbstractStreamDecoder {
       }
     }
     if (chunk.usage() != null) {
-      usage = new Usage(chunk.usage().promptTokens(), chunk.usage().completionTokens());
+      OpenAiWire.Usage counts = chunk.usage();
+      usage = new Usage(counts.promptTokens(), counts.completionTokens(), counts.cachedTokens(), 0,
+          counts.reasoningTokens());
     }
   }
 

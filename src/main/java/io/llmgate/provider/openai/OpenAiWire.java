@@ -105,7 +105,34 @@ final class OpenAiWire {
   @JsonIgnoreProperties(ignoreUnknown = true)
   record FunctionDelta(String name, String arguments) {}
 
-  /** {@code completion_tokens} already includes the reasoning tokens. */
+  /**
+   * {@code completion_tokens} already includes the reasoning tokens, {@code prompt_tokens} the cached ones.
+   * DeepSeek also counts its cache hits as {@code prompt_cache_hit_tokens} (§7.2).
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Usage(@JsonProperty("prompt_tokens") long promptTokens, @JsonProperty("completion_tokens") long completionTokens) {}
+  record Usage(
+      @JsonProperty("prompt_tokens") long promptTokens,
+      @JsonProperty("completion_tokens") long completionTokens,
+      @JsonProperty("prompt_tokens_details") PromptDetails promptDetails,
+      @JsonProperty("completion_tokens_details") CompletionDetails completionDetails,
+      @JsonProperty("prompt_cache_hit_tokens") Long promptCacheHitTokens) {
+
+    long cachedTokens() {
+      if (promptDetails != null && promptDetails.cachedTokens() != null) {
+        return promptDetails.cachedTokens();
+      }
+      return promptCacheHitTokens == null ? 0 : promptCacheHitTokens;
+    }
+
+    long reasoningTokens() {
+      return completionDetails == null || completionDetails.reasoningTokens() == null
+          ? 0 : completionDetails.reasoningTokens();
+    }
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record PromptDetails(@JsonProperty("cached_tokens") Long cachedTokens) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record CompletionDetails(@JsonProperty("reasoning_tokens") Long reasoningTokens) {}
 }

@@ -73,10 +73,13 @@ final class OpenAiChunks {
     return reason == FinishReason.OTHER ? "stop" : reason.wire();
   }
 
+  /** OpenAI's usage object, details included as OpenAI always sends them (Anthropic's cache writes have none). */
   static JsonObject usageJson(Usage usage) {
     return new JsonObject().put("prompt_tokens", usage.inputTokens())
         .put("completion_tokens", usage.outputTokens())
-        .put("total_tokens", usage.inputTokens() + usage.outputTokens());
+        .put("total_tokens", usage.inputTokens() + usage.outputTokens())
+        .put("prompt_tokens_details", new JsonObject().put("cached_tokens", usage.cachedInputTokens()))
+        .put("completion_tokens_details", new JsonObject().put("reasoning_tokens", usage.reasoningTokens()));
   }
 
   private String tail(String finishReason) {

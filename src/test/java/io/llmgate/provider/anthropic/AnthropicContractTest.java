@@ -210,4 +210,12 @@ class AnthropicContractTest extends AbstractProviderContractTest {
     assertThat(body.getInteger("max_tokens")).as("required by the API").isEqualTo(4096);
     assertThat(body.containsKey("temperature")).isFalse();
   }
+
+  @Test
+  void cacheReadsAndWritesAreInTheInputAndCountedApart() {
+    upstream.enqueue(Reply.stream(Fixtures.bytes("anthropic/synthetic/cache-read-and-write.sse")));
+    var recorder = stream(provider()).awaitEnd();
+    assertThat(recorder.ofKind(UpstreamEvent.UsageReport.class).get(0).usage())
+        .isEqualTo(new Usage(17 + 1200 + 2400, 10, 2400, 1200, 0));
+  }
 }

@@ -54,14 +54,14 @@ class DeepSeekContractTest extends AbstractProviderContractTest {
   @Override
   protected StreamFixture textStream() {
     return new StreamFixture(REASONER, "deepseek-reasoner", ChatChunks.deltas(REASONER, "content"),
-        ChatChunks.deltas(REASONER, "reasoning_content"), FinishReason.STOP, Optional.of(new Usage(6, 212)));
+        ChatChunks.deltas(REASONER, "reasoning_content"), FinishReason.STOP, Optional.of(new Usage(6, 212, 0, 0, 198)));
   }
 
   /** Keep-alive comments while queued, then the stream. */
   @Override
   protected Optional<StreamFixture> reasoningStream() {
     return Optional.of(new StreamFixture(KEEPALIVE, "deepseek-reasoner", ChatChunks.deltas(KEEPALIVE, "content"),
-        ChatChunks.deltas(KEEPALIVE, "reasoning_content"), FinishReason.STOP, Optional.of(new Usage(6, 212))));
+        ChatChunks.deltas(KEEPALIVE, "reasoning_content"), FinishReason.STOP, Optional.of(new Usage(6, 212, 0, 0, 198))));
   }
 
   @Override

@@ -144,7 +144,7 @@ class GeminiContractTest extends AbstractProviderContractTest {
     assertThat(recorder.reasonings()).containsExactly("Let me think");
     assertThat(recorder.texts()).containsExactly("Paris.");
     assertThat(recorder.ofKind(UpstreamEvent.UsageReport.class).get(0).usage())
-        .as("output counts the thoughts too").isEqualTo(new Usage(9, 190));
+        .as("output counts the thoughts too").isEqualTo(new Usage(9, 190, 0, 0, 185));
   }
 
   @Test
@@ -160,5 +160,13 @@ class GeminiContractTest extends AbstractProviderContractTest {
     upstream.enqueue(Reply.status(200).header("content-type", "application/json")
         .body(Fixtures.bytes("gemini/json-array-stream-without-alt-sse.json")));
     assertThat(stream(provider()).awaitFailure().code()).isEqualTo(ErrorCode.UPSTREAM_ERROR);
+  }
+
+  @Test
+  void cachedContentAndThoughtsAreCountedApart() {
+    upstream.enqueue(Reply.stream(Fixtures.bytes("gemini/synthetic/cached-content-and-thoughts.sse")));
+    var recorder = stream(provider()).awaitEnd();
+    assertThat(recorder.ofKind(UpstreamEvent.UsageReport.class).get(0).usage())
+        .as("the prompt count includes the cached part; the output the thoughts").isEqualTo(new Usage(4109, 193, 4096, 0, 185));
   }
 }

@@ -144,4 +144,12 @@ class OpenAiContractTest extends AbstractProviderContractTest {
     assertThat(failure.getMessage()).contains("insufficient_quota");
     assertThat(upstream.requestCount()).isEqualTo(1);
   }
+
+  @Test
+  void cachedAndReasoningTokensComeFromTheUsageDetails() {
+    upstream.enqueue(Reply.stream(Fixtures.bytes("openai-chat/synthetic/usage-cached-and-reasoning.sse")));
+    var recorder = stream(provider()).awaitEnd();
+    assertThat(recorder.ofKind(UpstreamEvent.UsageReport.class).get(0).usage())
+        .isEqualTo(new Usage(2078, 73, 1920, 0, 64));
+  }
 }

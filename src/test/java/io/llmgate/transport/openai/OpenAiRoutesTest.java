@@ -71,7 +71,8 @@ class OpenAiRoutesTest {
     JsonObject usage = new JsonObject(data.get(4));
     assertThat(usage.getJsonArray("choices")).isEmpty();
     assertThat(usage.getJsonObject("usage")).isEqualTo(new JsonObject().put("prompt_tokens", 5)
-        .put("completion_tokens", 2).put("total_tokens", 7));
+        .put("completion_tokens", 2).put("total_tokens", 7).put("prompt_tokens_details", NO_CACHED)
+        .put("completion_tokens_details", NO_REASONING));
     assertThat(data.subList(0, 5)).extracting(d -> new JsonObject(d).getString("id")).containsOnly(first.getString("id"));
   }
 
@@ -105,12 +106,16 @@ class OpenAiRoutesTest {
     assertThat(completion.getJsonObject("usage").getInteger("total_tokens")).isEqualTo(7);
   }
 
+  private static final JsonObject NO_CACHED = new JsonObject().put("cached_tokens", 0);
+  private static final JsonObject NO_REASONING = new JsonObject().put("reasoning_tokens", 0);
+
   @Test
   void otherFinishReasonReadsAsStopAndMissingUsageIsCounted() throws Exception {
     JsonObject completion = post(body("plain")).json();
     assertThat(completion.getJsonArray("choices").getJsonObject(0).getString("finish_reason")).isEqualTo("stop");
     assertThat(completion.getJsonObject("usage")).isEqualTo(new JsonObject().put("prompt_tokens", 0)
-        .put("completion_tokens", 1).put("total_tokens", 1));
+        .put("completion_tokens", 1).put("total_tokens", 1).put("prompt_tokens_details", NO_CACHED)
+        .put("completion_tokens_details", NO_REASONING));
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.GenerationOptions;
 import io.llmgate.stream.Reasoning;
 import io.llmgate.stream.ResponseFormat;
+import io.llmgate.stream.Usage;
 import io.llmgate.testing.NodeTests;
 import io.llmgate.testing.Script;
 import io.llmgate.testing.TestGateway;
@@ -30,7 +31,7 @@ class OpenAiSdkInteropTest {
     gateway = TestGateway.start(config -> config.withApiKey(Optional.of(API_KEY)));
     gateway.upstream()
         .script("hello", Script.upstream().opened("script-1").reasoning("thinking").text("Hel", "lo", " world")
-            .usage(3, 3).finish(FinishReason.STOP))
+            .usage(new Usage(3, 3, 1, 0, 2)).finish(FinishReason.STOP))
         .script("place", Script.upstream().opened("script-1").text("{\"city\"", ":\"Par", "is\"}").usage(9, 5)
             .finish(FinishReason.STOP))
         .script("long", Script.upstream().every(30).opened("script-1").tokens(1000).finish(FinishReason.STOP))

@@ -112,10 +112,20 @@ final class OpenAiTransportClient implements TransportClient {
         JsonObject counts = chunk.getJsonObject("usage");
         usage = new JsonObject().put("inputTokens", counts.getLong("prompt_tokens"))
             .put("outputTokens", counts.getLong("completion_tokens"));
+        detail(counts, "prompt_tokens_details", "cached_tokens", "cachedInputTokens");
+        detail(counts, "completion_tokens_details", "reasoning_tokens", "reasoningTokens");
       }
       JsonArray choices = chunk.getJsonArray("choices");
       if (!choices.isEmpty()) {
         choice(chunk, choices.getJsonObject(0));
+      }
+    }
+
+    /** OpenAI's usage details in the protocol's names, present when non-zero as the protocol has them. */
+    private void detail(JsonObject counts, String details, String field, String as) {
+      long count = counts.getJsonObject(details).getLong(field);
+      if (count > 0) {
+        usage.put(as, count);
       }
     }
 
