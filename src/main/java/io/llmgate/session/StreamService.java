@@ -74,13 +74,19 @@ public final class StreamService {
     Context here = currentContext();
     return admit(user).compose(v -> {
       if (shuttingDown) {
-        throw new GatewayException(ErrorCode.SHUTTING_DOWN, "server is shutting down (expected: retry on another node)");
+        throw shuttingDown();
       }
       ChatRequest request = parser.parse(payload);
       long graceMs = Math.min(disconnectGrace.toMillis(), parser.resumeGraceMs(payload).orElse(Long.MAX_VALUE));
       ChatProvider provider = providers.resolve(request);
       StreamSession session = new StreamSession(here, user, request, sink, listener, replay, graceMs);
       return sessions.register(session).compose(registered -> onContext(here, () -> {
+        if (shuttingDown) {
+          // The drain began while a shared registry was answering: it did not see this stream, so it
+          // must not start.
+          sessions.remove(session);
+          throw shuttingDown();
+        }
         session.recordTo(replay.begin(user, request.sessionId()));
         session.closed().onComplete(ended -> sessions.remove(session));
         // The next turn of the loop, so the transport sends its acknowledgement before llm:stream:start.
@@ -205,6 +211,10 @@ public final class StreamService {
   /** The providers as the transports see them. */
   public ProviderCatalog catalog() {
     return ProviderCatalog.of(providers);
+  }
+
+  private static GatewayException shuttingDown() {
+    return new GatewayException(ErrorCode.SHUTTING_DOWN, "server is shutting down (expected: retry on another node)");
   }
 
   /** Runs {@code step} on {@code here} (now if already there) and completes with its result there. */

@@ -2,6 +2,8 @@ package io.llmgate.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgate.error.ErrorCode;
+import io.llmgate.error.GatewayException;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.ratelimit.RateLimiter;
 import io.llmgate.stream.Acknowledged;
@@ -17,6 +19,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +78,37 @@ class StreamSeamsTest {
     assertThat(sink.kinds()).containsExactly(StreamEvent.Kind.STARTED, StreamEvent.Kind.TOKEN,
         StreamEvent.Kind.TOKEN, StreamEvent.Kind.TOKEN, StreamEvent.Kind.DONE);
     assertThat(sink.contexts).allSatisfy(context -> assertThat(context).isSameAs(clientContext));
+  }
+
+  @Test
+  void aStreamWhoseRegistrationAnswersAfterTheDrainBeganIsRefusedAndNeverStarts() throws Exception {
+    InMemoryStreamRegistry memory = new InMemoryStreamRegistry(8);
+    Promise<Void> registryAnswers = Promise.promise();
+    CompletableFuture<Void> asked = new CompletableFuture<>();
+    StreamRegistry slowRegistry = new DelegatingRegistry(memory) {
+      @Override
+      public Future<Void> register(StreamSession session) {
+        asked.complete(null);
+        // As the Redis registry: the shared slot first, this node's registry once it is granted.
+        return registryAnswers.future().compose(v -> memory.register(session));
+      }
+    };
+    ScriptedProvider provider = new ScriptedProvider(vertx, "fast", 1, () -> ScriptedProvider.tokens(3));
+    StreamService service = new StreamService(vertx, new ProviderRegistry().register(provider), user -> later(true),
+        new ChatRequestParser(10_000), slowRegistry, StreamListener.NONE, InMemoryReplayStore.withDefaults(),
+        Duration.ZERO);
+    ContextRecordingSink sink = new ContextRecordingSink();
+    CompletableFuture<Throwable> refusal = new CompletableFuture<>();
+    clientContext.runOnContext(v -> service.start("alice", StreamServiceTest.request("s1", "fast"), sink)
+        .onComplete(started -> refusal.complete(started.cause())));
+    asked.get(10, TimeUnit.SECONDS);
+
+    service.drain(Duration.ofSeconds(5)).await(10, TimeUnit.SECONDS);
+    storeContext.runOnContext(v -> registryAnswers.complete());
+
+    assertThat(GatewayException.from(refusal.get(10, TimeUnit.SECONDS)).code()).isEqualTo(ErrorCode.SHUTTING_DOWN);
+    assertThat(service.activeStreams()).isZero();
+    assertThat(sink.kinds()).as("nothing started after the drain").isEmpty();
   }
 
   @Test
