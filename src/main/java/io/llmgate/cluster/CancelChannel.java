@@ -7,19 +7,24 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.List;
 
 /**
  * This node's Redis channel for what other nodes ask of its streams: a cancel that reached another node,
  * and a resume another node follows ({@code op: follow}, see {@link ReplayFollower}). A dedicated
  * subscribed connection (a subscribed connection can send nothing else). {@link #ensureSubscribed} is called by every
- * heartbeat, so a connection lost with Redis is re-established once Redis answers again; cancels sent
- * while it was down are lost (their sender was told {@code cluster_unavailable} or saw no receiver).
+ * heartbeat, so a connection lost with Redis is re-established once Redis answers again. A cancel sent
+ * while this node was not subscribed (but alive) waits in its pending set ({@code cancel-remote.lua}),
+ * applied once subscribed again; with Redis down it was never sent (its sender was told
+ * {@code cluster_unavailable}).
  */
 final class CancelChannel {
   static final String FOLLOW = "follow";
+  private static final RedisScript PENDING = RedisScript.load("pending-cancels");
 
   private final RedisStore store;
   private final String channel;
+  private final String pending;
   private final StreamRegistry local;
   private volatile RedisConnection connection;
   /** The subscription under way, if any: heartbeats never open two at once. */
@@ -28,6 +33,7 @@ final class CancelChannel {
   CancelChannel(RedisStore store, String nodeId, StreamRegistry local) {
     this.store = store;
     this.channel = ClusterKeys.cancelChannel(nodeId);
+    this.pending = ClusterKeys.PENDING_CANCELS_PREFIX + nodeId;
     this.local = local;
   }
 
@@ -45,10 +51,13 @@ final class CancelChannel {
       conn.endHandler(ended -> lost(conn));
       return conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).map(conn)
           .onFailure(failure -> conn.close());
-    }).map(conn -> {
+    }).compose(conn -> store.eval(PENDING, List.of(pending)).map(missed -> {
+      // What was sent while no subscription was there to receive it; from now on messages arrive. Only
+      // then is the node subscribed: if this read fails, the next heartbeat subscribes and reads again.
+      missed.forEach(message -> apply(message.toString()));
       connection = conn;
       return (Void) null;
-    }).onComplete(done -> clearSubscribing());
+    }).onFailure(failure -> conn.close())).onComplete(done -> clearSubscribing());
     return subscribing;
   }
 
@@ -59,15 +68,19 @@ final class CancelChannel {
   /** A pub/sub message is {@code [message, channel, payload]} (a RESP3 push, or an array on RESP2). */
   private void received(Response message) {
     if (message.size() == 3 && "message".equals(message.get(0).toString())) {
-      JsonObject asked = new JsonObject(message.get(2).toString());
-      String user = asked.getString("user");
-      String sessionId = asked.getString("sessionId");
-      if (FOLLOW.equals(asked.getString("op"))) {
-        local.find(user, sessionId).onSuccess(running -> running.ifPresent(session ->
-            session.followedElsewhere(asked.getBoolean("first", false))));
-      } else {
-        local.cancel(user, sessionId);
-      }
+      apply(message.get(2).toString());
+    }
+  }
+
+  private void apply(String message) {
+    JsonObject asked = new JsonObject(message);
+    String user = asked.getString("user");
+    String sessionId = asked.getString("sessionId");
+    if (FOLLOW.equals(asked.getString("op"))) {
+      local.find(user, sessionId).onSuccess(running -> running.ifPresent(session ->
+          session.followedElsewhere(asked.getBoolean("first", false))));
+    } else {
+      local.cancel(user, sessionId);
     }
   }
 

@@ -24,6 +24,9 @@ final class ClusterKeys {
     return CANCEL_PREFIX + nodeId;
   }
 
+  /** Cancels sent to a node while it was not subscribed, for it to apply when it subscribes again. */
+  static final String PENDING_CANCELS_PREFIX = "llmgate:pending-cancels:";
+
   static String node(String nodeId) {
     return NODE_PREFIX + nodeId;
   }

@@ -31,6 +31,8 @@ public final class RedisStreamRegistry implements StreamRegistry {
   private static final RedisScript CANCEL_REMOTE = RedisScript.load("cancel-remote");
   /** A user's hash outlives its last acquire by this much; live slots are re-checked on every acquire. */
   private static final Duration IDLE_EXPIRY = Duration.ofDays(1);
+  /** A cancel waiting for its node to subscribe again; a node that takes longer is dead or was restarted. */
+  private static final Duration PENDING_CANCEL_EXPIRY = Duration.ofMinutes(1);
 
   private final StreamRegistry local;
   private final RedisStore store;
@@ -89,7 +91,8 @@ public final class RedisStreamRegistry implements StreamRegistry {
   public Future<Boolean> cancel(String user, String sessionId) {
     return local.cancel(user, sessionId).compose(here -> here ? Future.succeededFuture(true)
         : store.eval(CANCEL_REMOTE, List.of(ClusterKeys.slots(user)), sessionId, nodeId, ClusterKeys.CANCEL_PREFIX,
-            new JsonObject().put("user", user).put("sessionId", sessionId).encode())
+            new JsonObject().put("user", user).put("sessionId", sessionId).encode(), ClusterKeys.NODE_PREFIX,
+            ClusterKeys.PENDING_CANCELS_PREFIX, PENDING_CANCEL_EXPIRY.toMillis())
             .map(receivers -> receivers.toInteger() > 0));
   }
 

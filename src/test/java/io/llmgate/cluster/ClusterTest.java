@@ -55,11 +55,14 @@ class ClusterTest {
   }
 
   private TestGateway node() {
+    return node(Duration.ofMillis(200));
+  }
+
+  private TestGateway node(Duration heartbeat) {
     TestGateway node = TestGateway.start(config -> config
         .withLimits(new Limits(MESSAGES_PER_MINUTE, Duration.ofMinutes(1), STREAMS_PER_USER,
             Limits.DEFAULT.maxRequestBytes()))
-        .withCluster(ClusterConfig.STANDALONE.withRedisUrl(Optional.of(redis.url()))
-            .withHeartbeat(Duration.ofMillis(200))));
+        .withCluster(ClusterConfig.STANDALONE.withRedisUrl(Optional.of(redis.url())).withHeartbeat(heartbeat)));
     node.upstream()
         .script("short", Script.upstream().every(2).opened("script-1").text("ok").finish(FinishReason.STOP))
         .script("long", Script.upstream().every(50).opened("script-1").tokens(400).finish(FinishReason.STOP))
@@ -126,6 +129,23 @@ class ClusterTest {
     a.upstream().awaitGeneration("long", 0, WAIT);
     assertThat(a.upstream().generations("long")).anySatisfy(generation -> assertThat(generation.isCancelled()).isTrue());
     assertThat(b.upstream().generations("long")).as("nothing ran on b").isEmpty();
+  }
+
+  @Test
+  void aCancelSentWhileTheRunningNodeIsNotSubscribedReachesItWhenItSubscribesAgain() throws Exception {
+    // A heartbeat this long leaves the node unsubscribed for seconds once its subscription drops.
+    try (TestGateway slow = node(Duration.ofSeconds(3))) {
+      String user = user();
+      JsonObject onSlow = request("long");
+      EventRecorder running = stream(slow, user, onSlow);
+      running.awaitCount(TOKEN, 1, WAIT);
+      assertThat(redis.call("CLIENT", "KILL", "TYPE", "pubsub")).as("subscriptions dropped").isNotEqualTo(":0");
+
+      JsonObject answer = deleteOn(b, user, onSlow.getString("sessionId"));
+
+      assertThat(answer.getBoolean("cancelled")).isTrue();
+      assertThat(running.awaitFinal(WAIT).event()).isEqualTo(EventRecorder.CANCELLED);
+    }
   }
 
   @Test

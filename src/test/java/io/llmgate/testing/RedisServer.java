@@ -67,6 +67,20 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /** Sends one command (as redis-cli would) and returns the first line of the reply, e.g. {@code :2}. */
+  public String call(String... command) throws IOException {
+    StringBuilder resp = new StringBuilder("*").append(command.length).append("\r\n");
+    for (String part : command) {
+      resp.append('$').append(part.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(part).append("\r\n");
+    }
+    try (Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(resp.toString().getBytes(StandardCharsets.UTF_8));
+      return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+          .readLine();
+    }
+  }
+
   public String url() {
     return "redis://127.0.0.1:" + port;
   }
