@@ -1,11 +1,14 @@
 package io.llmgate;
 
+import io.llmgate.auth.ApiKeyAuthenticator;
+import io.llmgate.auth.Authenticator;
 import io.llmgate.auth.JwtAuthenticator;
 import io.llmgate.cluster.Cluster;
 import io.llmgate.cluster.RedisCluster;
 import io.llmgate.cluster.RedisRateLimiter;
 import io.llmgate.cluster.RedisReplayStore;
 import io.llmgate.cluster.RedisStore;
+import io.llmgate.config.ApiKey;
 import io.llmgate.config.Limits;
 import io.llmgate.config.ResumeConfig;
 import io.llmgate.ratelimit.RateLimiter;
@@ -57,10 +60,15 @@ import io.vertx.ext.web.Router;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * The composition root: the one place that sees every package and wires them. {@code Main} and the tests
@@ -81,6 +89,8 @@ public final class Gateway {
   private final GatewayConfig config;
   private final StreamService streams;
   private final JwtAuthenticator authenticator;
+  /** API keys first, then JWTs: what every transport authenticates with. */
+  private final Authenticator credentials;
   private final Connections connections = new Connections();
   private final ConnectionLimits connectionLimits;
   private final BrowserOrigins origins;
@@ -103,13 +113,16 @@ public final class Gateway {
     this.generatedSecret = config.jwtSecret().isEmpty() && !config.auth().jwt().hasPublicKeys();
     this.config = generatedSecret ? config.withJwtSecret(Optional.of(randomSecret())) : config;
     Limits limits = config.limits();
+    List<ApiKey> apiKeys = apiKeys(config);
+    ToIntFunction<String> messagesPerUser = perUser(apiKeys, ApiKey::messagesPerMinute, limits.messagesPerWindow());
+    ToIntFunction<String> streamsPerUser = perUser(apiKeys, ApiKey::concurrentStreams, limits.concurrentStreams());
     RedisCluster redis = config.cluster().redisUrl().map(url -> new RedisCluster(vertx,
         new RedisStore(vertx, url, config.cluster().commandTimeout(), registry), config.cluster().heartbeat(),
-        config.cluster().nodeTtl(), limits.concurrentStreams(), this::nodeCounters)).orElse(null);
+        config.cluster().nodeTtl(), streamsPerUser, this::nodeCounters)).orElse(null);
     this.cluster = redis == null ? Cluster.STANDALONE : redis;
-    this.streams = new StreamService(vertx, providers, rateLimiter(vertx, redis, limits),
+    this.streams = new StreamService(vertx, providers, rateLimiter(vertx, redis, messagesPerUser, limits),
         new ChatRequestParser(limits.maxRequestBytes()),
-        redis == null ? new InMemoryStreamRegistry(limits.concurrentStreams()) : redis.streams(),
+        redis == null ? new InMemoryStreamRegistry(streamsPerUser) : redis.streams(),
         StreamListener.all(new StreamMetrics(registry), logStreams ? new StreamLog() : StreamListener.NONE, listener),
         replayStore(vertx, redis, config), config.resume().disconnectGrace());
     this.joining = redis == null ? Future.succeededFuture() : redis.join().otherwiseEmpty();
@@ -121,12 +134,13 @@ public final class Gateway {
       registry.gauge("llmgate.connections.active", Tags.of("transport", transport), connections,
           c -> c.count(transport));
     }
-    this.authenticator = new JwtAuthenticator(vertx, config.auth().jwt(), this.config.jwtSecret(), config.apiKey());
+    this.authenticator = new JwtAuthenticator(vertx, config.auth().jwt(), this.config.jwtSecret());
+    this.credentials = new ApiKeyAuthenticator(apiKeys, authenticator);
     this.connectionLimits = new ConnectionLimits(config.limits().connectionsPerUser(),
         config.limits().maxConnections());
     this.origins = new BrowserOrigins(config.security(), generatedSecret);
     this.socketIo = SocketIoServer.create(vertx, socketIoOptions(config).setAllowRequest(origins::allows));
-    new SocketIoChatHandler(streams, authenticator, connections, connectionLimits).bind(socketIo.namespace("/"));
+    new SocketIoChatHandler(streams, credentials, connections, connectionLimits).bind(socketIo.namespace("/"));
   }
 
   /** In memory, and in cluster mode in Redis too, so that a client can resume on any node. */
@@ -138,12 +152,27 @@ public final class Gateway {
         resume.window(), resume.maxEventsPerStream(), config.cluster().heartbeat(), registry);
   }
 
+  /** The listed keys and the single {@code LLMGATE_API_KEY}, whose user is {@code api-key}. */
+  private static List<ApiKey> apiKeys(GatewayConfig config) {
+    List<ApiKey> keys = new ArrayList<>(config.auth().apiKeys());
+    config.apiKey().ifPresent(key -> keys.add(ApiKey.plain(ApiKeyAuthenticator.API_KEY_USER, key)));
+    return keys;
+  }
+
+  /** A limit an API key gives its user, else {@code fallback}: limits belong to the user id. */
+  private static ToIntFunction<String> perUser(List<ApiKey> keys, Function<ApiKey, OptionalInt> limit, int fallback) {
+    Map<String, Integer> own = new HashMap<>();
+    keys.forEach(key -> limit.apply(key).ifPresent(value -> own.put(key.user(), value)));
+    return user -> own.getOrDefault(user, fallback);
+  }
+
   /** Shared by the cluster's nodes when there is one, else this node's own (with idle buckets evicted). */
-  private static RateLimiter rateLimiter(Vertx vertx, RedisCluster cluster, Limits limits) {
+  private static RateLimiter rateLimiter(Vertx vertx, RedisCluster cluster, ToIntFunction<String> messagesPerUser,
+      Limits limits) {
     if (cluster != null) {
-      return new RedisRateLimiter(cluster.store(), limits.messagesPerWindow(), limits.window());
+      return new RedisRateLimiter(cluster.store(), messagesPerUser, limits.window());
     }
-    LocalRateLimiter limiter = new LocalRateLimiter(limits.messagesPerWindow(), limits.window());
+    LocalRateLimiter limiter = new LocalRateLimiter(messagesPerUser, limits.window());
     vertx.setPeriodic(RATE_LIMIT_EVICTION_MS, id -> limiter.evictIdle());
     return limiter;
   }
@@ -220,9 +249,9 @@ public final class Gateway {
     new HealthRoutes(streams, connections, cluster, authenticator::ready, warmedUp.future()).mount(router);
     MetricsRoute.mount(router, registry);
     int maxRequestBytes = config.limits().maxRequestBytes();
-    new OpenAiRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api()).mount(router);
-    new SseRoutes(vertx, streams, authenticator, connections, maxRequestBytes, config.api()).mount(router);
-    new WebSocketRoutes(vertx, streams, authenticator, connections, connectionLimits).mount(router);
+    new OpenAiRoutes(vertx, streams, credentials, connections, maxRequestBytes, config.api()).mount(router);
+    new SseRoutes(vertx, streams, credentials, connections, maxRequestBytes, config.api()).mount(router);
+    new WebSocketRoutes(vertx, streams, credentials, connections, connectionLimits).mount(router);
     new ChatPageRoutes().mount(router);
     // The Socket.IO options also turn WebSocket compression off: token frames are tiny and frequent, and
     // compressing them costs ~10x throughput (measured).

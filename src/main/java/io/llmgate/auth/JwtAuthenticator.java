@@ -13,7 +13,6 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SignatureException;
 import java.util.Base64;
 import java.util.Optional;
@@ -23,11 +22,9 @@ import java.util.TreeSet;
  * JWTs verified by vertx-auth-jwt with the configured keys ({@link SigningKeys}): HS256 with
  * {@code LLMGATE_JWT_SECRET}, RS256/ES256 with a PEM key or a JWKS. The header is inspected first to give
  * precise refusals ("unsigned token", "token algorithm …") and to refuse an algorithm no key was configured
- * for before any key is tried. An optional static API key is accepted too (user "api-key").
+ * for before any key is tried. API keys are tried before ({@link ApiKeyAuthenticator}).
  */
 public final class JwtAuthenticator implements Authenticator {
-  public static final String API_KEY_USER = "api-key";
-
   static final int MAX_SUB_LENGTH = 256;
 
   private final SigningKeys keys;
@@ -35,31 +32,25 @@ public final class JwtAuthenticator implements Authenticator {
   private final long skewSeconds;
   private final String expectedAlgorithms;
   private final JwtConfig config;
-  private final Optional<byte[]> apiKey;
 
-  public JwtAuthenticator(Vertx vertx, JwtConfig config, Optional<String> secret, Optional<String> apiKey) {
+  public JwtAuthenticator(Vertx vertx, JwtConfig config, Optional<String> secret) {
     this.keys = new SigningKeys(vertx, config, secret);
     this.signer = secret.map(s -> JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(s))));
     this.skewSeconds = config.clockSkew().toSeconds();
     this.config = config;
     this.expectedAlgorithms = String.join(" or ", new TreeSet<>(keys.algorithms()));
-    this.apiKey = apiKey.map(key -> key.getBytes(StandardCharsets.UTF_8));
   }
 
   /** HS256 tokens only, with the default checks: what tests and the development mode use. */
-  public JwtAuthenticator(Vertx vertx, String secret, Optional<String> apiKey) {
-    this(vertx, JwtConfig.DEFAULT, Optional.of(secret), apiKey);
+  public JwtAuthenticator(Vertx vertx, String secret) {
+    this(vertx, JwtConfig.DEFAULT, Optional.of(secret));
   }
 
   @Override
   public Future<String> authenticate(String token) {
     if (token == null || token.isBlank()) {
       return refuse("missing token");
-    }
-    if (apiKey.isPresent()
-        && MessageDigest.isEqual(apiKey.get(), token.getBytes(StandardCharsets.UTF_8))) {
-      return Future.succeededFuture(API_KEY_USER);
     }
     JsonObject header;
     try {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * This node's membership of a Redis cluster: a random node id, a presence key refreshed every heartbeat
@@ -32,7 +33,8 @@ public final class RedisCluster implements Cluster {
   private long timer = -1;
 
   /** {@code counters}: this node's {@code /websocket/health} counters, summed over the cluster. */
-  public RedisCluster(Vertx vertx, RedisStore store, Duration heartbeat, Duration ttl, int maxStreamsPerUser,
+  public RedisCluster(Vertx vertx, RedisStore store, Duration heartbeat, Duration ttl,
+      ToIntFunction<String> maxStreamsPerUser,
       Supplier<JsonObject> counters) {
     this.vertx = vertx;
     this.store = store;

@@ -4,6 +4,7 @@ import io.llmgate.ratelimit.RateLimiter;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 /**
  * The per-user token bucket of {@link io.llmgate.ratelimit.LocalRateLimiter}, kept in Redis so every node
@@ -15,18 +16,19 @@ public final class RedisRateLimiter implements RateLimiter {
   private static final RedisScript SCRIPT = RedisScript.load("rate-limit");
 
   private final RedisStore store;
-  private final int capacity;
+  private final ToIntFunction<String> capacityOf;
   private final long windowMillis;
 
-  public RedisRateLimiter(RedisStore store, int capacity, Duration window) {
+  /** {@code capacityOf} gives each user's capacity (an API key's messages-per-minute, else the default). */
+  public RedisRateLimiter(RedisStore store, ToIntFunction<String> capacityOf, Duration window) {
     this.store = store;
-    this.capacity = capacity;
+    this.capacityOf = capacityOf;
     this.windowMillis = window.toMillis();
   }
 
   @Override
   public Future<Boolean> tryAcquire(String user) {
-    return store.eval(SCRIPT, List.of(ClusterKeys.rate(user)), capacity, windowMillis)
+    return store.eval(SCRIPT, List.of(ClusterKeys.rate(user)), capacityOf.applyAsInt(user), windowMillis)
         .map(admitted -> admitted.toInteger() == 1);
   }
 }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 
 /**
  * This node's registry ({@code local}, which runs and finds the sessions) plus the per-user stream cap
@@ -37,11 +38,12 @@ public final class RedisStreamRegistry implements StreamRegistry {
   private final StreamRegistry local;
   private final RedisStore store;
   private final String nodeId;
-  private final int maxPerUser;
+  private final ToIntFunction<String> maxPerUser;
   private final Queue<Slot> unreleased = new ConcurrentLinkedQueue<>();
   private final CancelChannel cancels;
 
-  public RedisStreamRegistry(StreamRegistry local, RedisStore store, String nodeId, int maxPerUser) {
+  public RedisStreamRegistry(StreamRegistry local, RedisStore store, String nodeId,
+      ToIntFunction<String> maxPerUser) {
     this.local = local;
     this.cancels = new CancelChannel(store, nodeId, local);
     this.store = store;
@@ -53,21 +55,21 @@ public final class RedisStreamRegistry implements StreamRegistry {
   @Override
   public Future<Void> register(StreamSession session) {
     Slot slot = new Slot(session.user(), session.sessionId());
-    return store.eval(ACQUIRE, List.of(ClusterKeys.slots(slot.user)), slot.sessionId, nodeId, maxPerUser,
-        ClusterKeys.NODE_PREFIX, IDLE_EXPIRY.toMillis())
+    return store.eval(ACQUIRE, List.of(ClusterKeys.slots(slot.user)), slot.sessionId, nodeId,
+        maxPerUser.applyAsInt(slot.user), ClusterKeys.NODE_PREFIX, IDLE_EXPIRY.toMillis())
         .compose(answer -> {
-          verdict(answer, slot.sessionId);
+          verdict(answer, slot);
           return local.register(session).onFailure(refused -> release(slot));
         });
   }
 
-  private void verdict(Response answer, String sessionId) {
+  private void verdict(Response answer, Slot slot) {
     switch (answer.get(0).toString()) {
       case "ok" -> { }
       case "duplicate" -> throw new GatewayException(ErrorCode.DUPLICATE_SESSION,
-          "sessionId: \"" + sessionId + "\" is already streaming on a node of the cluster (expected: a new id)");
+          "sessionId: \"" + slot.sessionId + "\" is already streaming on a node of the cluster (expected: a new id)");
       default -> throw new GatewayException(ErrorCode.TOO_MANY_STREAMS, "streams: " + answer.get(1).toInteger()
-          + " running across the cluster (expected: at most " + maxPerUser + " per user)");
+          + " running across the cluster (expected: at most " + maxPerUser.applyAsInt(slot.user) + " per user)");
     }
   }
 

@@ -38,8 +38,17 @@ public record GatewayConfig(
     Checks.port("port", port);
     Checks.notNegative("server.drain-timeout", drainTimeout);
     jwtSecret.ifPresent(secret -> Checks.jwtSecret("LLMGATE_JWT_SECRET", secret));
+    apiKey.ifPresent(key -> refuseListed(key, auth));
     Objects.requireNonNull(providers, "providers");
     env = Map.copyOf(env);
+  }
+
+  /** One key, one user: the environment's key must not be one auth.api-keys gives to another. */
+  private static void refuseListed(String key, AuthConfig auth) {
+    String hash = ApiKey.sha256Of(key);
+    if (auth.apiKeys().stream().anyMatch(listed -> listed.sha256().equals(hash))) {
+      throw new ConfigException("LLMGATE_API_KEY: the same key as an entry of auth.api-keys (expected: one user per key)");
+    }
   }
 
   /** Defaults with the given port, without the self-warm-up: what tests start (port 0 picks a free one). */

@@ -39,6 +39,11 @@ final class Settings {
     return path.isEmpty() ? name : path + "." + name;
   }
 
+  /** Where this section sits, as error messages name it: {@code auth.api-keys[2]}. */
+  String path() {
+    return path;
+  }
+
   boolean has(String name) {
     return json.getValue(name) != null;
   }
@@ -50,6 +55,18 @@ final class Settings {
     }
     if (!(value instanceof String text) || text.isBlank()) {
       throw wrong(name, value, "a non-empty string");
+    }
+    return Optional.of(text);
+  }
+
+  /** A string that may be a secret: a wrong one is refused without being shown. */
+  Optional<String> secret(String name) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof String text) || text.isBlank()) {
+      throw new ConfigException(key(name) + ": not a non-empty string, value not shown (expected: a string)");
     }
     return Optional.of(text);
   }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 
 /**
  * The registry of a single node: its running streams, in memory. Sessions of different users live on
@@ -21,9 +22,14 @@ import java.util.function.Predicate;
 public final class InMemoryStreamRegistry implements StreamRegistry {
   private final ConcurrentHashMap<String, Map<String, StreamSession>> byUser = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
-  private final int maxPerUser;
+  private final ToIntFunction<String> maxPerUser;
 
   public InMemoryStreamRegistry(int maxPerUser) {
+    this(user -> maxPerUser);
+  }
+
+  /** {@code maxPerUser} gives each user's cap (an API key's concurrent-streams, else the default). */
+  public InMemoryStreamRegistry(ToIntFunction<String> maxPerUser) {
     this.maxPerUser = maxPerUser;
   }
 
@@ -44,9 +50,10 @@ public final class InMemoryStreamRegistry implements StreamRegistry {
         throw new GatewayException(ErrorCode.DUPLICATE_SESSION,
             "sessionId: \"" + session.sessionId() + "\" is already streaming (expected: a new id)");
       }
-      if (mine.size() >= maxPerUser) {
+      int max = maxPerUser.applyAsInt(user);
+      if (mine.size() >= max) {
         throw new GatewayException(ErrorCode.TOO_MANY_STREAMS,
-            "streams: " + mine.size() + " running (expected: at most " + maxPerUser + " per user)");
+            "streams: " + mine.size() + " running (expected: at most " + max + " per user)");
       }
       mine.put(session.sessionId(), session);
       return mine;

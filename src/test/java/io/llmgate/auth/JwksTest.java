@@ -36,7 +36,7 @@ class JwksTest {
 
   private JwtAuthenticator authenticator(Duration minRefreshInterval) {
     JwtConfig config = JwtConfig.DEFAULT.withJwks(idp.url(), Duration.ofMinutes(10), minRefreshInterval);
-    JwtAuthenticator authenticator = new JwtAuthenticator(vertx, config, Optional.empty(), Optional.empty());
+    JwtAuthenticator authenticator = new JwtAuthenticator(vertx, config, Optional.empty());
     opened.add(authenticator);
     return authenticator;
   }

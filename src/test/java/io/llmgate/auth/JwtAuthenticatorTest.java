@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class JwtAuthenticatorTest {
   private final Vertx vertx = Vertx.vertx();
   private final TestTokens tokens = new TestTokens(vertx);
-  private final JwtAuthenticator authenticator = new JwtAuthenticator(vertx, TestTokens.SECRET, Optional.of("sk-local"));
+  private final JwtAuthenticator authenticator = new JwtAuthenticator(vertx, TestTokens.SECRET);
 
   @AfterEach
   void close() {
@@ -35,11 +35,6 @@ class JwtAuthenticatorTest {
   @Test
   void issuedDevelopmentTokenIsAccepted() {
     assertThat(authenticator.authenticate(authenticator.issue("dev-user", 60)).await()).isEqualTo("dev-user");
-  }
-
-  @Test
-  void configuredApiKeyIsAccepted() {
-    assertThat(authenticator.authenticate("sk-local").await()).isEqualTo(JwtAuthenticator.API_KEY_USER);
   }
 
   @Test

@@ -34,7 +34,7 @@ class PublicKeyJwtTest {
 
   private JwtAuthenticator withKey(SigningKey key, Optional<String> secret) {
     JwtConfig config = JwtConfig.DEFAULT.withPublicKey(PublicKeyPem.parse("auth.jwt.public-key", key.publicPem()));
-    return new JwtAuthenticator(vertx, config, secret, Optional.empty());
+    return new JwtAuthenticator(vertx, config, secret);
   }
 
   @Test
@@ -87,7 +87,7 @@ class PublicKeyJwtTest {
   void issuerAndAudienceAreCheckedWhenConfigured() {
     JwtConfig config = JwtConfig.DEFAULT.withPublicKey(PublicKeyPem.parse("k", RSA.publicPem()))
         .withClaims(Optional.of("https://idp.test/"), List.of("llmgate", "llmgate-staging"));
-    JwtAuthenticator auth = new JwtAuthenticator(vertx, config, Optional.empty(), Optional.empty());
+    JwtAuthenticator auth = new JwtAuthenticator(vertx, config, Optional.empty());
     JsonObject good = SigningKey.claims("alice").put("iss", "https://idp.test/").put("aud", "llmgate");
 
     assertThat(auth.authenticate(RSA.sign(good)).await()).isEqualTo("alice");
@@ -126,7 +126,7 @@ class PublicKeyJwtTest {
 
     JwtConfig strict = JwtConfig.DEFAULT.withPublicKey(PublicKeyPem.parse("k", RSA.publicPem()))
         .withClockSkew(Duration.ZERO);
-    JwtAuthenticator noSkew = new JwtAuthenticator(vertx, strict, Optional.empty(), Optional.empty());
+    JwtAuthenticator noSkew = new JwtAuthenticator(vertx, strict, Optional.empty());
     assertRefused(noSkew, RSA.sign(claims.copy().put("exp", now - 2)), "unauthorized: token expired");
     assertRefused(noSkew, RSA.sign(claims.copy().put("nbf", now + 60)), "unauthorized: token not yet valid");
   }

@@ -10,6 +10,9 @@ import static io.llmgate.transport.EventRecorder.TOOL_CALL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.llmgate.config.ApiKey;
+import io.llmgate.config.AuthConfig;
+import io.llmgate.config.JwtConfig;
 import io.llmgate.config.Limits;
 import io.llmgate.config.ProvidersSettings;
 import io.llmgate.error.ErrorCode;
@@ -29,6 +32,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,6 +56,12 @@ public abstract class TransportContract {
   static final int BULK_TOKENS = 1000;
   static final int BULK_TOKEN_SIZE = 8 * 1024;
   public static final int CLIENT_RECEIVE_BUFFER = 64 * 1024;
+  // Two services' API keys (auth.api-keys, held as their SHA-256) and the single LLMGATE_API_KEY.
+  private static final String SERVICE_A_KEY = "sk-svc-a-0123456789abcdefghijklmnopqrstuv";
+  private static final String SERVICE_B_KEY = "sk-svc-b-0123456789abcdefghijklmnopqrstuv";
+  private static final String SERVICE_C_KEY = "sk-svc-c-0123456789abcdefghijklmnopqrstuv";
+  private static final String LEGACY_KEY = "sk-legacy-0123456789abcdefghijklmnopqrstuv";
+  private static final int SERVICE_A_MESSAGES_PER_MINUTE = 2;
 
   protected TestGateway gateway;
   protected TransportClient client;
@@ -62,7 +73,13 @@ public abstract class TransportContract {
   @BeforeAll
   void startGateway() {
     gateway = TestGateway.start(config -> config.withLimits(
-        new Limits(MESSAGES_PER_MINUTE, Duration.ofMinutes(1), 8, Limits.DEFAULT.maxRequestBytes())),
+        new Limits(MESSAGES_PER_MINUTE, Duration.ofMinutes(1), 8, Limits.DEFAULT.maxRequestBytes()))
+        .withAuth(new AuthConfig(JwtConfig.DEFAULT, List.of(
+            new ApiKey("service-a", ApiKey.sha256Of(SERVICE_A_KEY), OptionalInt.of(SERVICE_A_MESSAGES_PER_MINUTE),
+                OptionalInt.empty()),
+            new ApiKey("service-b", ApiKey.sha256Of(SERVICE_B_KEY), OptionalInt.empty(), OptionalInt.empty()),
+            new ApiKey("service-c", ApiKey.sha256Of(SERVICE_C_KEY), OptionalInt.empty(), OptionalInt.of(1)))))
+        .withApiKey(Optional.of(LEGACY_KEY)),
         (vertx, providers) -> {
           openAiUpstream = FakeUpstream.start(vertx);
           providers.register(Providers.fromEnvironment(vertx, Map.of("OPENAI_API_KEY", "sk-test",
@@ -332,6 +349,61 @@ public abstract class TransportContract {
     Received error = refused.events().awaitFinal(WAIT);
     assertThat(refused.events().names()).containsExactly(ERROR);
     assertThat(error.data().getString("code")).isEqualTo("rate_limited");
+  }
+
+  @Test
+  void twoApiKeysAreTwoIdentitiesWithTwoRateLimitBuckets() throws Exception {
+    for (int i = 0; i < SERVICE_A_MESSAGES_PER_MINUTE; i++) {
+      assertThat(client.start(SERVICE_A_KEY, request(tagged("short"))).events().awaitFinal(WAIT).event()).isEqualTo(DONE);
+    }
+    ClientStream refused = client.start(SERVICE_A_KEY, request(tagged("short")));
+    assertThat(refused.events().awaitFinal(WAIT).data().getString("code")).isEqualTo("rate_limited");
+    assertThat(refused.events().names()).containsExactly(ERROR);
+
+    // service-b draws from a bucket of its own, with the default limit, past service-a's.
+    for (int i = 0; i < SERVICE_A_MESSAGES_PER_MINUTE + 1; i++) {
+      assertThat(client.start(SERVICE_B_KEY, request(tagged("short"))).events().awaitFinal(WAIT).event()).isEqualTo(DONE);
+    }
+    assertThat(client.start(LEGACY_KEY, request(tagged("short"))).events().awaitFinal(WAIT).event()).isEqualTo(DONE);
+  }
+
+  @Test
+  void anApiKeysOwnStreamCapHoldsForItsUser() throws Exception {
+    String prompt = tagged("long");
+    ClientStream first = client.start(SERVICE_C_KEY, request(prompt).put("resumeGraceMs", 0));
+    first.events().awaitCount(TOKEN, 1, WAIT);
+
+    ClientStream second = client.start(SERVICE_C_KEY, request(tagged("short")));
+    Received refused = second.events().awaitFinal(WAIT);
+    assertThat(refused.data().getString("code")).isEqualTo("too_many_streams");
+    assertThat(refused.data().getString("error")).isEqualTo("streams: 1 running (expected: at most 1 per user)");
+    // Everybody else keeps the default of 8.
+    ClientStream mine = client.start(token(), request(tagged("long")).put("resumeGraceMs", 0));
+    ClientStream more = client.start(token(), request(tagged("short")));
+    assertThat(more.events().awaitFinal(WAIT).event()).isEqualTo(DONE);
+
+    for (ClientStream running : List.of(first, mine)) {
+      if (client.canCancel()) {
+        running.cancel();
+      } else {
+        running.disconnect();
+      }
+    }
+    gateway.awaitNoActiveStreams(WAIT);
+  }
+
+  @Test
+  void aWrongApiKeyIsRefusedAsAMalformedTokenIs() throws Exception {
+    String prompt = tagged("short");
+    ClientStream stream = client.start(SERVICE_A_KEY.replace('a', 'A'), request(prompt));
+
+    Received error = stream.events().awaitFinal(WAIT);
+
+    assertThat(stream.events().names()).containsExactly(ERROR);
+    assertThat(error.data().getString("code")).isEqualTo("unauthorized");
+    assertThat(error.data().getString("error"))
+        .isEqualTo("unauthorized: malformed token (expected: header.payload.signature)");
+    assertThat(gateway.upstream().generations(prompt)).isEmpty();
   }
 
   @Test
