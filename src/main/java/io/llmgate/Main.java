@@ -3,8 +3,10 @@ package io.llmgate;
 import io.llmgate.config.ConfigException;
 import io.llmgate.config.ConfigLoader;
 import io.llmgate.config.GatewayConfig;
+import io.llmgate.warmup.SelfWarmup;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -19,7 +21,18 @@ public final class Main {
 
   private Main() {}
 
+  /** Runs the self-warm-up on a loopback port and exits: the training run of a class-data archive. */
+  static final String WARM_UP_AND_EXIT = "--warm-up-and-exit";
+
   public static void main(String[] args) throws InterruptedException {
+    if (args.length > 0) {
+      if (args.length == 1 && args[0].equals(WARM_UP_AND_EXIT)) {
+        System.exit(warmUpAndExit());
+      }
+      System.err.println("llmgate: unknown arguments: " + String.join(" ", args) + " (expected: none, or "
+          + WARM_UP_AND_EXIT + "; the configuration comes from the environment and LLMGATE_CONFIG)");
+      System.exit(2);
+    }
     GatewayConfig config;
     try {
       config = ConfigLoader.load(System.getenv());
@@ -44,6 +57,27 @@ public final class Main {
     LOG.info("stop signal: draining streams for up to {}s", config.drainTimeout().toSeconds());
     gateway.shutdown().eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
     System.exit(0);
+  }
+
+  /**
+   * The defaults on a free port of 127.0.0.1 (none of the environment: a build machine's variables must not
+   * shape it), the self-warm-up, then exit: 0 when every warm-up stream completed. Run with
+   * {@code -XX:ArchiveClassesAtExit}, the JVM then archives every class the warm-up loaded (docs/deployment.md).
+   */
+  private static int warmUpAndExit() {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    try {
+      GatewayConfig config = ConfigLoader.load(Map.of()).withHost("127.0.0.1").withPort(0);
+      Gateway gateway = Gateway.start(vertx, config).await(60, TimeUnit.SECONDS);
+      SelfWarmup.Result result = gateway.warmedUp().await(config.warmup().maxDuration().toSeconds() + 30, TimeUnit.SECONDS);
+      gateway.shutdown().await(30, TimeUnit.SECONDS);
+      return result.failed() == 0 && !result.timedOut() ? 0 : 1;
+    } catch (Exception e) {
+      System.err.println("llmgate: warm-up failed: " + e.getMessage());
+      return 1;
+    } finally {
+      vertx.close().await();
+    }
   }
 
   private static void printBanner(GatewayConfig config, Gateway gateway, boolean nativeTransport) {
