@@ -88,7 +88,7 @@ config_no_warmup=$results/llmgate-bench-no-warmup.yaml
 # The gateways start through one generated script, so that the load generator's cold phase can restart them
 # (`gateways.sh llmgate|portkey [variant]`: stops the running one, starts a new one in the background, prints
 # its pid). llmgate's variants (BENCH_COLD_LLMGATE): `default`; a name holding `no-warmup` turns the
-# self-warm-up off.
+# self-warm-up off, one holding `cds` adds the class-data archive the build made (target/llmgate.jsa).
 gateways=$results/gateways-$stamp.sh
 cat > "$gateways" <<SCRIPT
 #!/usr/bin/env bash
@@ -103,9 +103,11 @@ case \$1 in
   llmgate)
     config=$config
     case \${2:-default} in *no-warmup*) config=$config_no_warmup ;; esac
+    archive=
+    case \${2:-default} in *cds*) archive=-XX:SharedArchiveFile=target/llmgate.jsa ;; esac
     echo "== llmgate \${2:-default}" >> "$results/llmgate-$stamp.log"
     LLMGATE_PORT=$llmgate_port LLMGATE_HOST=127.0.0.1 LLMGATE_JWT_SECRET=$secret LLMGATE_CONFIG=\$config \\
-      $llmgate_java $llmgate_java_opts -jar target/llmgate.jar >> "$results/llmgate-$stamp.log" 2>&1 &
+      $llmgate_java $llmgate_java_opts \$archive -jar target/llmgate.jar >> "$results/llmgate-$stamp.log" 2>&1 &
     ;;
   portkey)
     (cd bench && exec node node_modules/@portkey-ai/gateway/build/start-server.js --headless --port=$portkey_port) \\
