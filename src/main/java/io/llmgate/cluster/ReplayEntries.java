@@ -100,7 +100,7 @@ final class ReplayEntries {
           FinishReason.valueOf(json.getString("finishReason").toUpperCase(Locale.ROOT)), usage(json),
           json.getLong("ttftMs"), json.getLong("durationMs"), json.getJsonObject("metadata").getMap(), at);
       case "f" -> new StreamEvent.Failed(sessionId, code(json.getString("code")), json.getString("error"),
-          json.getBoolean("retryable"), at);
+          json.getBoolean("retryable"), Optional.ofNullable(json.getString("partialResponse")), at);
       case "c" -> new StreamEvent.Cancelled(sessionId, usage(json), "client".equals(json.getString("reason"))
           ? StreamEvent.CancelReason.CLIENT : StreamEvent.CancelReason.DISCONNECTED, at);
       default -> throw new IllegalStateException("replay entry of unknown kind " + kind);
@@ -138,8 +138,10 @@ final class ReplayEntries {
   }
 
   private static JsonObject failed(StreamEvent.Failed failed) {
-    return new JsonObject().put("code", failed.code().wire()).put("error", failed.error())
+    JsonObject json = new JsonObject().put("code", failed.code().wire()).put("error", failed.error())
         .put("retryable", failed.retryable());
+    failed.partialResponse().ifPresent(partial -> json.put("partialResponse", partial));
+    return json;
   }
 
   private static JsonObject cancelled(StreamEvent.Cancelled cancelled) {

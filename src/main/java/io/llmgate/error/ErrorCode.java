@@ -15,6 +15,7 @@ public enum ErrorCode {
   UPSTREAM_RATE_LIMITED("upstream_rate_limited", true),
   UPSTREAM_UNAVAILABLE("upstream_unavailable", true),
   UPSTREAM_ERROR("upstream_error", false),
+  UPSTREAM_TRUNCATED("upstream_truncated", true),
   UPSTREAM_TIMEOUT("upstream_timeout", true),
   CONTENT_FILTERED("content_filtered", false),
   SHUTTING_DOWN("shutting_down", true),

@@ -84,7 +84,7 @@ public final class UpstreamErrors {
 
   /** The upstream closed without its end marker: never a normal end (wire-formats.md §1 invariant 5). */
   public static GatewayException truncated(String provider, String endMarker) {
-    return new GatewayException(ErrorCode.UPSTREAM_ERROR,
+    return new GatewayException(ErrorCode.UPSTREAM_TRUNCATED,
         provider + ": upstream closed the stream before its end marker (expected: " + endMarker + ")", true);
   }
 

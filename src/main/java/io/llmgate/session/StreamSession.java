@@ -344,8 +344,9 @@ public final class StreamSession {
   }
 
   private boolean fail(GatewayException failure) {
+    Optional<String> partial = tokenCount == 0 ? Optional.empty() : Optional.of(fullResponse.toString());
     return finish(new StreamEvent.Failed(sessionId(), failure.code(), failure.getMessage(), failure.retryable(),
-        Instant.now()));
+        partial, Instant.now()));
   }
 
   private boolean finish(StreamEvent finalEvent) {
@@ -454,7 +455,7 @@ public final class StreamSession {
   };
 
   private static GatewayException truncated() {
-    return new GatewayException(ErrorCode.UPSTREAM_ERROR,
+    return new GatewayException(ErrorCode.UPSTREAM_TRUNCATED,
         "upstream closed the stream before its end marker (truncated)", true);
   }
 }

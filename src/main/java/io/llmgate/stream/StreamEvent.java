@@ -124,8 +124,17 @@ public sealed interface StreamEvent {
     }
   }
 
-  record Failed(String sessionId, ErrorCode code, String error, boolean retryable, Instant timestamp)
-      implements StreamEvent {
+  /**
+   * {@code partialResponse} is the text of the tokens sent before the failure, present once at least one
+   * went out: a client that kept no tokens (or reconnected) still has what the stream produced.
+   */
+  record Failed(String sessionId, ErrorCode code, String error, boolean retryable, Optional<String> partialResponse,
+      Instant timestamp) implements StreamEvent {
+    /** A failure before any token: nothing partial to carry. */
+    public Failed(String sessionId, ErrorCode code, String error, boolean retryable, Instant timestamp) {
+      this(sessionId, code, error, retryable, Optional.empty(), timestamp);
+    }
+
     @Override
     public Kind kind() {
       return Kind.FAILED;

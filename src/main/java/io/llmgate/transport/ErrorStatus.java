@@ -16,7 +16,7 @@ public final class ErrorStatus {
       case RATE_LIMITED, TOO_MANY_STREAMS, TOO_MANY_CONNECTIONS, UPSTREAM_RATE_LIMITED -> 429;
       case INTERNAL -> 500;
       // The upstream misbehaved or refused our credentials: the gateway, not the client, is at fault.
-      case UPSTREAM_AUTH, UPSTREAM_ERROR -> 502;
+      case UPSTREAM_AUTH, UPSTREAM_ERROR, UPSTREAM_TRUNCATED -> 502;
       case UPSTREAM_UNAVAILABLE, SHUTTING_DOWN, CLUSTER_UNAVAILABLE, NODE_LOST -> 503;
       case UPSTREAM_TIMEOUT -> 504;
     };

@@ -198,6 +198,7 @@ public final class EventJson {
     field(json, "error", failed.error());
     field(json, "code", failed.code().wire());
     json.append("\"retryable\":").append(failed.retryable()).append(',');
+    failed.partialResponse().ifPresent(partial -> field(json, "partialResponse", partial));
   }
 
   private static void cancelled(StringBuilder json, StreamEvent.Cancelled cancelled) {

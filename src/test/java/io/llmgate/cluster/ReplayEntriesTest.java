@@ -31,9 +31,10 @@ class ReplayEntriesTest {
             List.of(new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}")), 1, FinishReason.LENGTH,
             Optional.of(new Usage(2078, 73, 1920, 100, 64)), 40, 900, Map.of("trace", "abc"), AT),
         new StreamEvent.Failed("s-1", ErrorCode.NODE_LOST, "gone", true, AT),
+        new StreamEvent.Failed("s-1", ErrorCode.UPSTREAM_TRUNCATED, "cut", true, Optional.of("Hel\"lo\n"), AT),
         new StreamEvent.Cancelled("s-1", Optional.of(new Usage(0, 3)), StreamEvent.CancelReason.DISCONNECTED, AT),
         new StreamEvent.Cancelled("s-1", Optional.empty(), StreamEvent.CancelReason.CLIENT, AT));
-    long[] seqs = {1, 2, 3, 4, 5, 5, 5, 5};
+    long[] seqs = {1, 2, 3, 4, 5, 5, 5, 5, 5};
 
     for (int i = 0; i < events.size(); i++) {
       assertThat(ReplayEntries.event("s-1", seqs[i], pairs(ReplayEntries.fields(events.get(i)))))

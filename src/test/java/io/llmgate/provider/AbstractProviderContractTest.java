@@ -283,7 +283,7 @@ public abstract class AbstractProviderContractTest {
     upstream.enqueue(Reply.stream(bytes).endAfter(Fixtures.lengthOfFrames(bytes, 2)));
     Recorder recorder = stream(provider());
     GatewayException failure = recorder.awaitFailure();
-    assertThat(failure.code()).isEqualTo(ErrorCode.UPSTREAM_ERROR);
+    assertThat(failure.code()).isEqualTo(ErrorCode.UPSTREAM_TRUNCATED);
     assertThat(failure.getMessage()).startsWith(name() + ":").contains("end marker");
     assertThat(recorder.ofKind(UpstreamEvent.Finished.class)).isEmpty();
   }

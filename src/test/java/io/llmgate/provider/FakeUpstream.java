@@ -80,7 +80,7 @@ public final class FakeUpstream implements AutoCloseable {
 
   /** What one request looked like, and what became of its connection. */
   public record Recorded(String method, String uri, MultiMap headers, String body,
-      CompletableFuture<Long> connectionClosedAt, AtomicLong bytesWritten) {
+      CompletableFuture<Long> connectionClosedAt, CompletableFuture<Void> finished, AtomicLong bytesWritten) {
 
     /** Waits for the client to close the connection; the {@code System.nanoTime()} it happened. */
     public long awaitClosed() {
@@ -88,6 +88,15 @@ public final class FakeUpstream implements AutoCloseable {
         return connectionClosedAt.get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         throw new AssertionError("the client did not close the upstream connection within 10 s", e);
+      }
+    }
+
+    /** Waits until the answer was sent to its end or its connection closed: nothing of it is left open. */
+    public void awaitFinished() {
+      try {
+        finished.get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new AssertionError("the answer to " + uri + " was still open 10 s later: the client never closed it", e);
       }
     }
 
@@ -99,10 +108,15 @@ public final class FakeUpstream implements AutoCloseable {
   private void handle(HttpServerRequest request) {
     requestCount.incrementAndGet();
     CompletableFuture<Long> closed = new CompletableFuture<>();
-    request.connection().closeHandler(v -> closed.complete(System.nanoTime()));
+    CompletableFuture<Void> finished = new CompletableFuture<>();
+    request.connection().closeHandler(v -> {
+      closed.complete(System.nanoTime());
+      finished.complete(null);
+    });
+    request.response().endHandler(v -> finished.complete(null));
     request.body().onSuccess(body -> {
       Recorded recorded = new Recorded(request.method().name(), request.uri(), request.headers(), body.toString(),
-          closed, new AtomicLong());
+          closed, finished, new AtomicLong());
       requests.add(recorded);
       Reply reply = script.poll();
       (reply == null ? Reply.status(500).body("{\"error\":{\"message\":\"no reply scripted\"}}") : reply)

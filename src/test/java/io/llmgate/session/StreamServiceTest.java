@@ -202,7 +202,11 @@ class StreamServiceTest {
     onContext(() -> withTruncating.start("alice", request("s1", "truncating"), sink));
 
     assertThat(awaitFinal(sink)).isInstanceOfSatisfying(StreamEvent.Failed.class,
-        failed -> assertThat(failed.error()).contains("truncated"));
+        failed -> {
+          assertThat(failed.code()).isEqualTo(ErrorCode.UPSTREAM_TRUNCATED);
+          assertThat(failed.error()).contains("truncated");
+          assertThat(failed.partialResponse()).contains("half");
+        });
   }
 
   @Test

@@ -11,13 +11,14 @@ import java.util.function.DoubleSupplier;
 /**
  * Whether and when to try the same provider again (wire-formats.md §1: the SDKs' rule, narrowed to what
  * the issue lists). Retried: failures the table marks retryable with a code of rate limiting, overload or
- * server error — that is connect failures, 429, 500, 502, 503, 529, and the same conditions reported in
- * the stream. Not retried: timeouts (the budget is spent, and a fallback can still answer), and anything
+ * server error — that is connect failures, 429, 500, 502, 503, 529, the same conditions reported in
+ * the stream, and a stream cut before its end marker. Not retried: timeouts (the budget is spent, and a fallback can still answer), and anything
  * the upstream called permanent (bad key, quota, bad request, {@code x-should-retry: false}).
  */
 final class Backoff {
   private static final Set<ErrorCode> RETRIED =
-      Set.of(ErrorCode.UPSTREAM_RATE_LIMITED, ErrorCode.UPSTREAM_UNAVAILABLE, ErrorCode.UPSTREAM_ERROR);
+      Set.of(ErrorCode.UPSTREAM_RATE_LIMITED, ErrorCode.UPSTREAM_UNAVAILABLE, ErrorCode.UPSTREAM_ERROR,
+          ErrorCode.UPSTREAM_TRUNCATED);
 
   private final RetrySettings settings;
   private final DoubleSupplier random;
