@@ -63,6 +63,10 @@ final class GeminiEventDecoder extends AbstractStreamDecoder {
         throw UpstreamErrors.inStream(provider, error);
       });
     }
+    if (finishReason == null && !tail.unframed().isBlank()) {
+      // A body that is no event stream at all (a JSON array: the request lacked ?alt=sse) was not cut short.
+      throw UpstreamErrors.malformed(provider, tail.unframed(), "Server-Sent Events");
+    }
     if (finishReason == null) {
       throw UpstreamErrors.truncated(provider, "a frame with finishReason, then the end of the body");
     }
