@@ -1,6 +1,7 @@
 package io.llmgate;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
@@ -16,6 +17,7 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import io.llmgate.transport.StrictTextMessages;
 import io.llmgate.vertx.VertxInternals;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +66,16 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAPackage("io.llmgate.provider.*.."));
     check(noClasses().that().resideOutsideOfPackages("io.llmgate", "io.llmgate.transport..")
         .should().dependOnClassesThat().resideInAPackage("io.llmgate.transport.*.."));
+  }
+
+  /** docs/socketio.md: the Engine.IO/Socket.IO server is generic; only the gateway's binding sees llmgate. */
+  @Test
+  void theSocketIoServerLayerSeesNothingOfTheGateway() {
+    check(noClasses().that().resideInAPackage("io.llmgate.transport.socketio")
+        .and().haveNameNotMatching("io\\.llmgate\\.transport\\.socketio\\.(SocketIoChatHandler|SocketSink|OpenStreams)(\\$.*)?")
+        .should().dependOnClassesThat(resideInAPackage("io.llmgate..")
+            .and(not(resideInAPackage("io.llmgate.transport.socketio")))
+            .and(not(equivalentTo(StrictTextMessages.class)))));
   }
 
   @Test
