@@ -2,7 +2,6 @@ package io.llmgate.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.llmgate.config.CompatibleProviderSettings;
 import io.llmgate.config.RetrySettings;
 import io.llmgate.config.UpstreamTimeouts;
 import io.llmgate.error.ErrorCode;
@@ -10,9 +9,7 @@ import io.llmgate.error.GatewayException;
 import io.llmgate.provider.FakeUpstream.Chunking;
 import io.llmgate.provider.FakeUpstream.Recorded;
 import io.llmgate.provider.FakeUpstream.Reply;
-import io.llmgate.provider.compatible.CompatibleProvider;
 import io.llmgate.provider.http.HttpUpstream;
-import io.llmgate.provider.resilience.RetryingProvider;
 import io.llmgate.stream.ChatMessage;
 import io.llmgate.stream.ChatRequest;
 import io.llmgate.stream.GenerationOptions;
@@ -51,7 +48,7 @@ public abstract class AbstractProviderContractTest {
   protected static HttpUpstream http;
   protected FakeUpstream upstream;
 
-  /** Fast retries so the suite stays quick; the policy itself is the same. */
+  /** For the few provider-specific retry checks (a hint over the limit, a permanent 429): fast, same policy. */
   protected static final RetrySettings FAST_RETRY =
       new RetrySettings(3, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(5));
 
@@ -356,100 +353,15 @@ public abstract class AbstractProviderContractTest {
     assertThat(failure.getMessage()).contains("cannot connect to 127.0.0.1:" + closedPort);
   }
 
-  // ---- retries -------------------------------------------------------------------------------------
+  // ---- retry hints (retries and fallback themselves: resilience/FailoverTest) ---------------
 
   @Test
-  void retriesOverloadBeforeTheFirstToken() {
-    upstream.enqueue(Reply.status(503).body("{\"error\":{\"message\":\"busy\"}}"));
-    upstream.enqueue(Reply.status(529).body("{\"error\":{\"message\":\"busy\"}}"));
-    upstream.enqueue(Reply.stream(Fixtures.bytes(textStream().file())));
-    Recorder recorder = stream(new RetryingProvider(provider(), FAST_RETRY)).awaitEnd();
-    assertThat(recorder.texts()).containsExactlyElementsOf(textStream().texts());
-    assertThat(recorder.ofKind(UpstreamEvent.Opened.class)).hasSize(1);
-    assertThat(upstream.requestCount()).isEqualTo(3);
-  }
-
-  @Test
-  void honoursRetryAfter() {
-    upstream.enqueue(Reply.status(429).header("retry-after", "1").body("{\"error\":{\"message\":\"slow down\"}}"));
-    upstream.enqueue(Reply.stream(Fixtures.bytes(textStream().file())));
-    long start = System.nanoTime();
-    stream(new RetryingProvider(provider(), FAST_RETRY)).awaitEnd();
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
-    assertThat(upstream.requestCount()).isEqualTo(2);
-  }
-
-  @Test
-  void givesUpAfterTheLastAttempt() {
-    for (int i = 0; i < 3; i++) {
-      upstream.enqueue(Reply.status(500).body("{\"error\":{\"message\":\"boom " + i + "\"}}"));
-    }
-    GatewayException failure = stream(new RetryingProvider(provider(), FAST_RETRY)).awaitFailure();
-    assertThat(failure.code()).isEqualTo(ErrorCode.UPSTREAM_ERROR);
-    assertThat(failure.getMessage()).contains("boom 2");
-    assertThat(upstream.requestCount()).isEqualTo(3);
-  }
-
-  @Test
-  void neverRetriesABadKey() {
-    ErrorCase auth = errorCases().stream().filter(e -> e.code() == ErrorCode.UPSTREAM_AUTH).findFirst().orElseThrow();
-    upstream.enqueue(Reply.status(auth.status()).body(Fixtures.bytes(auth.file())));
-    upstream.enqueue(Reply.stream(Fixtures.bytes(textStream().file())));
-    GatewayException failure = stream(new RetryingProvider(provider(), FAST_RETRY)).awaitFailure();
-    assertThat(failure.code()).isEqualTo(ErrorCode.UPSTREAM_AUTH);
-    assertThat(upstream.requestCount()).isEqualTo(1);
-  }
-
-  @Test
-  void neverRetriesOnceATokenWentOut() {
-    byte[] bytes = Fixtures.bytes(textStream().file());
-    upstream.enqueue(Reply.stream(bytes).resetAfter(midStream(bytes)));
-    upstream.enqueue(Reply.stream(bytes));
-    Recorder recorder = stream(new RetryingProvider(provider(), FAST_RETRY));
-    recorder.awaitFailure();
-    assertThat(recorder.deltas()).isPositive();
-    assertThat(upstream.requestCount()).isEqualTo(1);
-  }
-
-  // ---- fallback ------------------------------------------------------------------------------------
-
-  @Test
-  void fallsBackToTheNextProviderAndSaysWhichAnswered() {
-    ErrorCase auth = errorCases().stream().filter(e -> e.code() == ErrorCode.UPSTREAM_AUTH).findFirst().orElseThrow();
-    upstream.enqueue(Reply.status(auth.status()).body(Fixtures.bytes(auth.file())));
-    try (FakeUpstream backupUpstream = FakeUpstream.start(vertx)) {
-      backupUpstream.enqueue(Reply.stream(Fixtures.bytes("ollama/synthetic/v1-chat-stream-include-usage.sse")));
-      ProviderRegistry registry = new ProviderRegistry().register(provider()).register(backup(backupUpstream));
-      ChatRequest request = new ChatRequest("s", name(), request().messages(), Optional.of("primary-model"),
-          Optional.empty(), OptionalDouble.empty(), OptionalInt.empty(), List.of("backup"), Map.of());
-      ChatProvider chain = registry.resolve(request);
-      Recorder recorder = Recorder.open(vertx, chain, request).awaitEnd();
-      assertThat(recorder.snapshot().get(0)).isEqualTo(new UpstreamEvent.Opened("backup", "llama3.2"));
-      assertThat(String.join("", recorder.texts())).isEqualTo("The sky is blue.");
-      assertThat(backupUpstream.takeRequest().json().getString("model")).as("the fallback's own default model")
-          .isEqualTo("llama3.2");
-    }
-  }
-
-  @Test
-  void answersAsAFallbackUnderItsOwnName() {
-    try (FakeUpstream broken = FakeUpstream.start(vertx)) {
-      broken.enqueue(Reply.status(503).body("{\"error\":{\"message\":\"down\"}}"));
-      upstream.enqueue(Reply.stream(Fixtures.bytes(textStream().file())));
-      ProviderRegistry registry = new ProviderRegistry().register(backup(broken)).register(provider());
-      ChatRequest request = new ChatRequest("s", "backup", request().messages(), Optional.empty(), Optional.empty(),
-          OptionalDouble.empty(), OptionalInt.empty(), List.of(name()), Map.of());
-      ChatProvider chain = registry.resolve(request);
-      Recorder recorder = Recorder.open(vertx, chain, request).awaitEnd();
-      assertThat(recorder.snapshot().get(0)).isEqualTo(new UpstreamEvent.Opened(name(), textStream().model()));
-      assertThat(recorder.texts()).containsExactlyElementsOf(textStream().texts());
-    }
-  }
-
-  private static ChatProvider backup(FakeUpstream at) {
-    return CompatibleProvider.create(http, new CompatibleProviderSettings("backup", at.baseUrl() + "/v1",
-        Optional.empty(), "llama3.2", List.of(), List.of(), UpstreamTimeouts.DEFAULT, RetrySettings.none()),
-        Optional.empty());
+  void aRateLimitCarriesItsRetryAfter() {
+    upstream.enqueue(Reply.status(429).header("retry-after", "7").body("{\"error\":{\"message\":\"slow down\"}}"));
+    GatewayException failure = stream(provider()).awaitFailure();
+    assertThat(failure.code()).isEqualTo(ErrorCode.UPSTREAM_RATE_LIMITED);
+    assertThat(failure.retryable()).isTrue();
+    assertThat(failure.retryAfter()).contains(Duration.ofSeconds(7));
   }
 
   // ---- cancel --------------------------------------------------------------------------------------
@@ -496,19 +408,6 @@ public abstract class AbstractProviderContractTest {
     Recorded request = upstream.takeRequest();
     awaitTrue("a delta arrives", () -> recorder.deltas() > 0);
     assertCancelCloses("mid-stream", recorder, request);
-  }
-
-  @Test
-  void cancelDuringRetryBackoffOpensNothingMore() throws InterruptedException {
-    upstream.enqueue(Reply.status(503).body("{}"));
-    RetrySettings slow = new RetrySettings(3, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5));
-    Recorder recorder = stream(new RetryingProvider(provider(), slow));
-    upstream.takeRequest();
-    Thread.sleep(100);
-    recorder.cancel();
-    Thread.sleep(2300);
-    assertThat(upstream.requestCount()).isEqualTo(1);
-    assertNothingAfterCancel(recorder);
   }
 
   private void assertCancelCloses(String phase, Recorder recorder, Recorded request) {

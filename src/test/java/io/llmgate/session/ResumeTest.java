@@ -16,6 +16,7 @@ import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamEvent.Kind;
 import io.llmgate.stream.StreamListener;
 import io.llmgate.stream.ToolCall;
+import io.llmgate.testing.RaceSeed;
 import io.llmgate.testing.RecordingSink;
 import io.llmgate.testing.ScriptedProvider;
 import io.vertx.core.Context;
@@ -33,6 +34,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
 /** {@code llm:stream:resume} on one node: replay from the store, then live, per user, within bounds. */
@@ -163,24 +165,26 @@ class ResumeTest {
 
   /** Resumed at a random moment from another event loop: exactly everything, once, in order. */
   @RepeatedTest(20)
-  void replayAndLiveNeitherOverlapNorLeaveAGap() throws Exception {
+  void replayAndLiveNeitherOverlapNorLeaveAGap(RepetitionInfo repetition) throws Exception {
+    RaceSeed seed = RaceSeed.of(repetition);
     ScriptedProvider many = new ScriptedProvider(vertx, "many", 1, () -> ScriptedProvider.tokens(40));
     StreamService racy = new StreamService(vertx, new ProviderRegistry().register(many),
         new LocalRateLimiter(1000, Duration.ofMinutes(1)), new ChatRequestParser(10_000), 8,
         StreamListener.NONE, store);
     RecordingSink first = new RecordingSink();
     onContext(context, () -> racy.start("alice", StreamServiceTest.request("s1", "many"), first));
-    Thread.sleep((long) (Math.random() * 40));
+    Thread.sleep(seed.pauseMillis(40));
     RecordingSink second = new RecordingSink();
 
     onContext(otherContext, () -> racy.resume("alice", resume("s1", -1), second));
 
     assertThat(second.finalEvent.get(5, TimeUnit.SECONDS)).isInstanceOf(StreamEvent.Done.class);
     Thread.sleep(20);
-    assertThat(second.kinds().get(0)).isEqualTo(Kind.STARTED);
-    assertThat(indexes(second)).isEqualTo(LongStream.range(0, 40).boxed().collect(Collectors.toList()));
-    assertThat(second.finalCount()).isEqualTo(1);
-    assertThat(second.events).hasSize(42);
+    assertThat(second.kinds().get(0)).as(seed.toString()).isEqualTo(Kind.STARTED);
+    assertThat(indexes(second)).as(seed.toString())
+        .isEqualTo(LongStream.range(0, 40).boxed().collect(Collectors.toList()));
+    assertThat(second.finalCount()).as(seed.toString()).isEqualTo(1);
+    assertThat(second.events).as(seed.toString()).hasSize(42);
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.ratelimit.LocalRateLimiter;
 import io.llmgate.testing.OnContext;
+import io.llmgate.testing.RaceSeed;
 import io.llmgate.testing.RecordingSink;
 import io.llmgate.testing.ScriptedProvider;
 import io.llmgate.stream.Acknowledged;
@@ -31,6 +32,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
 class StreamServiceTest {
@@ -263,13 +265,14 @@ class StreamServiceTest {
 
   /** Cancel, disconnect, drain and upstream completion racing: still exactly one final event each time. */
   @RepeatedTest(30)
-  void exactlyOneFinalEventUnderRaces() throws Exception {
+  void exactlyOneFinalEventUnderRaces(RepetitionInfo repetition) throws Exception {
+    RaceSeed seed = RaceSeed.of(repetition);
     ScriptedProvider racing = new ScriptedProvider(vertx, "racing", 1, StreamServiceTest::fiveTokens);
     StreamService racy = new StreamService(vertx, new ProviderRegistry().register(racing),
         new LocalRateLimiter(1000, Duration.ofMinutes(1)), new ChatRequestParser(10_000), 8, StreamListener.NONE);
     RecordingSink sink = new RecordingSink();
     onContext(() -> racy.start("alice", request("s1", "racing"), sink));
-    Thread.sleep((long) (Math.random() * 8));
+    Thread.sleep(seed.pauseMillis(8));
 
     Context other = vertx.getOrCreateContext();
     other.runOnContext(v -> racy.cancel("alice", new JsonObject().put("sessionId", "s1")));
@@ -278,8 +281,8 @@ class StreamServiceTest {
 
     awaitFinal(sink);
     Thread.sleep(30);
-    assertThat(sink.finalCount()).isEqualTo(1);
-    assertThat(sink.events.get(sink.events.size() - 1).isFinal()).isTrue();
-    assertThat(racy.activeStreams()).isZero();
+    assertThat(sink.finalCount()).as(seed.toString()).isEqualTo(1);
+    assertThat(sink.events.get(sink.events.size() - 1).isFinal()).as(seed.toString()).isTrue();
+    assertThat(racy.activeStreams()).as(seed.toString()).isZero();
   }
 }

@@ -1,6 +1,7 @@
 package io.llmgate.provider.http;
 
 import io.vertx.core.MultiMap;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -15,10 +16,11 @@ import java.util.Optional;
 final class RetryHints {
   private RetryHints() {}
 
-  static Optional<Duration> retryAfter(MultiMap headers, String body) {
+  /** {@code clock} tells how far off a {@code retry-after} date is. */
+  static Optional<Duration> retryAfter(MultiMap headers, String body, Clock clock) {
     return millis(headers.get("retry-after-ms"))
         .or(() -> seconds(headers.get("retry-after")))
-        .or(() -> date(headers.get("retry-after")))
+        .or(() -> date(headers.get("retry-after"), clock))
         .or(() -> ErrorEnvelope.retryDelay(body));
   }
 
@@ -38,13 +40,13 @@ final class RetryHints {
     return number(value).map(s -> Duration.ofMillis(Math.round(s * 1000)));
   }
 
-  private static Optional<Duration> date(String value) {
+  private static Optional<Duration> date(String value, Clock clock) {
     if (value == null) {
       return Optional.empty();
     }
     try {
       ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-      Duration wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
+      Duration wait = Duration.between(clock.instant(), at.toInstant());
       return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
     } catch (DateTimeParseException e) {
       return Optional.empty();

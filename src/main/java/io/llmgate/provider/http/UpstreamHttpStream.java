@@ -17,6 +17,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
@@ -135,7 +136,7 @@ final class UpstreamHttpStream extends AbstractProviderStream {
       exchangeEnded();
       String text = body.toString();
       terminate(UpstreamErrors.httpStatus(call.provider(), errorResponse.statusCode(), ErrorEnvelope.fromBody(text),
-          RetryHints.retryAfter(errorResponse.headers(), text), RetryHints.shouldRetry(errorResponse.headers())));
+          RetryHints.retryAfter(errorResponse.headers(), text, Clock.systemUTC()), RetryHints.shouldRetry(errorResponse.headers())));
     });
   }
 

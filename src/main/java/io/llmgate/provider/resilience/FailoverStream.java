@@ -36,26 +36,26 @@ final class FailoverStream extends AbstractProviderStream {
   /** The next try: after {@code delay}, {@code open} it; {@code report} tells the observer what it is. */
   record Attempt(Duration delay, Supplier<ProviderStream> open, Consumer<UpstreamObserver> report) {}
 
-  private final Vertx vertx;
+  private final RetryTimer timer;
   private final Plan plan;
   private ProviderStream current;
   private UpstreamEvent heldOpened;
   private boolean committed;
   private boolean cancelled;
   private boolean paused;
-  private long retryTimer = -1;
+  private Runnable cancelWait = () -> {};
 
-  private FailoverStream(Vertx vertx, Plan plan) {
-    this.vertx = vertx;
+  private FailoverStream(RetryTimer timer, Plan plan) {
+    this.timer = timer;
     this.plan = plan;
   }
 
-  static ProviderStream open(Plan plan) {
-    Vertx vertx = Vertx.currentContext() == null ? null : Vertx.currentContext().owner();
-    if (vertx == null) {
+  /** Opens {@code plan}'s first attempt; {@code timer} waits out each next attempt's delay. */
+  static ProviderStream open(Plan plan, RetryTimer timer) {
+    if (Vertx.currentContext() == null) {
       throw new IllegalStateException("open() outside a Vert.x context (expected: on a context)");
     }
-    FailoverStream stream = new FailoverStream(vertx, plan);
+    FailoverStream stream = new FailoverStream(timer, plan);
     stream.attach(plan.first());
     return stream;
   }
@@ -105,8 +105,8 @@ final class FailoverStream extends AbstractProviderStream {
     current = null;
     heldOpened = null;
     next.get().report().accept(observer());
-    retryTimer = vertx.setTimer(Math.max(1, next.get().delay().toMillis()), id -> {
-      retryTimer = -1;
+    cancelWait = timer.schedule(next.get().delay(), () -> {
+      cancelWait = () -> {};
       if (!cancelled) {
         attach(next.get().open().get());
       }
@@ -128,7 +128,7 @@ final class FailoverStream extends AbstractProviderStream {
       return;
     }
     cancelled = true;
-    vertx.cancelTimer(retryTimer);
+    cancelWait.run();
     if (current != null) {
       current.cancel();
     } else {

@@ -78,7 +78,7 @@ public final class FallbackProvider implements ChatProvider {
       public GatewayException giveUp(GatewayException last) {
         return new GatewayException(last.code(), String.join("; then ", failures), last.retryable());
       }
-    });
+    }, RetryTimer.VERTX);
   }
 
   @Override

@@ -19,10 +19,17 @@ public final class RetryingProvider implements ChatProvider {
 
   private final ChatProvider delegate;
   private final Backoff backoff;
+  private final RetryTimer timer;
 
   public RetryingProvider(ChatProvider delegate, RetrySettings settings) {
+    this(delegate, settings, RetryTimer.VERTX);
+  }
+
+  /** Waits between attempts on {@code timer}. */
+  public RetryingProvider(ChatProvider delegate, RetrySettings settings, RetryTimer timer) {
     this.delegate = delegate;
     this.backoff = new Backoff(settings, () -> ThreadLocalRandom.current().nextDouble());
+    this.timer = timer;
   }
 
   @Override
@@ -64,7 +71,7 @@ public final class RetryingProvider implements ChatProvider {
         return delay.map(wait -> new FailoverStream.Attempt(wait, () -> delegate.open(request),
             observer -> observer.retrying(name(), failure.code())));
       }
-    });
+    }, timer);
   }
 
   @Override
