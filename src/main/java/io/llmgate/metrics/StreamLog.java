@@ -3,9 +3,6 @@ package io.llmgate.metrics;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamListener;
 import io.vertx.core.json.JsonObject;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,19 +14,26 @@ import org.slf4j.LoggerFactory;
 public final class StreamLog implements StreamListener {
   private static final Logger LOG = LoggerFactory.getLogger("llmgate.streams");
 
-  /** When each running stream was accepted, so every line has a duration, not only a done's. */
-  private final Map<StreamInfo, Long> started = Collections.synchronizedMap(new IdentityHashMap<>());
-
+  /** Each stream's own: it knows when the stream was accepted, so every line has a duration, not only a done's. */
   @Override
-  public void accepted(StreamInfo stream) {
-    if (LOG.isInfoEnabled()) {
-      started.put(stream, System.nanoTime());
-    }
+  public StreamListener forStream(StreamInfo stream) {
+    return new StreamListener() {
+      private long acceptedAt;
+
+      @Override
+      public void accepted(StreamInfo stream) {
+        acceptedAt = System.nanoTime();
+      }
+
+      @Override
+      public void closed(StreamInfo stream, StreamEvent finalEvent) {
+        log(stream, finalEvent, acceptedAt);
+      }
+    };
   }
 
-  @Override
-  public void closed(StreamInfo stream, StreamEvent finalEvent) {
-    Long acceptedAt = started.remove(stream);
+  /** The line of {@code stream}'s end; {@code acceptedAt} is 0 when it never was. */
+  private static void log(StreamInfo stream, StreamEvent finalEvent, long acceptedAt) {
     if (!LOG.isInfoEnabled()) {
       return;
     }
@@ -47,7 +51,7 @@ public final class StreamLog implements StreamListener {
     }
     if (finalEvent.kind() != StreamEvent.Kind.DONE) {
       stream.request().model().ifPresent(model -> line.put("model", model));
-      if (acceptedAt != null) {
+      if (acceptedAt != 0) {
         line.put("durationMs", (System.nanoTime() - acceptedAt) / 1_000_000);
       }
     }

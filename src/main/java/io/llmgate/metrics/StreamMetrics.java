@@ -29,95 +29,15 @@ public final class StreamMetrics implements StreamListener {
   private final ConcurrentHashMap<String, AtomicInteger> active = new ConcurrentHashMap<>();
   /** Per-token meters resolved once per provider and transport: a registry lookup per token costs more than the relay. */
   private final ConcurrentHashMap<String, TokenMeters> tokenMeters = new ConcurrentHashMap<>();
-  /** Keyed by identity: one StreamInfo instance per stream (its record hash would walk the whole request). */
-  private final ConcurrentHashMap<Identity, TokenClock> clocks = new ConcurrentHashMap<>();
 
   public StreamMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
+  /** The stream's own recorder: its clock is a field there, not an entry of a map every token looks up. */
   @Override
-  public void accepted(StreamInfo stream) {
-    String provider = stream.request().provider();
-    activeGauge(provider, stream.transport()).incrementAndGet();
-    Counter.builder("llmgate.streams.started").description("Streams accepted")
-        .tags("provider", provider, "transport", stream.transport()).register(registry).increment();
-    TokenMeters meters = tokenMeters.computeIfAbsent(provider + '\n' + stream.transport(),
-        key -> new TokenMeters(this, stream));
-    clocks.put(new Identity(stream), new TokenClock(meters, System.nanoTime()));
-  }
-
-  @Override
-  public void sent(StreamInfo stream, StreamEvent event, long relayNanos) {
-    TokenClock clock = clocks.get(new Identity(stream));
-    if (clock == null) {
-      return;
-    }
-    if (relayNanos > 0) {
-      clock.meters.overhead.record(relayNanos, TimeUnit.NANOSECONDS);
-    }
-    if (event.kind() == StreamEvent.Kind.TOKEN || event.kind() == StreamEvent.Kind.REASONING) {
-      clock.token();
-    }
-  }
-
-  @Override
-  public void closed(StreamInfo stream, StreamEvent finalEvent) {
-    activeGauge(stream.request().provider(), stream.transport()).decrementAndGet();
-    TokenClock clock = clocks.remove(new Identity(stream));
-    String outcome = outcome(finalEvent);
-    Counter.builder("llmgate.streams.finished").description("Streams ended, by outcome")
-        .tags("provider", stream.request().provider(), "transport", stream.transport(), "outcome", outcome)
-        .register(registry).increment();
-    if (clock != null) {
-      timer("gen_ai.server.request.duration", "Stream duration, accepted to final event", stream, "outcome", outcome)
-          .record(System.nanoTime() - clock.startNanos, TimeUnit.NANOSECONDS);
-    }
-    if (finalEvent instanceof StreamEvent.Done done) {
-      done.usage().ifPresent(usage -> usage(done.provider(), usage));
-    } else if (finalEvent instanceof StreamEvent.Cancelled cancelled) {
-      // What was generated before the cancel is billed too.
-      cancelled.usage().ifPresent(usage -> usage(stream.request().provider(), usage));
-    }
-  }
-
-  @Override
-  public void retried(StreamInfo stream, String provider, ErrorCode code) {
-    Counter.builder("llmgate.upstream.retries").description("Attempts repeated before the first token")
-        .tags("gen_ai.provider.name", provider, "error.type", code.wire()).register(registry).increment();
-  }
-
-  @Override
-  public void fellBack(StreamInfo stream, String from, String to, ErrorCode code) {
-    Counter.builder("llmgate.upstream.fallbacks").description("Streams moved to the next provider before the first token")
-        .tags("gen_ai.provider.name", from, "fallback", to, "error.type", code.wire()).register(registry).increment();
-  }
-
-  @Override
-  public void upstreamClosed(StreamInfo stream, long cancelToCloseNanos) {
-    timer("llmgate.cancel.upstream_close", "Cancel or disconnect to upstream connection closed", stream, "transport",
-        stream.transport()).record(cancelToCloseNanos, TimeUnit.NANOSECONDS);
-  }
-
-  @Override
-  public void detached(StreamInfo stream) {
-    Counter.builder("llmgate.streams.detached").description("Streams whose client disconnected, kept running for a resume")
-        .tags("transport", stream.transport()).register(registry).increment();
-  }
-
-  @Override
-  public void resumed(StreamInfo stream, boolean fromDetached, long latencyNanos) {
-    String detached = Boolean.toString(fromDetached);
-    Counter.builder("llmgate.streams.resumed").description("Running streams taken over by a resuming client")
-        .tags("transport", stream.transport(), "detached", detached).register(registry).increment();
-    timer("llmgate.resume.latency", "Resume request to the missed events handed to the client's transport", stream,
-        "detached", detached).record(latencyNanos, TimeUnit.NANOSECONDS);
-  }
-
-  @Override
-  public void expired(StreamInfo stream, long detachedNanos) {
-    Counter.builder("llmgate.streams.expired").description("Detached streams nobody resumed within the grace period")
-        .tags("transport", stream.transport()).register(registry).increment();
+  public StreamListener forStream(StreamInfo stream) {
+    return new ForStream();
   }
 
   private void usage(String provider, io.llmgate.stream.Usage usage) {
@@ -177,31 +97,101 @@ public final class StreamMetrics implements StreamListener {
     }
   }
 
-  /** A map key that compares by identity. */
-  private record Identity(StreamInfo stream) {
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Identity that && that.stream == stream;
-    }
+  /**
+   * What is recorded about one stream, on its context: its meters (known once it is accepted), when it was
+   * accepted and when its last token went out.
+   */
+  private final class ForStream implements StreamListener {
+    private TokenMeters meters;
+    private long startNanos;
+    private long lastTokenNanos;
 
     @Override
-    public int hashCode() {
-      return System.identityHashCode(stream);
-    }
-  }
-
-  /** Per-stream timing state: first-token latency, then the gap between consecutive tokens. */
-  private static final class TokenClock {
-    final TokenMeters meters;
-    final long startNanos;
-    long lastTokenNanos;
-
-    TokenClock(TokenMeters meters, long startNanos) {
-      this.meters = meters;
-      this.startNanos = startNanos;
+    public void accepted(StreamInfo stream) {
+      String provider = stream.request().provider();
+      activeGauge(provider, stream.transport()).incrementAndGet();
+      Counter.builder("llmgate.streams.started").description("Streams accepted")
+          .tags("provider", provider, "transport", stream.transport()).register(registry).increment();
+      meters = tokenMeters.computeIfAbsent(provider + '\n' + stream.transport(),
+          key -> new TokenMeters(StreamMetrics.this, stream));
+      startNanos = System.nanoTime();
     }
 
-    void token() {
+    @Override
+    public void sent(StreamInfo stream, StreamEvent event, long relayNanos) {
+      if (meters == null) {
+        return;
+      }
+      if (relayNanos > 0) {
+        meters.overhead.record(relayNanos, TimeUnit.NANOSECONDS);
+      }
+      if (event.kind() == StreamEvent.Kind.TOKEN || event.kind() == StreamEvent.Kind.REASONING) {
+        token();
+      }
+    }
+
+    @Override
+    public void closed(StreamInfo stream, StreamEvent finalEvent) {
+      activeGauge(stream.request().provider(), stream.transport()).decrementAndGet();
+      String outcome = outcome(finalEvent);
+      Counter.builder("llmgate.streams.finished").description("Streams ended, by outcome")
+          .tags("provider", stream.request().provider(), "transport", stream.transport(), "outcome", outcome)
+          .register(registry).increment();
+      if (meters != null) {
+        timer("gen_ai.server.request.duration", "Stream duration, accepted to final event", stream, "outcome", outcome)
+            .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+      }
+      if (finalEvent instanceof StreamEvent.Done done) {
+        done.usage().ifPresent(usage -> usage(done.provider(), usage));
+      } else if (finalEvent instanceof StreamEvent.Cancelled cancelled) {
+        // What was generated before the cancel is billed too.
+        cancelled.usage().ifPresent(usage -> usage(stream.request().provider(), usage));
+      }
+    }
+
+    @Override
+    public void retried(StreamInfo stream, String provider, ErrorCode code) {
+      Counter.builder("llmgate.upstream.retries").description("Attempts repeated before the first token")
+          .tags("gen_ai.provider.name", provider, "error.type", code.wire()).register(registry).increment();
+    }
+
+    @Override
+    public void fellBack(StreamInfo stream, String from, String to, ErrorCode code) {
+      Counter.builder("llmgate.upstream.fallbacks")
+          .description("Streams moved to the next provider before the first token")
+          .tags("gen_ai.provider.name", from, "fallback", to, "error.type", code.wire()).register(registry).increment();
+    }
+
+    @Override
+    public void upstreamClosed(StreamInfo stream, long cancelToCloseNanos) {
+      timer("llmgate.cancel.upstream_close", "Cancel or disconnect to upstream connection closed", stream, "transport",
+          stream.transport()).record(cancelToCloseNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void detached(StreamInfo stream) {
+      Counter.builder("llmgate.streams.detached")
+          .description("Streams whose client disconnected, kept running for a resume")
+          .tags("transport", stream.transport()).register(registry).increment();
+    }
+
+    @Override
+    public void resumed(StreamInfo stream, boolean fromDetached, long latencyNanos) {
+      String detached = Boolean.toString(fromDetached);
+      Counter.builder("llmgate.streams.resumed").description("Running streams taken over by a resuming client")
+          .tags("transport", stream.transport(), "detached", detached).register(registry).increment();
+      timer("llmgate.resume.latency", "Resume request to the missed events handed to the client's transport", stream,
+          "detached", detached).record(latencyNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void expired(StreamInfo stream, long detachedNanos) {
+      Counter.builder("llmgate.streams.expired").description("Detached streams nobody resumed within the grace period")
+          .tags("transport", stream.transport()).register(registry).increment();
+    }
+
+    /** First-token latency, then the gap between consecutive tokens. */
+    private void token() {
       long now = System.nanoTime();
       if (lastTokenNanos == 0) {
         meters.timeToFirstToken.record(now - startNanos, TimeUnit.NANOSECONDS);

@@ -74,9 +74,9 @@ public final class StreamSession {
     this.request = request;
     this.sink = sink;
     this.owner = sink;
-    this.listener = listener;
     this.replay = replay;
     this.info = new StreamListener.StreamInfo(user, request, sink.transport());
+    this.listener = listener.forStream(info);
     this.provider = request.provider();
     this.model = request.model().orElse("");
   }

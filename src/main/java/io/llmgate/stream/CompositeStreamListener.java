@@ -12,6 +12,11 @@ final class CompositeStreamListener implements StreamListener {
   }
 
   @Override
+  public StreamListener forStream(StreamInfo stream) {
+    return new CompositeStreamListener(listeners.stream().map(listener -> listener.forStream(stream)).toList());
+  }
+
+  @Override
   public void accepted(StreamInfo stream) {
     listeners.forEach(l -> l.accepted(stream));
   }

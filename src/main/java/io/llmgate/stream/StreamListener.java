@@ -5,6 +5,10 @@ import io.llmgate.error.ErrorCode;
 /**
  * Observes every stream without being part of it: metrics and logs implement this so that provider and
  * transport code never touch a metrics API. Called on the stream's context; must be cheap and never block.
+ *
+ * <p>A stream asks {@link #forStream} once, as OkHttp's {@code EventListener.Factory} is asked per call,
+ * and makes every call about itself on the listener it got: what a listener keeps about one stream (when
+ * it started, its last token) lives in that object, not in a map keyed by stream looked up on each token.
  */
 public interface StreamListener {
 
@@ -12,6 +16,14 @@ public interface StreamListener {
 
   /** Who a stream is for and how it travels; the same instance for every call about one stream. */
   record StreamInfo(String user, ChatRequest request, String transport) {}
+
+  /**
+   * The listener of {@code stream}'s calls, asked once before the first of them; this one by default, for
+   * a listener that keeps nothing per stream.
+   */
+  default StreamListener forStream(StreamInfo stream) {
+    return this;
+  }
 
   /** A stream was accepted and its upstream is being opened. */
   default void accepted(StreamInfo stream) {}

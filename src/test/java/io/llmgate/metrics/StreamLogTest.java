@@ -11,6 +11,7 @@ import io.llmgate.stream.ChatRequest;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Role;
 import io.llmgate.stream.StreamEvent;
+import io.llmgate.stream.StreamListener;
 import io.llmgate.stream.StreamListener.StreamInfo;
 import io.llmgate.stream.Usage;
 import io.vertx.core.json.JsonObject;
@@ -49,7 +50,8 @@ class StreamLogTest {
   @Test
   void oneJsonLinePerStreamWithoutPromptOrTokens() {
     logger.setLevel(Level.INFO);
-    new StreamLog().closed(info(), done());
+    StreamInfo info = info();
+    new StreamLog().forStream(info).closed(info, done());
     assertThat(lines.list).hasSize(1);
     String line = lines.list.get(0).getFormattedMessage();
     JsonObject json = new JsonObject(line);
@@ -70,8 +72,8 @@ class StreamLogTest {
   @Test
   void aCancelledStreamsLineHasItsDurationAndTheTokensSent() {
     logger.setLevel(Level.INFO);
-    StreamLog log = new StreamLog();
     StreamInfo info = info();
+    StreamListener log = new StreamLog().forStream(info);
     log.accepted(info);
     log.closed(info, new StreamEvent.Cancelled("s-1", Optional.of(new Usage(0, 7)),
         StreamEvent.CancelReason.CLIENT, Instant.now()));
@@ -85,7 +87,8 @@ class StreamLogTest {
   @Test
   void theAnswerIsLoggedOnlyWhenDebugIsOn() {
     logger.setLevel(Level.DEBUG);
-    new StreamLog().closed(info(), done());
+    StreamInfo info = info();
+    new StreamLog().forStream(info).closed(info, done());
     String line = lines.list.get(0).getFormattedMessage();
     assertThat(line).contains(ANSWER).doesNotContain(PROMPT);
   }
