@@ -11,19 +11,34 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One Engine.IO v4 session: its transport (long-polling, WebSocket, or polling being upgraded), its
- * outgoing queue and the upgrade; the {@link Heartbeat} watches the client.
+ * {@link State}; the {@link PollingOutbox} holds what waits for a poll, an {@link Upgrade} the move to a
+ * WebSocket, and the {@link Heartbeat} watches the client.
  *
  * <p>Threading: the session lives on the context of the connection that created it and every field
  * is touched only there (no locks). Requests and frames arriving on other event loops hop over with
  * {@link #execute}.
  */
 final class EngineIoSession {
+  /** Which transport carries the session. */
+  private enum State {
+    /** Long-polling. */
+    POLLING,
+    /** Polling, while a probe WebSocket may upgrade it. */
+    PROBING,
+    /** The probe answered: polls get NOOP, writes wait in the outbox for the WebSocket. */
+    UPGRADING,
+    /** A WebSocket, from the start or since the upgrade. */
+    WEBSOCKET,
+    CLOSED;
+
+    boolean polls() {
+      return this == POLLING || this == PROBING || this == UPGRADING;
+    }
+  }
 
   private final String id;
   private final EngineIoServer server;
@@ -34,19 +49,13 @@ final class EngineIoSession {
   private final MultiMap headers;
   private final SocketAddress remoteAddress;
 
-  private PollingTransport polling; // set while long-polling carries the session
-  private WebSocketTransport webSocket; // set once a WebSocket carries it
-  private WebSocketTransport probe; // a WebSocket the client is upgrading to
-  private boolean upgrading; // probe answered: polls get NOOP, writes wait for the WebSocket
-  private boolean closed;
-
-  // Packets waiting for the next poll (or for the upgrade to finish).
-  private final ArrayDeque<EnginePacket> outbox = new ArrayDeque<>();
-  private long outboxBytes;
-  private boolean drainWanted;
+  private State state;
+  private PollingTransport polling; // while the state polls
+  private EngineIoWebSocket webSocket; // in WEBSOCKET
+  private Upgrade upgrade; // in PROBING and UPGRADING
+  private final PollingOutbox outbox;
 
   private final Heartbeat heartbeat;
-  private long upgradeTimer = -1;
 
   private Handler<String> textHandler = text -> {};
   private Handler<Buffer> binaryHandler = data -> {};
@@ -63,6 +72,7 @@ final class EngineIoSession {
     this.thread = Thread.currentThread();
     this.headers = headers;
     this.remoteAddress = remoteAddress;
+    this.outbox = new PollingOutbox(options.getWriteQueueMaxSize());
     this.heartbeat =
         new Heartbeat(
             vertx,
@@ -92,11 +102,11 @@ final class EngineIoSession {
   }
 
   boolean isClosed() {
-    return closed;
+    return state == State.CLOSED;
   }
 
   /** The WebSocket carrying the session, null while polling (for tests). */
-  WebSocketTransport webSocketTransport() {
+  EngineIoWebSocket webSocketTransport() {
     return webSocket;
   }
 
@@ -142,20 +152,15 @@ final class EngineIoSession {
    * Whether the client is not keeping up: the WebSocket's queue, or the polling outbox, is full.
    */
   boolean writeQueueFull() {
-    if (webSocket != null) {
-      return webSocket.writeQueueFull();
-    }
-    boolean full = outboxBytes >= options.getWriteQueueMaxSize();
-    drainWanted |= full;
-    return full;
+    return state == State.WEBSOCKET ? webSocket.writeQueueFull() : outbox.full();
   }
 
   /** Server-side close: a held poll gets CLOSE, a WebSocket is closed. */
   void close(String reason) {
-    if (closed) {
+    if (state == State.CLOSED) {
       return;
     }
-    if (polling != null) {
+    if (state.polls()) {
       polling.release(EnginePacket.CLOSE);
     }
     destroy(reason);
@@ -164,12 +169,14 @@ final class EngineIoSession {
   // ---- opening ----
 
   void startPolling(HttpServerResponse handshake) {
-    polling = new PollingTransport(this);
+    state = State.POLLING;
+    polling = new PollingTransport(this::execute, () -> destroy("transport error"));
     polling.hold(handshake);
     open(new JsonArray().add("websocket"));
   }
 
-  void startWebSocket(WebSocketTransport transport) {
+  void startWebSocket(EngineIoWebSocket transport) {
+    state = State.WEBSOCKET;
     webSocket = transport;
     open(new JsonArray());
   }
@@ -189,39 +196,30 @@ final class EngineIoSession {
   // ---- sending ----
 
   void send(EnginePacket packet) {
-    if (closed) {
+    if (state == State.CLOSED) {
       return;
     }
-    if (webSocket != null) {
+    if (state == State.WEBSOCKET) {
       webSocket.send(packet);
       return;
     }
     outbox.add(packet);
-    outboxBytes += packet.size();
     flushPolling();
   }
 
   private void flushPolling() {
-    if (polling != null && !upgrading && !outbox.isEmpty() && polling.hasPendingGet()) {
-      List<EnginePacket> batch = new ArrayList<>(outbox);
-      outbox.clear();
-      outboxBytes = 0;
-      polling.respond(batch);
-      maybeDrain();
-    }
-  }
-
-  private void maybeDrain() {
-    if (drainWanted && !writeQueueFull()) {
-      drainWanted = false;
-      drainHandler.handle(null);
+    if ((state == State.POLLING || state == State.PROBING) && !outbox.isEmpty() && polling.hasPendingGet()) {
+      polling.respond(outbox.takeAll());
+      if (outbox.drained()) {
+        drainHandler.handle(null);
+      }
     }
   }
 
   /** Sends a PING; true when it went out at once (not queued for a later poll or the upgrade). */
   private boolean sendPing() {
     send(EnginePacket.PING);
-    return webSocket != null || outbox.isEmpty();
+    return state == State.WEBSOCKET || outbox.isEmpty();
   }
 
   /**
@@ -230,10 +228,10 @@ final class EngineIoSession {
    * gone).
    */
   private boolean expired() {
-    if (!closed && heartbeat.pastDeadline()) {
+    if (state != State.CLOSED && heartbeat.pastDeadline()) {
       close("ping timeout");
     }
-    return closed;
+    return state == State.CLOSED;
   }
 
   // ---- receiving ----
@@ -256,7 +254,7 @@ final class EngineIoSession {
   }
 
   private void onClientClose() {
-    if (polling != null) {
+    if (state.polls()) {
       if (polling.hasPendingGet()) {
         polling.release(EnginePacket.NOOP);
       } else {
@@ -271,12 +269,12 @@ final class EngineIoSession {
   void onPollingGet(HttpServerResponse response) {
     if (expired()) {
       EngineIoError.UNKNOWN_SID.respond(response);
-    } else if (polling == null) {
+    } else if (!state.polls()) {
       EngineIoError.BAD_REQUEST.respond(response); // upgraded, or a WebSocket session
     } else if (polling.hasPendingGet()) {
       EngineIoError.BAD_REQUEST.respond(response);
       close("transport error"); // the held poll gets CLOSE
-    } else if (upgrading) {
+    } else if (state == State.UPGRADING) {
       PollingTransport.write(response, EnginePacket.NOOP.encodeText());
     } else {
       polling.hold(response);
@@ -289,7 +287,7 @@ final class EngineIoSession {
       EngineIoError.UNKNOWN_SID.respond(response);
       return;
     }
-    if (polling == null) {
+    if (!state.polls()) {
       EngineIoError.BAD_REQUEST.respond(response);
       return;
     }
@@ -302,7 +300,7 @@ final class EngineIoSession {
       return;
     }
     for (EnginePacket packet : packets) {
-      if (closed) {
+      if (state == State.CLOSED) {
         break;
       }
       onPacket(packet);
@@ -315,24 +313,21 @@ final class EngineIoSession {
     close("transport error");
   }
 
-  void onTransportClosed(String reason) {
-    destroy(reason);
-  }
-
   // ---- WebSocket and upgrade ----
 
   /** A WebSocket carrying this session's sid: the client wants to upgrade from polling. */
-  void onProbeWebSocket(WebSocketTransport transport) {
-    if (closed || polling == null || probe != null) {
+  void onProbeWebSocket(EngineIoWebSocket transport) {
+    if (state != State.POLLING) {
       transport.close(); // already upgraded or upgrading: only one WebSocket per session
       return;
     }
-    probe = transport;
-    upgradeTimer = vertx.setTimer(options.getUpgradeTimeout(), t -> abortUpgrade());
+    state = State.PROBING;
+    upgrade = new Upgrade(transport, vertx, options.getUpgradeTimeout(), this::abortUpgrade);
   }
 
-  void onWebSocketText(WebSocketTransport transport, String text) {
-    if (expired() || (transport != webSocket && transport != probe)) {
+  void onWebSocketText(EngineIoWebSocket transport, String text) {
+    boolean probe = isProbe(transport);
+    if (expired() || (transport != webSocket && !probe)) {
       return;
     }
     EnginePacket packet;
@@ -342,25 +337,25 @@ final class EngineIoSession {
       }
       packet = EnginePacket.decodeText(text);
     } catch (MalformedPacketException e) {
-      if (transport == probe) {
+      if (probe) {
         abortUpgrade();
       } else {
         close("parse error");
       }
       return;
     }
-    if (transport == probe) {
+    if (probe) {
       onProbePacket(packet);
     } else {
       onPacket(packet);
     }
   }
 
-  void onWebSocketBinary(WebSocketTransport transport, Buffer data) {
+  void onWebSocketBinary(EngineIoWebSocket transport, Buffer data) {
     if (expired()) {
       return;
     }
-    if (transport == probe) {
+    if (isProbe(transport)) {
       abortUpgrade();
     } else if (transport == webSocket) {
       if (data.length() > options.getMaxPayload()) {
@@ -371,88 +366,76 @@ final class EngineIoSession {
     }
   }
 
-  void onWebSocketClosed(WebSocketTransport transport) {
+  void onWebSocketClosed(EngineIoWebSocket transport) {
     if (transport == webSocket) {
       destroy("transport close");
-    } else if (transport == probe) {
+    } else if (isProbe(transport)) {
       abortUpgrade();
     }
   }
 
-  void onWebSocketDrain(WebSocketTransport transport) {
-    if (transport == webSocket && !closed) {
+  void onWebSocketDrain(EngineIoWebSocket transport) {
+    if (transport == webSocket && state != State.CLOSED) {
       drainHandler.handle(null);
     }
   }
 
+  private boolean isProbe(EngineIoWebSocket transport) {
+    return upgrade != null && upgrade.isProbe(transport);
+  }
+
   private void onProbePacket(EnginePacket packet) {
-    if (packet.type() == Type.PING && "probe".equals(packet.text())) {
-      probe.send(EnginePacket.of(Type.PONG, "probe"));
-      upgrading = true;
-      polling.release(EnginePacket.NOOP); // lets the client pause polling and send UPGRADE
-    } else if (packet.type() == Type.UPGRADE) {
-      completeUpgrade();
-    } else {
-      abortUpgrade();
+    switch (upgrade.onPacket(packet)) {
+      case PROBED -> {
+        state = State.UPGRADING;
+        polling.release(EnginePacket.NOOP); // lets the client pause polling and send UPGRADE
+      }
+      case COMPLETE -> completeUpgrade();
+      case ABORT -> abortUpgrade();
     }
   }
 
   private void completeUpgrade() {
-    cancelTimer(upgradeTimer);
-    upgradeTimer = -1;
-    webSocket = probe;
-    probe = null;
-    upgrading = false;
+    webSocket = upgrade.complete();
+    upgrade = null;
+    state = State.WEBSOCKET;
     polling.release(EnginePacket.NOOP);
     polling = null;
-    outboxBytes = 0;
-    while (!outbox.isEmpty()) {
-      webSocket.send(outbox.poll());
-    }
-    if (drainWanted) {
-      drainWanted = false;
-      if (!webSocket.writeQueueFull()) {
-        drainHandler.handle(null);
-      }
+    outbox.takeAll().forEach(webSocket::send);
+    if (outbox.takeDrainWanted() && !webSocket.writeQueueFull()) {
+      drainHandler.handle(null);
     }
   }
 
   private void abortUpgrade() {
-    if (probe == null) {
+    if (upgrade == null) {
       return;
     }
-    cancelTimer(upgradeTimer);
-    upgradeTimer = -1;
-    probe.close();
-    probe = null;
-    upgrading = false;
-    flushPolling();
+    upgrade.abandon();
+    upgrade = null;
+    if (state != State.CLOSED) {
+      state = State.POLLING;
+      flushPolling();
+    }
   }
 
   // ---- closing ----
 
   private void destroy(String reason) {
-    if (closed) {
+    if (state == State.CLOSED) {
       return;
     }
-    closed = true;
+    state = State.CLOSED;
     heartbeat.stop();
-    cancelTimer(upgradeTimer);
     outbox.clear();
-    outboxBytes = 0;
     if (webSocket != null) {
       webSocket.close();
     }
-    if (probe != null) {
-      probe.close();
+    if (upgrade != null) {
+      upgrade.abandon();
+      upgrade = null;
     }
     server.remove(this);
     closeHandler.handle(reason);
-  }
-
-  private void cancelTimer(long timer) {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
   }
 }

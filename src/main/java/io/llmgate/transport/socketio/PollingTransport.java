@@ -3,6 +3,7 @@ package io.llmgate.transport.socketio;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The HTTP long-polling side of one session: at most one GET is held open until the session has
@@ -12,11 +13,17 @@ final class PollingTransport {
 
   private static final String TEXT_PLAIN = "text/plain; charset=UTF-8";
 
-  private final EngineIoSession session;
+  private final Consumer<Runnable> onSessionContext;
+  private final Runnable onDropped;
   private HttpServerResponse pendingGet;
 
-  PollingTransport(EngineIoSession session) {
-    this.session = session;
+  /**
+   * {@code onSessionContext} runs a task on the session's context; {@code onDropped} is told there when
+   * the client drops a held poll.
+   */
+  PollingTransport(Consumer<Runnable> onSessionContext, Runnable onDropped) {
+    this.onSessionContext = onSessionContext;
+    this.onDropped = onDropped;
   }
 
   boolean hasPendingGet() {
@@ -27,13 +34,13 @@ final class PollingTransport {
   void hold(HttpServerResponse response) {
     pendingGet = response;
     // A client that drops its poll is gone (Engine.IO: "poll connection closed prematurely").
-    response.closeHandler(v -> session.execute(() -> onClosed(response)));
+    response.closeHandler(v -> onSessionContext.accept(() -> onClosed(response)));
   }
 
   private void onClosed(HttpServerResponse response) {
     if (pendingGet == response) {
       pendingGet = null;
-      session.onTransportClosed("transport error");
+      onDropped.run();
     }
   }
 

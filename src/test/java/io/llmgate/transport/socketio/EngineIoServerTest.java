@@ -296,6 +296,39 @@ class EngineIoServerTest {
   }
 
   @Test
+  void aProbeThatSendsAnythingElseIsClosedAndTheSessionKeepsPolling() throws Exception {
+    start(options());
+    String sid = client.openPolling(PATH);
+    TestWebSocket ws = client.webSocket(PATH + "?EIO=4&transport=websocket&sid=" + sid);
+    ws.send("2probe");
+    assertThat(ws.nextText()).isEqualTo("3probe");
+
+    ws.send("4not an upgrade");
+
+    assertThat(ws.awaitClose(2000)).as("the probe is closed").isTrue();
+    client.post(POLL + "&sid=" + sid, "4still polling");
+    String polled = client.get(POLL + "&sid=" + sid).body();
+    assertThat(polled).as("the NOOP of the probe, then the echo").endsWith("4still polling");
+    try (TestWebSocket again = client.webSocket(PATH + "?EIO=4&transport=websocket&sid=" + sid)) {
+      again.send("2probe");
+      assertThat(again.nextText()).as("a new probe may upgrade").isEqualTo("3probe");
+    }
+  }
+
+  @Test
+  void aProbeThatNeverUpgradesIsClosedAfterTheUpgradeTimeout() throws Exception {
+    start(options().setUpgradeTimeout(200));
+    String sid = client.openPolling(PATH);
+    TestWebSocket ws = client.webSocket(PATH + "?EIO=4&transport=websocket&sid=" + sid);
+    ws.send("2probe");
+    assertThat(ws.nextText()).isEqualTo("3probe");
+
+    assertThat(ws.awaitClose(10_000)).as("closed by the upgrade timeout").isTrue();
+    client.post(POLL + "&sid=" + sid, "4still polling");
+    assertThat(client.get(POLL + "&sid=" + sid).body()).endsWith("4still polling");
+  }
+
+  @Test
   void packetsQueuedDuringTheUpgradeGoOutOnTheWebSocket() {
     List<EngineIoSession> sessions = new CopyOnWriteArrayList<>();
     start(options(), new HttpServerOptions(), sessions::add);
@@ -331,7 +364,7 @@ class EngineIoServerTest {
     CompletableFuture<List<Integer>> stats = new CompletableFuture<>();
     session.execute(
         () -> {
-          WebSocketTransport ws = session.webSocketTransport();
+          EngineIoWebSocket ws = session.webSocketTransport();
           stats.complete(List.of(ws.batchesWritten(), ws.batchTimersSet()));
         });
     return stats.get(5, TimeUnit.SECONDS);

@@ -24,7 +24,7 @@ import java.util.ArrayDeque;
  *
  * <p>Vert.x calls the handlers on the WebSocket's own context, so each event hops to the session's.
  */
-final class WebSocketTransport {
+final class EngineIoWebSocket {
 
   private final ServerWebSocket webSocket;
   private final EngineIoSession session;
@@ -41,7 +41,7 @@ final class WebSocketTransport {
   private int batchesWritten;
   private int batchTimersSet;
 
-  WebSocketTransport(
+  EngineIoWebSocket(
       ServerWebSocket webSocket, EngineIoSession session, Vertx vertx, SocketIoOptions options) {
     this.webSocket = webSocket;
     this.session = session;
