@@ -97,7 +97,7 @@ final class EngineIoServer {
                   return;
                 }
                 EngineIoSession session = newSession(headers, request);
-                session.startWebSocket(new EngineIoWebSocket(ws, session, vertx, options));
+                session.startWebSocket(new EngineIoWebSocket(ws, session::execute, session, vertx, options));
                 connectionHandler.handle(session);
               });
     } else if (request.method() != HttpMethod.GET) {
@@ -128,7 +128,7 @@ final class EngineIoServer {
       acceptWebSocket(request)
           .onSuccess(
               ws -> {
-                EngineIoWebSocket transport = new EngineIoWebSocket(ws, session, vertx, options);
+                EngineIoWebSocket transport = new EngineIoWebSocket(ws, session::execute, session, vertx, options);
                 session.execute(() -> session.onProbeWebSocket(transport));
               });
     } else if (request.method() == HttpMethod.GET) {

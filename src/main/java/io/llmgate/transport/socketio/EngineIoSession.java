@@ -22,7 +22,7 @@ import java.util.List;
  * is touched only there (no locks). Requests and frames arriving on other event loops hop over with
  * {@link #execute}.
  */
-final class EngineIoSession {
+final class EngineIoSession implements EngineIoWebSocket.Listener {
   /** Which transport carries the session. */
   private enum State {
     /** Long-polling. */
@@ -325,7 +325,8 @@ final class EngineIoSession {
     upgrade = new Upgrade(transport, vertx, options.getUpgradeTimeout(), this::abortUpgrade);
   }
 
-  void onWebSocketText(EngineIoWebSocket transport, String text) {
+  @Override
+  public void onWebSocketText(EngineIoWebSocket transport, String text) {
     boolean probe = isProbe(transport);
     if (expired() || (transport != webSocket && !probe)) {
       return;
@@ -351,7 +352,8 @@ final class EngineIoSession {
     }
   }
 
-  void onWebSocketBinary(EngineIoWebSocket transport, Buffer data) {
+  @Override
+  public void onWebSocketBinary(EngineIoWebSocket transport, Buffer data) {
     if (expired()) {
       return;
     }
@@ -366,7 +368,8 @@ final class EngineIoSession {
     }
   }
 
-  void onWebSocketClosed(EngineIoWebSocket transport) {
+  @Override
+  public void onWebSocketClosed(EngineIoWebSocket transport) {
     if (transport == webSocket) {
       destroy("transport close");
     } else if (isProbe(transport)) {
@@ -374,7 +377,8 @@ final class EngineIoSession {
     }
   }
 
-  void onWebSocketDrain(EngineIoWebSocket transport) {
+  @Override
+  public void onWebSocketDrain(EngineIoWebSocket transport) {
     if (transport == webSocket && state != State.CLOSED) {
       drainHandler.handle(null);
     }

@@ -3,8 +3,10 @@ package io.llmgate.transport.socketio;
 import io.llmgate.transport.StrictTextMessages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 
 /**
  * One WebSocket of a session: one Engine.IO packet per frame, binary messages as raw binary frames.
@@ -22,12 +24,25 @@ import java.util.ArrayDeque;
  * message at a time, so it misses the second: the write gate alone keeps a reply and the packet
  * after it (CONNECT, then the first event) out of one flush, but not always out of one read.
  *
- * <p>Vert.x calls the handlers on the WebSocket's own context, so each event hops to the session's.
+ * <p>Vert.x calls the handlers on the WebSocket's own context, so each event hops to the session's, where
+ * its {@link Listener} hears it.
  */
 final class EngineIoWebSocket {
+  /** What the WebSocket tells the session it carries (or probes for), on the session's context. */
+  interface Listener {
+    void onWebSocketText(EngineIoWebSocket transport, String text);
+
+    void onWebSocketBinary(EngineIoWebSocket transport, Buffer data);
+
+    void onWebSocketClosed(EngineIoWebSocket transport);
+
+    /** The queue that was full has room again. */
+    void onWebSocketDrain(EngineIoWebSocket transport);
+  }
 
   private final ServerWebSocket webSocket;
-  private final EngineIoSession session;
+  private final Consumer<Runnable> onSessionContext;
+  private final Listener listener;
   private final Vertx vertx;
   private final int queueMaxSize;
   private final long coalescingDelay; // ms; 0: no timer
@@ -41,19 +56,21 @@ final class EngineIoWebSocket {
   private int batchesWritten;
   private int batchTimersSet;
 
-  EngineIoWebSocket(
-      ServerWebSocket webSocket, EngineIoSession session, Vertx vertx, SocketIoOptions options) {
+  /** {@code onSessionContext} runs a task on the session's context, where {@code listener} is called. */
+  EngineIoWebSocket(ServerWebSocket webSocket, Consumer<Runnable> onSessionContext, Listener listener, Vertx vertx,
+      SocketIoOptions options) {
     this.webSocket = webSocket;
-    this.session = session;
+    this.onSessionContext = onSessionContext;
+    this.listener = listener;
     this.vertx = vertx;
     this.queueMaxSize = options.getWriteQueueMaxSize();
     this.coalescingDelay = options.getWriteCoalescingDelay();
     StrictTextMessages.install(
-        webSocket, text -> session.execute(() -> session.onWebSocketText(this, text)));
+        webSocket, text -> onSessionContext.accept(() -> listener.onWebSocketText(this, text)));
     webSocket.binaryMessageHandler(
-        data -> session.execute(() -> session.onWebSocketBinary(this, data)));
-    webSocket.closeHandler(v -> session.execute(() -> session.onWebSocketClosed(this)));
-    webSocket.drainHandler(v -> session.execute(this::maybeDrain));
+        data -> onSessionContext.accept(() -> listener.onWebSocketBinary(this, data)));
+    webSocket.closeHandler(v -> onSessionContext.accept(() -> listener.onWebSocketClosed(this)));
+    webSocket.drainHandler(v -> onSessionContext.accept(this::maybeDrain));
     // Failures end in a close, which closeHandler reports; nothing else to do.
     webSocket.exceptionHandler(err -> {});
   }
@@ -77,7 +94,7 @@ final class EngineIoWebSocket {
 
   private void writeGated(EnginePacket packet) {
     writing = true;
-    write(packet).onComplete(ar -> session.execute(this::onWritten));
+    write(packet).onComplete(ar -> onSessionContext.accept(this::onWritten));
   }
 
   private Future<Void> write(EnginePacket packet) {
@@ -125,7 +142,7 @@ final class EngineIoWebSocket {
   private void maybeDrain() {
     if (drainWanted && queue.isEmpty() && !webSocket.writeQueueFull()) {
       drainWanted = false;
-      session.onWebSocketDrain(this);
+      listener.onWebSocketDrain(this);
     }
   }
 
