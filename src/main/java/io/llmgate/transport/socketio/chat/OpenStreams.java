@@ -1,4 +1,4 @@
-package io.llmgate.transport.socketio;
+package io.llmgate.transport.socketio.chat;
 
 import io.llmgate.stream.StreamEvent;
 import java.util.LinkedHashMap;

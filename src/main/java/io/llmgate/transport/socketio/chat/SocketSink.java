@@ -1,8 +1,9 @@
-package io.llmgate.transport.socketio;
+package io.llmgate.transport.socketio.chat;
 
 import io.llmgate.stream.EventSink;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.transport.EventJson;
+import io.llmgate.transport.socketio.SocketIoSocket;
 import java.util.ArrayList;
 import java.util.List;
 

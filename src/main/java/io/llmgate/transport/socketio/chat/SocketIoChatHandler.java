@@ -1,4 +1,4 @@
-package io.llmgate.transport.socketio;
+package io.llmgate.transport.socketio.chat;
 
 import io.llmgate.auth.Authenticator;
 import io.llmgate.error.GatewayException;
@@ -8,6 +8,9 @@ import io.llmgate.stream.StreamEvent;
 import io.llmgate.transport.ConnectionLimits;
 import io.llmgate.transport.Connections;
 import io.llmgate.transport.EventJson;
+import io.llmgate.transport.socketio.Ack;
+import io.llmgate.transport.socketio.SocketIoNamespace;
+import io.llmgate.transport.socketio.SocketIoSocket;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
