@@ -1,8 +1,11 @@
 package io.llmgate.transport;
 
+import io.vertx.core.Handler;
 import io.vertx.core.streams.WriteStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Backpressure of one client connection shared by the streams it carries. A {@link WriteStream} has a
@@ -10,21 +13,26 @@ import java.util.List;
  * full socket: each waits here, and one drain resumes them all. Used on the connection's context only.
  */
 public final class DrainWaiters {
-  private final WriteStream<?> stream;
+  private final BooleanSupplier full;
   private final List<Runnable> waiting = new ArrayList<>();
 
   public DrainWaiters(WriteStream<?> stream) {
-    this.stream = stream;
-    stream.drainHandler(v -> drained());
+    this(stream::writeQueueFull, stream::drainHandler);
+  }
+
+  /** For a connection that is no WriteStream (a Socket.IO socket): its queue test and its one drain handler. */
+  public DrainWaiters(BooleanSupplier full, Consumer<Handler<Void>> drainHandler) {
+    this.full = full;
+    drainHandler.accept(v -> drained());
   }
 
   public boolean writeQueueFull() {
-    return stream.writeQueueFull();
+    return full.getAsBoolean();
   }
 
   /** Runs {@code callback} once when the queue drains, or now if it is not full. */
   public void onDrain(Runnable callback) {
-    if (!stream.writeQueueFull()) {
+    if (!full.getAsBoolean()) {
       callback.run();
       return;
     }

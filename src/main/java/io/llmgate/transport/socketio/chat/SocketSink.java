@@ -2,10 +2,9 @@ package io.llmgate.transport.socketio.chat;
 
 import io.llmgate.stream.EventSink;
 import io.llmgate.stream.StreamEvent;
+import io.llmgate.transport.DrainWaiters;
 import io.llmgate.transport.EventJson;
 import io.llmgate.transport.socketio.SocketIoSocket;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The streams of one Socket.IO socket. The socket has one drain handler but may carry several streams,
@@ -15,12 +14,12 @@ import java.util.List;
 final class SocketSink implements EventSink {
   private final SocketIoSocket socket;
   private final OpenStreams open;
-  private List<Runnable> drainWaiters = new ArrayList<>();
+  private final DrainWaiters drain;
 
   SocketSink(SocketIoSocket socket, OpenStreams open) {
     this.socket = socket;
     this.open = open;
-    socket.drainHandler(v -> drained());
+    this.drain = new DrainWaiters(socket::writeQueueFull, socket::drainHandler);
   }
 
   OpenStreams open() {
@@ -45,21 +44,11 @@ final class SocketSink implements EventSink {
 
   @Override
   public boolean writeQueueFull() {
-    return socket.writeQueueFull();
+    return drain.writeQueueFull();
   }
 
   @Override
   public void onDrain(Runnable callback) {
-    if (!socket.writeQueueFull()) {
-      callback.run();
-      return;
-    }
-    drainWaiters.add(callback);
-  }
-
-  private void drained() {
-    List<Runnable> waiting = drainWaiters;
-    drainWaiters = new ArrayList<>();
-    waiting.forEach(Runnable::run);
+    drain.onDrain(callback);
   }
 }
