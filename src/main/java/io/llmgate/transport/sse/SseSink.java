@@ -4,6 +4,7 @@ import io.llmgate.stream.Acknowledged;
 import io.llmgate.stream.EventSink;
 import io.llmgate.stream.Resumed;
 import io.llmgate.stream.StreamEvent;
+import io.llmgate.transport.Command;
 import io.llmgate.transport.EventJson;
 import io.llmgate.transport.EventStreamResponse;
 import java.util.OptionalLong;
@@ -14,9 +15,6 @@ import java.util.OptionalLong;
  * events (what a reconnecting client names in {@code Last-Event-ID}). The final event ends the response.
  */
 final class SseSink implements EventSink {
-  static final String ACKNOWLEDGED = "llm:chat:stream:acknowledged";
-  static final String RESUMED = "llm:stream:resume:acknowledged";
-
   private final EventStreamResponse out;
 
   SseSink(EventStreamResponse out) {
@@ -26,13 +24,13 @@ final class SseSink implements EventSink {
   /** Opens the event stream with the acknowledgement, before the stream's first event. */
   void acknowledged(Acknowledged ack) {
     out.open();
-    out.write(ACKNOWLEDGED, OptionalLong.empty(), json -> json.append(EventJson.acknowledged(ack).encode()));
+    out.write(Command.CHAT.acknowledgedName(), OptionalLong.empty(), json -> json.append(EventJson.acknowledged(ack).encode()));
   }
 
   /** Opens the event stream of a resume (a {@code Last-Event-ID} request) before the replayed events. */
   void resumed(Resumed resumed) {
     out.open();
-    out.write(RESUMED, OptionalLong.empty(), json -> json.append(EventJson.resumed(resumed).encode()));
+    out.write(Command.RESUME.acknowledgedName(), OptionalLong.empty(), json -> json.append(EventJson.resumed(resumed).encode()));
   }
 
   @Override

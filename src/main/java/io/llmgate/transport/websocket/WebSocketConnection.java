@@ -7,6 +7,7 @@ import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.EventSink;
 import io.llmgate.stream.StreamEvent;
+import io.llmgate.transport.Command;
 import io.llmgate.transport.ConnectionLimits;
 import io.llmgate.transport.Connections;
 import io.llmgate.transport.DrainWaiters;
@@ -18,6 +19,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * One client WebSocket: it reads {@code {"event", "data"}} frames and answers each the way the Socket.IO
@@ -28,13 +30,7 @@ import java.time.Instant;
 final class WebSocketConnection implements EventSink {
   static final String AUTH = "auth";
   static final String AUTHENTICATED = "auth:acknowledged";
-  static final String CHAT = "llm:chat:stream";
-  static final String CHAT_ACKNOWLEDGED = "llm:chat:stream:acknowledged";
-  static final String CANCEL = "llm:stream:cancel";
-  static final String CANCEL_ACKNOWLEDGED = "llm:stream:cancel:acknowledged";
-  static final String RESUME = "llm:stream:resume";
-  static final String RESUME_ACKNOWLEDGED = "llm:stream:resume:acknowledged";
-  static final String ERROR = "llm:stream:error";
+  private static final String ERROR = StreamEvent.Kind.FAILED.eventName();
   private static final short POLICY_VIOLATION = 1008;
 
   private final Vertx vertx;
@@ -96,13 +92,17 @@ final class WebSocketConnection implements EventSink {
       onFirstFrame(frame);
       return;
     }
-    switch (frame.event()) {
+    Optional<Command> command = Command.named(frame.event());
+    if (command.isEmpty()) {
+      refuseCounted(frame.data(), invalid(AUTH.equals(frame.event())
+          ? "auth: already authenticated (expected: one auth frame)"
+          : "event: " + ChatRequestParser.describe(frame.event()) + " (expected: " + Command.expected() + ")"));
+      return;
+    }
+    switch (command.get()) {
       case CHAT -> chat(frame.data());
       case CANCEL -> cancel(frame.data());
       case RESUME -> resume(frame.data());
-      case AUTH -> refuseCounted(frame.data(), invalid("auth: already authenticated (expected: one auth frame)"));
-      default -> refuseCounted(frame.data(), invalid("event: " + ChatRequestParser.describe(frame.event())
-          + " (expected: " + CHAT + ", " + CANCEL + " or " + RESUME + ")"));
     }
   }
 
@@ -133,21 +133,21 @@ final class WebSocketConnection implements EventSink {
 
   private void chat(Object payload) {
     streams.start(user, payload, this)
-        .onSuccess(ack -> write(CHAT_ACKNOWLEDGED, EventJson.acknowledged(ack).encode()))
+        .onSuccess(ack -> write(Command.CHAT.acknowledgedName(), EventJson.acknowledged(ack).encode()))
         .onFailure(failure -> refuse(ChatRequestParser.sessionIdOrEmpty(payload), GatewayException.from(failure)));
   }
 
   private void cancel(Object payload) {
     String sessionId = ChatRequestParser.sessionIdOrEmpty(payload);
     streams.cancel(user, payload)
-        .onSuccess(cancelled -> write(CANCEL_ACKNOWLEDGED,
+        .onSuccess(cancelled -> write(Command.CANCEL.acknowledgedName(),
             EventJson.cancelAcknowledged(sessionId, cancelled, Instant.now()).encode()))
         .onFailure(failure -> refuse(sessionId, GatewayException.from(failure)));
   }
 
   private void resume(Object payload) {
     streams.resume(user, payload, this)
-        .onSuccess(resumed -> write(RESUME_ACKNOWLEDGED, EventJson.resumed(resumed).encode()))
+        .onSuccess(resumed -> write(Command.RESUME.acknowledgedName(), EventJson.resumed(resumed).encode()))
         .onFailure(failure -> refuse(ChatRequestParser.sessionIdOrEmpty(payload), GatewayException.from(failure)));
   }
 

@@ -5,6 +5,7 @@ import io.llmgate.error.GatewayException;
 import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.StreamEvent;
+import io.llmgate.transport.Command;
 import io.llmgate.transport.ConnectionLimits;
 import io.llmgate.transport.Connections;
 import io.llmgate.transport.EventJson;
@@ -26,6 +27,7 @@ public final class SocketIoChatHandler {
 
   /** The reason of a client's own {@code socket.disconnect()}: unlike a dropped transport, never resumed. */
   private static final String LEFT_ON_PURPOSE = "client namespace disconnect";
+  private static final String ERROR = StreamEvent.Kind.FAILED.eventName();
 
   private final StreamService streams;
   private final Authenticator authenticator;
@@ -54,9 +56,9 @@ public final class SocketIoChatHandler {
         socket.recovered() && socket.data() instanceof OpenStreams open ? open : new OpenStreams());
     socket.data(sink.open());
     connections.opened(TRANSPORT);
-    socket.on("llm:chat:stream", (args, ack) -> start(socket, user, sink, first(args), ack));
-    socket.on("llm:stream:cancel", (args, ack) -> cancel(socket, user, first(args), ack));
-    socket.on("llm:stream:resume", (args, ack) -> resume(socket, user, sink, first(args), ack));
+    socket.on(Command.CHAT.eventName(), (args, ack) -> start(socket, user, sink, first(args), ack));
+    socket.on(Command.CANCEL.eventName(), (args, ack) -> cancel(socket, user, first(args), ack));
+    socket.on(Command.RESUME.eventName(), (args, ack) -> resume(socket, user, sink, first(args), ack));
     socket.disconnectHandler(reason -> {
       connections.closed(TRANSPORT);
       if (LEFT_ON_PURPOSE.equals(reason)) {
@@ -77,7 +79,7 @@ public final class SocketIoChatHandler {
    */
   private void takeBack(SocketIoSocket socket, String user, SocketSink sink, String sessionId, long lastIndex) {
     JsonObject payload = new JsonObject().put("sessionId", sessionId).put("lastIndex", lastIndex);
-    streams.resume(user, payload, sink).onFailure(cause -> socket.emit("llm:stream:error", error(payload, cause)));
+    streams.resume(user, payload, sink).onFailure(cause -> socket.emit(ERROR, error(payload, cause)));
   }
 
   private void start(SocketIoSocket socket, String user, SocketSink sink, Object payload, Optional<Ack> ack) {
@@ -85,7 +87,7 @@ public final class SocketIoChatHandler {
       JsonObject reply = result.succeeded()
           ? EventJson.acknowledged(result.result())
           : error(payload, result.cause());
-      socket.emit(result.succeeded() ? "llm:chat:stream:acknowledged" : "llm:stream:error", reply);
+      socket.emit(result.succeeded() ? Command.CHAT.acknowledgedName() : ERROR, reply);
       ack.ifPresent(callback -> callback.send(reply));
     });
   }
@@ -96,7 +98,7 @@ public final class SocketIoChatHandler {
           ? new JsonObject().put("sessionId", ChatRequestParser.sessionIdOrEmpty(payload))
               .put("cancelled", result.result()).put("timestamp", EventJson.timestamp(Instant.now()))
           : error(payload, result.cause());
-      socket.emit(result.succeeded() ? "llm:stream:cancel:acknowledged" : "llm:stream:error", reply);
+      socket.emit(result.succeeded() ? Command.CANCEL.acknowledgedName() : ERROR, reply);
       ack.ifPresent(callback -> callback.send(reply));
     });
   }
@@ -104,7 +106,7 @@ public final class SocketIoChatHandler {
   private void resume(SocketIoSocket socket, String user, SocketSink sink, Object payload, Optional<Ack> ack) {
     streams.resume(user, payload, sink).onComplete(result -> {
       JsonObject reply = result.succeeded() ? EventJson.resumed(result.result()) : error(payload, result.cause());
-      socket.emit(result.succeeded() ? "llm:stream:resume:acknowledged" : "llm:stream:error", reply);
+      socket.emit(result.succeeded() ? Command.RESUME.acknowledgedName() : ERROR, reply);
       ack.ifPresent(callback -> callback.send(reply));
     });
   }
