@@ -12,6 +12,7 @@ import io.llmgate.transport.ConnectionLimits;
 import io.llmgate.transport.Connections;
 import io.llmgate.transport.DrainWaiters;
 import io.llmgate.transport.EventJson;
+import io.llmgate.transport.StreamCommands;
 import io.llmgate.transport.StrictTextMessages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -36,6 +37,7 @@ final class WebSocketConnection implements EventSink {
   private final Vertx vertx;
   private final ServerWebSocket ws;
   private final StreamService streams;
+  private final StreamCommands commands;
   private final Authenticator authenticator;
   private final Connections connections;
   private final ConnectionLimits limits;
@@ -50,6 +52,7 @@ final class WebSocketConnection implements EventSink {
     this.vertx = vertx;
     this.ws = ws;
     this.streams = streams;
+    this.commands = new StreamCommands(streams);
     this.authenticator = authenticator;
     this.connections = connections;
     this.limits = limits;
@@ -99,11 +102,10 @@ final class WebSocketConnection implements EventSink {
           : "event: " + ChatRequestParser.describe(frame.event()) + " (expected: " + Command.expected() + ")"));
       return;
     }
-    switch (command.get()) {
-      case CHAT -> chat(frame.data());
-      case CANCEL -> cancel(frame.data());
-      case RESUME -> resume(frame.data());
-    }
+    Object payload = frame.data();
+    commands.run(command.get(), user, payload, this)
+        .onSuccess(reply -> write(command.get().acknowledgedName(), reply.encode()))
+        .onFailure(failure -> refuse(ChatRequestParser.sessionIdOrEmpty(payload), GatewayException.from(failure)));
   }
 
   private void onFirstFrame(WebSocketFrame frame) {
@@ -129,26 +131,6 @@ final class WebSocketConnection implements EventSink {
           .encode());
       ws.resume();
     });
-  }
-
-  private void chat(Object payload) {
-    streams.start(user, payload, this)
-        .onSuccess(ack -> write(Command.CHAT.acknowledgedName(), EventJson.acknowledged(ack).encode()))
-        .onFailure(failure -> refuse(ChatRequestParser.sessionIdOrEmpty(payload), GatewayException.from(failure)));
-  }
-
-  private void cancel(Object payload) {
-    String sessionId = ChatRequestParser.sessionIdOrEmpty(payload);
-    streams.cancel(user, payload)
-        .onSuccess(cancelled -> write(Command.CANCEL.acknowledgedName(),
-            EventJson.cancelAcknowledged(sessionId, cancelled, Instant.now()).encode()))
-        .onFailure(failure -> refuse(sessionId, GatewayException.from(failure)));
-  }
-
-  private void resume(Object payload) {
-    streams.resume(user, payload, this)
-        .onSuccess(resumed -> write(Command.RESUME.acknowledgedName(), EventJson.resumed(resumed).encode()))
-        .onFailure(failure -> refuse(ChatRequestParser.sessionIdOrEmpty(payload), GatewayException.from(failure)));
   }
 
   /** A message that starts nothing still counts against the user's budget, as every client message does. */

@@ -9,6 +9,7 @@ import io.llmgate.transport.Command;
 import io.llmgate.transport.ConnectionLimits;
 import io.llmgate.transport.Connections;
 import io.llmgate.transport.EventJson;
+import io.llmgate.transport.StreamCommands;
 import io.llmgate.transport.socketio.Ack;
 import io.llmgate.transport.socketio.SocketIoNamespace;
 import io.llmgate.transport.socketio.SocketIoSocket;
@@ -30,6 +31,7 @@ public final class SocketIoChatHandler {
   private static final String ERROR = StreamEvent.Kind.FAILED.eventName();
 
   private final StreamService streams;
+  private final StreamCommands commands;
   private final Authenticator authenticator;
   private final Connections connections;
   private final ConnectionLimits limits;
@@ -37,6 +39,7 @@ public final class SocketIoChatHandler {
   public SocketIoChatHandler(StreamService streams, Authenticator authenticator, Connections connections,
       ConnectionLimits limits) {
     this.streams = streams;
+    this.commands = new StreamCommands(streams);
     this.authenticator = authenticator;
     this.connections = connections;
     this.limits = limits;
@@ -56,9 +59,9 @@ public final class SocketIoChatHandler {
         socket.recovered() && socket.data() instanceof OpenStreams open ? open : new OpenStreams());
     socket.data(sink.open());
     connections.opened(TRANSPORT);
-    socket.on(Command.CHAT.eventName(), (args, ack) -> start(socket, user, sink, first(args), ack));
-    socket.on(Command.CANCEL.eventName(), (args, ack) -> cancel(socket, user, first(args), ack));
-    socket.on(Command.RESUME.eventName(), (args, ack) -> resume(socket, user, sink, first(args), ack));
+    for (Command command : Command.values()) {
+      socket.on(command.eventName(), (args, ack) -> run(command, socket, user, sink, first(args), ack));
+    }
     socket.disconnectHandler(reason -> {
       connections.closed(TRANSPORT);
       if (LEFT_ON_PURPOSE.equals(reason)) {
@@ -82,31 +85,12 @@ public final class SocketIoChatHandler {
     streams.resume(user, payload, sink).onFailure(cause -> socket.emit(ERROR, error(payload, cause)));
   }
 
-  private void start(SocketIoSocket socket, String user, SocketSink sink, Object payload, Optional<Ack> ack) {
-    streams.start(user, payload, sink).onComplete(result -> {
-      JsonObject reply = result.succeeded()
-          ? EventJson.acknowledged(result.result())
-          : error(payload, result.cause());
-      socket.emit(result.succeeded() ? Command.CHAT.acknowledgedName() : ERROR, reply);
-      ack.ifPresent(callback -> callback.send(reply));
-    });
-  }
-
-  private void cancel(SocketIoSocket socket, String user, Object payload, Optional<Ack> ack) {
-    streams.cancel(user, payload).onComplete(result -> {
-      JsonObject reply = result.succeeded()
-          ? new JsonObject().put("sessionId", ChatRequestParser.sessionIdOrEmpty(payload))
-              .put("cancelled", result.result()).put("timestamp", EventJson.timestamp(Instant.now()))
-          : error(payload, result.cause());
-      socket.emit(result.succeeded() ? Command.CANCEL.acknowledgedName() : ERROR, reply);
-      ack.ifPresent(callback -> callback.send(reply));
-    });
-  }
-
-  private void resume(SocketIoSocket socket, String user, SocketSink sink, Object payload, Optional<Ack> ack) {
-    streams.resume(user, payload, sink).onComplete(result -> {
-      JsonObject reply = result.succeeded() ? EventJson.resumed(result.result()) : error(payload, result.cause());
-      socket.emit(result.succeeded() ? Command.RESUME.acknowledgedName() : ERROR, reply);
+  /** The acknowledgement or the refusal goes out as an event, and to the client's ack callback if it sent one. */
+  private void run(Command command, SocketIoSocket socket, String user, SocketSink sink, Object payload,
+      Optional<Ack> ack) {
+    commands.run(command, user, payload, sink).onComplete(result -> {
+      JsonObject reply = result.succeeded() ? result.result() : error(payload, result.cause());
+      socket.emit(result.succeeded() ? command.acknowledgedName() : ERROR, reply);
       ack.ifPresent(callback -> callback.send(reply));
     });
   }
