@@ -8,10 +8,10 @@ import io.llmgate.testing.JwksServer;
 import io.llmgate.testing.SigningKey;
 import io.llmgate.testing.TestGateway;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -106,10 +106,10 @@ class IdentityProviderTest {
   private String socketIoConnect(String token) throws Exception {
     WebSocketClient client = gateway.vertx().createWebSocketClient();
     BlockingQueue<String> received = new LinkedBlockingQueue<>();
-    // The handler is set as the connection completes, on its event loop, so the open packet is not missed.
-    WebSocket ws = client.connect(gateway.port(), "127.0.0.1", "/socket.io/?EIO=4&transport=websocket")
-        .onSuccess(connected -> connected.textMessageHandler(received::add))
-        .await(20, TimeUnit.SECONDS);
+    // The handler goes on before connecting: set in a callback of connect() it can miss the Engine.IO OPEN
+    // when this thread attaches the callback after the socket opened (seen on a loaded machine).
+    ClientWebSocket ws = client.webSocket().textMessageHandler(received::add);
+    ws.connect(gateway.port(), "127.0.0.1", "/socket.io/?EIO=4&transport=websocket").await(20, TimeUnit.SECONDS);
     try {
       assertThat(received.poll(20, TimeUnit.SECONDS)).startsWith("0{");
       ws.writeTextMessage("40" + new JsonObject().put("token", token).encode());

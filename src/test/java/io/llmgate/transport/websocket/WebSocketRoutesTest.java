@@ -11,6 +11,7 @@ import io.llmgate.testing.Upgrades;
 import io.llmgate.transport.ConnectionLimits;
 import io.llmgate.transport.Connections;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
@@ -249,11 +250,11 @@ class WebSocketRoutesTest {
   private static Session connect(WebSocketConnectOptions options) throws Exception {
     List<JsonObject> frames = new CopyOnWriteArrayList<>();
     CompletableFuture<Short> closedWith = new CompletableFuture<>();
-    WebSocket ws = client.connect(options).map(socket -> {
-      socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
-      socket.closeHandler(v -> closedWith.complete(socket.closeStatusCode()));
-      return socket;
-    }).await(10, TimeUnit.SECONDS);
+    // Handlers go on before connecting, so no frame can slip past them.
+    ClientWebSocket ws = client.webSocket();
+    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    ws.closeHandler(v -> closedWith.complete(ws.closeStatusCode()));
+    ws.connect(options).await(10, TimeUnit.SECONDS);
     return new Session(ws, frames, closedWith);
   }
 

@@ -4,6 +4,7 @@ import io.llmgate.transport.EventRecorder;
 import io.llmgate.transport.TransportClient;
 import io.llmgate.transport.TransportContract;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -53,14 +54,15 @@ final class WebSocketTransportClient implements TransportClient {
     if (auth == Auth.HEADER) {
       options.addHeader("Authorization", "Bearer " + token);
     }
-    // Handlers are set on the event loop as the socket opens, so no frame can slip past them.
-    return client.connect(options).map(ws -> {
-      ws.textMessageHandler(text -> {
-        JsonObject frame = new JsonObject(text);
-        events.add(frame.getString("event"), frame.getJsonObject("data"));
-      });
-      return ws;
-    }).await(10, TimeUnit.SECONDS);
+    // Handlers go on before connecting: set in a callback of connect() they can miss a first frame when this
+    // thread attaches the callback after the socket opened.
+    ClientWebSocket ws = client.webSocket();
+    ws.textMessageHandler(text -> {
+      JsonObject frame = new JsonObject(text);
+      events.add(frame.getString("event"), frame.getJsonObject("data"));
+    });
+    ws.connect(options).await(10, TimeUnit.SECONDS);
+    return ws;
   }
 
   static String frame(String event, Object data) {
