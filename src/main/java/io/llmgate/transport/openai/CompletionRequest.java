@@ -23,7 +23,7 @@ record CompletionRequest(JsonObject payload, String model, boolean stream, boole
   private static final Map<String, String> OPENAI_NAMES = Map.ofEntries(Map.entry("topP", "top_p"),
       Map.entry("presencePenalty", "presence_penalty"), Map.entry("frequencyPenalty", "frequency_penalty"),
       Map.entry("responseFormat", "response_format"), Map.entry("jsonSchema", "json_schema"),
-      Map.entry("reasoning.effort", "reasoning_effort"), Map.entry("imageUrl", "image_url"),
+      Map.entry("reasoning.effort", "reasoning_effort"), Map.entry("reasoning.budgetTokens", "thinking.budget_tokens"), Map.entry("imageUrl", "image_url"),
       Map.entry("toolChoice", "tool_choice"), Map.entry("parallelToolCalls", "parallel_tool_calls"),
       Map.entry("toolCalls", "tool_calls"), Map.entry("toolCallId", "tool_call_id"));
 
@@ -37,9 +37,7 @@ record CompletionRequest(JsonObject payload, String model, boolean stream, boole
     maxTokens(body).ifPresent(limit -> payload.put("maxTokens", limit));
     SAMPLING.forEach((field, as) -> copyIfPresent(body, field, payload, as));
     responseFormat(body.getValue("response_format")).ifPresent(format -> payload.put("responseFormat", format));
-    if (body.getValue("reasoning_effort") != null) {
-      payload.put("reasoning", new JsonObject().put("effort", body.getValue("reasoning_effort")));
-    }
+    reasoning(body).ifPresent(reasoning -> payload.put("reasoning", reasoning));
     ToolFields.copy(body, payload);
     refuseUnsupported(body);
     return new CompletionRequest(payload, model, flag(body, "stream"), includeUsage(body.getValue("stream_options")));
@@ -119,6 +117,30 @@ record CompletionRequest(JsonObject payload, String model, boolean stream, boole
       return Optional.of(format);
     }
     return Optional.ofNullable(value);
+  }
+
+  /**
+   * {@code reasoning_effort}, and (extension) {@code thinking} in Anthropic's form, which LiteLLM-style clients
+   * send to OpenAI-compatible servers: {@code {type: "enabled", budget_tokens}} asks for that budget,
+   * {@code {type: "disabled"}} for no reasoning.
+   */
+  private static Optional<JsonObject> reasoning(JsonObject body) {
+    JsonObject reasoning = new JsonObject();
+    copyIfPresent(body, "reasoning_effort", reasoning, "effort");
+    Object thinking = body.getValue("thinking");
+    if (thinking == null) {
+      return reasoning.isEmpty() ? Optional.empty() : Optional.of(reasoning);
+    }
+    Object type = thinking instanceof JsonObject json ? json.getValue("type") : null;
+    if ("enabled".equals(type) && ((JsonObject) thinking).getValue("budget_tokens") != null) {
+      reasoning.put("budgetTokens", ((JsonObject) thinking).getValue("budget_tokens"));
+    } else if ("disabled".equals(type) && (reasoning.isEmpty() || "none".equals(reasoning.getValue("effort")))) {
+      reasoning.put("effort", "none");
+    } else {
+      throw invalid("thinking: " + describe(thinking) + " (expected: {type: \"enabled\", budget_tokens} or"
+          + " {type: \"disabled\"}, the latter with no reasoning_effort but none)");
+    }
+    return Optional.of(reasoning);
   }
 
   private static Optional<Long> maxTokens(JsonObject body) {

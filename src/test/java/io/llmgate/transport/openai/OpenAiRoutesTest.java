@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.llmgate.config.Limits;
 import io.llmgate.error.ErrorCode;
 import io.llmgate.stream.FinishReason;
+import io.llmgate.stream.Reasoning;
 import io.llmgate.testing.Script;
+import io.llmgate.testing.ScriptedUpstream;
 import io.llmgate.testing.TestGateway;
 import io.llmgate.transport.HttpEventStream;
 import io.vertx.core.MultiMap;
@@ -17,6 +19,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -151,6 +155,36 @@ class OpenAiRoutesTest {
     assertRefused(body("plain").put("messages", new JsonArray().add(new JsonObject().put("role", "user")
         .put("content", new JsonArray().add(new JsonObject().put("type", "input_audio"))))), 400,
         "messages[0].content[0].type: \"input_audio\" (expected: text or image_url)");
+  }
+
+  @Test
+  void thinkingInAnthropicsFormAsksForReasoning() throws Exception {
+    assertThat(reasoningOf(body("plain").put("thinking", new JsonObject().put("type", "enabled")
+        .put("budget_tokens", 2048)).put("reasoning_effort", "high")))
+        .contains(new Reasoning(Optional.of(Reasoning.Effort.HIGH), OptionalInt.of(2048)));
+    assertThat(reasoningOf(body("plain").put("thinking", new JsonObject().put("type", "disabled"))))
+        .contains(new Reasoning(Optional.of(Reasoning.Effort.NONE), OptionalInt.empty()));
+    assertThat(reasoningOf(body("plain"))).isEmpty();
+  }
+
+  @Test
+  void badThinkingIsNamedAsTheClientSpelledIt() throws Exception {
+    String expected = " (expected: {type: \"enabled\", budget_tokens} or {type: \"disabled\"}, the latter with no"
+        + " reasoning_effort but none)";
+    assertRefused(body("plain").put("thinking", new JsonObject().put("type", "enabled")), 400,
+        "thinking: an object" + expected);
+    assertRefused(body("plain").put("thinking", true), 400, "thinking: true" + expected);
+    assertRefused(body("plain").put("thinking", new JsonObject().put("type", "disabled"))
+        .put("reasoning_effort", "low"), 400, "thinking: an object" + expected);
+    assertRefused(body("plain").put("thinking", new JsonObject().put("type", "enabled").put("budget_tokens", -1)),
+        400, "thinking.budget_tokens: -1 (expected: an integer >= 0)");
+  }
+
+  /** What the provider was asked for, after a successful whole completion of {@code body}. */
+  private static Optional<Reasoning> reasoningOf(JsonObject body) throws Exception {
+    assertThat(post(body).status).isEqualTo(200);
+    List<ScriptedUpstream.Generation> generations = gateway.upstream().generations("plain");
+    return generations.get(generations.size() - 1).request().options().reasoning();
   }
 
   @Test
