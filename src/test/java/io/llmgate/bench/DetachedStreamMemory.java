@@ -173,7 +173,9 @@ public final class DetachedStreamMemory {
   /**
    * An upstream that sends {@link #TOKENS_BEFORE_DROP} tokens at once, the rest of its {@code tokens} when
    * released (its clients gone by then), and then nothing: the generation goes on past the measurement.
-   * It keeps no log of its own, so the heap it adds per stream is a handful of small objects.
+   * It keeps no log of its own, so the heap it adds per stream is a handful of small objects. Not
+   * testing/Playback, whose tests need the moment each step went out: it keeps a boxed timestamp per step,
+   * about 20 bytes per token, the same order as the 26-33 bytes per kept token measured here.
    */
   private static final class HeldProvider implements ChatProvider {
     static final String NAME = "held";
