@@ -124,7 +124,7 @@ public final class Gateway {
         new ChatRequestParser(limits.maxRequestBytes()),
         redis == null ? new InMemoryStreamRegistry(streamsPerUser) : redis.streams(),
         StreamListener.all(new StreamMetrics(registry), logStreams ? new StreamLog() : StreamListener.NONE, listener),
-        replayStore(vertx, redis, config), config.resume().disconnectGrace());
+        replayStore(vertx, redis, config), config.resume().disconnectGrace(), limits.maxFullResponseChars());
     this.joining = redis == null ? Future.succeededFuture() : redis.join().otherwiseEmpty();
     new JvmMemoryMetrics().bindTo(registry);
     gcMetrics.bindTo(registry);
@@ -147,7 +147,7 @@ public final class Gateway {
   private ReplayStore replayStore(Vertx vertx, RedisCluster cluster, GatewayConfig config) {
     ResumeConfig resume = config.resume();
     InMemoryReplayStore local = new InMemoryReplayStore(resume.window(), resume.maxEventsPerStream(),
-        resume.maxEvents());
+        resume.maxCharsPerStream(), resume.maxEvents());
     return cluster == null ? local : new RedisReplayStore(vertx, local, cluster.store(), cluster.nodeId(),
         resume.window(), resume.maxEventsPerStream(), config.cluster().heartbeat(), registry);
   }

@@ -119,12 +119,16 @@ public final class RedisReplayStore implements ReplayStore {
     return local.eventsAfter(user, sessionId, lastIndex);
   }
 
-  /** A stream this node ran is answered from memory; any other from Redis, live if its owner still runs it. */
+  /**
+   * A stream this node ran is answered from memory; any other from Redis, live if its owner still runs it,
+   * and so is one whose events memory dropped (Redis keeps them by count only, not by size).
+   */
   @Override
   public Future<Resumed> resumeElsewhere(String user, String sessionId, long lastIndex, EventSink sink,
       Context here) {
     return local.resumeElsewhere(user, sessionId, lastIndex, sink, here).recover(notHere ->
         GatewayException.from(notHere).code() == ErrorCode.NOT_FOUND
+            || GatewayException.from(notHere).code() == ErrorCode.RESUME_GAP
             ? fromRedis(user, sessionId, lastIndex, sink, here)
             : Future.failedFuture(notHere));
   }
@@ -147,8 +151,7 @@ public final class RedisReplayStore implements ReplayStore {
           for (Response entry : answer.get(3)) {
             long next = ReplayEntries.seq(entry.get(0).toString());
             if (next != seq + 1) {
-              throw new GatewayException(ErrorCode.NOT_FOUND, "lastIndex: " + lastIndex
-                  + " (expected: >= " + (next - 3) + "; older events of this stream are no longer kept)");
+              throw ReplayStore.gap(lastIndex, next - 3);
             }
             seq = next;
             StreamEvent event = ReplayEntries.event(sessionId, seq, entry.get(1));

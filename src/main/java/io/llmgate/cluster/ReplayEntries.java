@@ -96,7 +96,7 @@ final class ReplayEntries {
           json.getString("id"), json.getString("name"), json.getString("argumentsDelta"), at);
       case "s" -> new StreamEvent.Started(sessionId, json.getString("provider"), json.getString("model"), at);
       case "d" -> new StreamEvent.Done(sessionId, json.getString("provider"), json.getString("model"),
-          json.getString("fullResponse"), toolCalls(json), json.getLong("tokenCount"),
+          json.getString("fullResponse"), json.getBoolean("fullResponseTruncated", false), toolCalls(json), json.getLong("tokenCount"),
           FinishReason.valueOf(json.getString("finishReason").toUpperCase(Locale.ROOT)), usage(json),
           json.getLong("ttftMs"), json.getLong("durationMs"), json.getJsonObject("metadata").getMap(), at);
       case "f" -> new StreamEvent.Failed(sessionId, code(json.getString("code")), json.getString("error"),
@@ -113,7 +113,8 @@ final class ReplayEntries {
 
   private static JsonObject done(StreamEvent.Done done) {
     return usage(new JsonObject().put("provider", done.provider()).put("model", done.model())
-        .put("fullResponse", done.fullResponse()).put("toolCalls", toolCalls(done.toolCalls()))
+        .put("fullResponse", done.fullResponse()).put("fullResponseTruncated", done.fullResponseTruncated())
+        .put("toolCalls", toolCalls(done.toolCalls()))
         .put("tokenCount", done.tokenCount())
         .put("finishReason", done.finishReason().wire()).put("ttftMs", done.ttftMs())
         .put("durationMs", done.durationMs()).put("metadata", new JsonObject(done.metadata())), done.usage());

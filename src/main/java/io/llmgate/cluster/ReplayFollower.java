@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * stream's Redis log with {@code XREAD BLOCK} on a connection of its own, from the entry after the last one
  * the client has, and sends each event to the client's sink until the final one. Every entry id must follow
  * the previous one: a gap (writes dropped while Redis was unreachable, or the log trimmed under a slow
- * reader) ends the client's stream with {@code not_found} rather than skipping events.
+ * reader) ends the client's stream with {@code resume_gap} rather than skipping events.
  *
  * <p>While it follows it tells the owner so every heartbeat (a message on the owner's node channel), which
  * keeps the owner's stream from being cancelled for want of a client; the first message also detaches the
@@ -198,7 +198,7 @@ final class ReplayFollower {
   }
 
   private StreamEvent gap(long seq) {
-    return new StreamEvent.Failed(sessionId, ErrorCode.NOT_FOUND, "events " + (lastSeq - 1) + " to " + (seq - 3)
+    return new StreamEvent.Failed(sessionId, ErrorCode.RESUME_GAP, "events " + (lastSeq - 1) + " to " + (seq - 3)
         + " of this stream are no longer kept (Redis was unreachable, or the log was trimmed while this client"
         + " lagged)", false, Instant.now());
   }

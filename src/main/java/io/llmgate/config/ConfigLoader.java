@@ -38,14 +38,15 @@ public final class ConfigLoader {
         env.text("LLMGATE_JWT_SECRET"),
         env.text("LLMGATE_API_KEY"),
         limits(file.object("limits", Set.of("messages-per-minute", "concurrent-streams", "max-request-bytes",
-            "connections-per-user", "max-connections"))),
+            "connections-per-user", "max-connections", "max-full-response"))),
         server.duration("drain-timeout", GatewayConfig.DEFAULT_DRAIN_TIMEOUT),
         local(file.object("local",
             Set.of("checkpoint", "tokenizer", "token-delay", "max-tokens", "temperature", "top-p"))),
         socketIo(file.object("socketio", Set.of("ping-interval", "ping-timeout", "connect-timeout", "max-payload",
             "max-disconnection-duration", "recovery-packets"))),
         api(env, file.object("api", Set.of("default-model", "heartbeat", "body-timeout", "header-timeout"))),
-        resume(file.object("resume", Set.of("window", "max-events-per-stream", "max-events", "disconnect-grace"))),
+        resume(file.object("resume", Set.of("window", "max-events-per-stream", "max-events", "disconnect-grace",
+            "max-chars-per-stream"))),
         cluster(env, file.object("cluster", Set.of("redis-url", "command-timeout", "heartbeat"))),
         security(env, file.object("security", Set.of("allowed-origins"))),
         AuthConfig.read(file.object("auth", AuthConfig.KEYS)),
@@ -68,7 +69,8 @@ public final class ConfigLoader {
         in.integer("concurrent-streams", Limits.DEFAULT.concurrentStreams()),
         in.integer("max-request-bytes", Limits.DEFAULT.maxRequestBytes()),
         in.integer("connections-per-user", Limits.DEFAULT.connectionsPerUser()),
-        in.integer("max-connections", Limits.DEFAULT.maxConnections()));
+        in.integer("max-connections", Limits.DEFAULT.maxConnections()),
+        in.integer("max-full-response", Limits.DEFAULT.maxFullResponseChars()));
   }
 
   private static LocalModelConfig local(Settings in) {
@@ -99,7 +101,8 @@ public final class ConfigLoader {
     ResumeConfig defaults = ResumeConfig.DEFAULT;
     return new ResumeConfig(in.duration("window", defaults.window()),
         in.integer("max-events-per-stream", defaults.maxEventsPerStream()),
-        in.integer("max-events", defaults.maxEvents()), in.duration("disconnect-grace", defaults.disconnectGrace()));
+        in.integer("max-events", defaults.maxEvents()), in.duration("disconnect-grace", defaults.disconnectGrace()),
+        in.integer("max-chars-per-stream", defaults.maxCharsPerStream()));
   }
 
   private static ClusterConfig cluster(Environment env, Settings in) {

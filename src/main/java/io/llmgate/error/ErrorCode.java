@@ -6,6 +6,8 @@ public enum ErrorCode {
   UNKNOWN_PROVIDER("unknown_provider", false),
   DUPLICATE_SESSION("duplicate_session", false),
   NOT_FOUND("not_found", false),
+  /** The stream is kept, but not the events after the resumer's lastIndex: replaying would leave a gap. */
+  RESUME_GAP("resume_gap", false),
   RATE_LIMITED("rate_limited", true),
   TOO_MANY_STREAMS("too_many_streams", true),
   TOO_MANY_CONNECTIONS("too_many_connections", true),

@@ -70,6 +70,9 @@ public final class StreamLog implements StreamListener {
     done.usage().ifPresent(u -> line.put("inputTokens", u.inputTokens()).put("outputTokens", u.outputTokens())
         .put("cachedInputTokens", u.cachedInputTokens()).put("cacheCreationInputTokens", u.cacheCreationInputTokens())
         .put("reasoningTokens", u.reasoningTokens()));
+    if (done.fullResponseTruncated()) {
+      line.put("fullResponseTruncated", true);
+    }
     if (LOG.isDebugEnabled()) {
       line.put("fullResponse", done.fullResponse());
     }

@@ -20,8 +20,9 @@ import java.util.function.LongSupplier;
 
 /**
  * {@link ReplayStore} in this node's memory, bounded three ways: a stream keeps at most
- * {@code maxEventsPerStream} indexed events (tokens, reasoning, tool-call fragments) (the oldest are dropped first, its start and final event
- * always stay); all streams together keep at most {@code maxEvents} events (the oldest stream is evicted
+ * {@code maxEventsPerStream} indexed events (tokens, reasoning, tool-call fragments) and
+ * {@code maxCharsPerStream} characters of their text (the oldest are dropped first; its newest event, its start
+ * and final event always stay); all streams together keep at most {@code maxEvents} events (the oldest stream is evicted
  * whole, running or not); an ended stream is forgotten {@code window} after its final event. Streams of
  * every event loop append here, so one lock guards it all: each call does O(1) work plus the evictions it
  * causes, which is cheap next to encoding the event it records.
@@ -30,6 +31,7 @@ public final class InMemoryReplayStore implements ReplayStore {
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
   public static final int DEFAULT_MAX_EVENTS_PER_STREAM = 10_000;
   public static final int DEFAULT_MAX_EVENTS = 250_000;
+  public static final int DEFAULT_MAX_CHARS_PER_STREAM = 1_000_000;
 
   private record Key(String user, String sessionId) {}
 
@@ -63,7 +65,7 @@ public final class InMemoryReplayStore implements ReplayStore {
     @Override
     public boolean full() {
       synchronized (InMemoryReplayStore.this) {
-        return indexed == null || indexed.size() >= maxEventsPerStream;
+        return indexed == null || indexed.size() >= maxEventsPerStream || indexed.keptChars() >= maxCharsPerStream;
       }
     }
   }
@@ -72,17 +74,28 @@ public final class InMemoryReplayStore implements ReplayStore {
   private final Deque<Kept> ended = new ArrayDeque<>();
   private final long windowNanos;
   private final int maxEventsPerStream;
+  private final int maxCharsPerStream;
   private final int maxEvents;
   private final LongSupplier nanoTime;
   private long total;
 
   public InMemoryReplayStore(Duration window, int maxEventsPerStream, int maxEvents) {
-    this(window, maxEventsPerStream, maxEvents, System::nanoTime);
+    this(window, maxEventsPerStream, DEFAULT_MAX_CHARS_PER_STREAM, maxEvents);
+  }
+
+  public InMemoryReplayStore(Duration window, int maxEventsPerStream, int maxCharsPerStream, int maxEvents) {
+    this(window, maxEventsPerStream, maxCharsPerStream, maxEvents, System::nanoTime);
   }
 
   InMemoryReplayStore(Duration window, int maxEventsPerStream, int maxEvents, LongSupplier nanoTime) {
+    this(window, maxEventsPerStream, DEFAULT_MAX_CHARS_PER_STREAM, maxEvents, nanoTime);
+  }
+
+  InMemoryReplayStore(Duration window, int maxEventsPerStream, int maxCharsPerStream, int maxEvents,
+      LongSupplier nanoTime) {
     this.windowNanos = window.toNanos();
     this.maxEventsPerStream = maxEventsPerStream;
+    this.maxCharsPerStream = maxCharsPerStream;
     this.maxEvents = maxEvents;
     this.nanoTime = nanoTime;
   }
@@ -113,7 +126,8 @@ public final class InMemoryReplayStore implements ReplayStore {
       case DONE, FAILED, CANCELLED -> ended(stream, event);
     }
     total++;
-    if (stream.indexed.size() > maxEventsPerStream) {
+    while (stream.indexed.size() > maxEventsPerStream
+        || (stream.indexed.size() > 1 && stream.indexed.keptChars() > maxCharsPerStream)) {
       stream.droppedThrough = stream.indexed.dropFirst();
       total--;
     }
@@ -132,8 +146,7 @@ public final class InMemoryReplayStore implements ReplayStore {
           + Duration.ofNanos(windowNanos).toSeconds() + "s ago)"));
     }
     if (lastIndex < stream.droppedThrough) {
-      return Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND, "lastIndex: " + lastIndex
-          + " (expected: >= " + stream.droppedThrough + "; older events of this stream are no longer kept)"));
+      return Future.failedFuture(ReplayStore.gap(lastIndex, stream.droppedThrough));
     }
     List<StreamEvent> events = new ArrayList<>();
     if (lastIndex < 0 && stream.start != null) {

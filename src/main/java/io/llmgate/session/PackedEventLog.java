@@ -69,10 +69,25 @@ final class PackedEventLog {
     tail++;
   }
 
-  /** Drops the oldest event; returns its index. */
+  /** Characters of text the kept events hold. */
+  int keptChars() {
+    return head == tail ? 0 : textEnds[tail - 1] - textStart(head);
+  }
+
+  private int textStart(int slot) {
+    return slot == 0 ? 0 : textEnds[slot - 1];
+  }
+
+  /**
+   * Drops the oldest event; returns its index. Its text goes once dropped text is half the builder, so the
+   * builder holds at most twice what is kept.
+   */
   long dropFirst() {
     long dropped = firstIndex + head;
     head++;
+    if (textStart(head) > texts.length() / 2) {
+      compact();
+    }
     return dropped;
   }
 
@@ -80,7 +95,7 @@ final class PackedEventLog {
   void eventsAfter(String sessionId, long lastIndex, List<StreamEvent> out) {
     long fromSlot = Math.max(head, lastIndex + 1 - firstIndex);
     for (int slot = (int) Math.min(fromSlot, tail); slot < tail; slot++) {
-      String text = texts.substring(slot == 0 ? 0 : textEnds[slot - 1], textEnds[slot]);
+      String text = texts.substring(textStart(slot), textEnds[slot]);
       Instant at = Instant.ofEpochSecond(0, epochNanos[slot]);
       long index = firstIndex + slot;
       out.add(event(sessionId, kinds[slot], text, index, at));
@@ -101,22 +116,27 @@ final class PackedEventLog {
   /** Makes room at the end: first by forgetting dropped slots if they are half the log, else by doubling. */
   private void grow() {
     if (head >= tail / 2) {
-      int textStart = textEnds[head - 1];
-      texts.delete(0, textStart);
-      int kept = tail - head;
-      for (int slot = 0; slot < kept; slot++) {
-        textEnds[slot] = textEnds[head + slot] - textStart;
-      }
-      System.arraycopy(epochNanos, head, epochNanos, 0, kept);
-      System.arraycopy(kinds, head, kinds, 0, kept);
-      firstIndex += head;
-      head = 0;
-      tail = kept;
+      compact();
       return;
     }
     int capacity = textEnds.length * 2;
     textEnds = Arrays.copyOf(textEnds, capacity);
     epochNanos = Arrays.copyOf(epochNanos, capacity);
     kinds = Arrays.copyOf(kinds, capacity);
+  }
+
+  /** Forgets the dropped slots and their text. */
+  private void compact() {
+    int textStart = textStart(head);
+    texts.delete(0, textStart);
+    int kept = tail - head;
+    for (int slot = 0; slot < kept; slot++) {
+      textEnds[slot] = textEnds[head + slot] - textStart;
+    }
+    System.arraycopy(epochNanos, head, epochNanos, 0, kept);
+    System.arraycopy(kinds, head, kinds, 0, kept);
+    firstIndex += head;
+    head = 0;
+    tail = kept;
   }
 }

@@ -3,6 +3,8 @@ package io.llmgate.session;
 import io.llmgate.stream.EventSink;
 import io.llmgate.stream.Resumed;
 import io.llmgate.stream.StreamEvent;
+import io.llmgate.error.ErrorCode;
+import io.llmgate.error.GatewayException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.List;
@@ -39,7 +41,8 @@ public interface ReplayStore {
    * What a client that saw everything up to {@code lastIndex} missed, in order: {@code start} when
    * {@code lastIndex < 0}, the token and reasoning events with {@code index > lastIndex}, then the final
    * event if the stream has ended. Fails with {@code not_found} when nothing is kept under that id for
-   * this user (never started, expired, evicted) or when events after {@code lastIndex} were already evicted.
+   * this user (never started, expired, evicted), and with {@code resume_gap} when events after
+   * {@code lastIndex} were already dropped ({@link #gap}).
    */
   Future<List<StreamEvent>> eventsAfter(String user, String sessionId, long lastIndex);
 
@@ -50,6 +53,16 @@ public interface ReplayStore {
    * elsewhere, its live events through the final one. Fails as {@link #eventsAfter} does.
    */
   Future<Resumed> resumeElsewhere(String user, String sessionId, long lastIndex, EventSink sink, Context here);
+
+  /**
+   * The refusal of a resume that would skip events: the client saw up to {@code lastIndex}, but events up to
+   * {@code droppedThrough} are no longer kept. Typed, so a client never takes a gap for the whole answer.
+   */
+  static GatewayException gap(long lastIndex, long droppedThrough) {
+    return new GatewayException(ErrorCode.RESUME_GAP, "lastIndex: " + lastIndex + " (expected: >= " + droppedThrough
+        + "; events " + (lastIndex + 1) + " to " + droppedThrough + " of this stream are no longer kept, over"
+        + " resume.max-events-per-stream or resume.max-chars-per-stream)");
+  }
 
   /** The client behind {@code sink} left: stop sending it the live events of streams run elsewhere. */
   void forget(EventSink sink);

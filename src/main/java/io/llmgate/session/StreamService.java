@@ -26,6 +26,7 @@ import java.util.List;
 public final class StreamService {
   private final Vertx vertx;
   private final ProviderRegistry providers;
+  private final int maxFullResponseChars;
   private final RateLimiter rateLimiter;
   private final ChatRequestParser parser;
   private final StreamRegistry sessions;
@@ -54,6 +55,14 @@ public final class StreamService {
   public StreamService(Vertx vertx, ProviderRegistry providers, RateLimiter rateLimiter,
       ChatRequestParser parser, StreamRegistry sessions, StreamListener listener, ReplayStore replay,
       Duration disconnectGrace) {
+    this(vertx, providers, rateLimiter, parser, sessions, listener, replay, disconnectGrace, Integer.MAX_VALUE);
+  }
+
+  /** {@code maxFullResponseChars}: how much of its text a stream's {@code done.fullResponse} carries at most. */
+  public StreamService(Vertx vertx, ProviderRegistry providers, RateLimiter rateLimiter,
+      ChatRequestParser parser, StreamRegistry sessions, StreamListener listener, ReplayStore replay,
+      Duration disconnectGrace, int maxFullResponseChars) {
+    this.maxFullResponseChars = maxFullResponseChars;
     this.vertx = vertx;
     this.disconnectGrace = disconnectGrace;
     this.replay = replay;
@@ -79,7 +88,8 @@ public final class StreamService {
       ChatRequest request = parser.parse(payload);
       long graceMs = Math.min(disconnectGrace.toMillis(), parser.resumeGraceMs(payload).orElse(Long.MAX_VALUE));
       ChatProvider provider = providers.resolve(request);
-      StreamSession session = new StreamSession(here, user, request, sink, listener, replay, graceMs);
+      StreamSession session = new StreamSession(here, user, request, sink, listener, replay, graceMs,
+          maxFullResponseChars);
       return sessions.register(session).compose(registered -> onContext(here, () -> {
         if (shuttingDown) {
           // The drain began while a shared registry was answering: it did not see this stream, so it

@@ -33,7 +33,10 @@ public final class StreamSession {
   private final ReplayStore replay;
   private final StreamListener.StreamInfo info;
   private final Promise<StreamEvent> closed = Promise.promise();
+  /** {@code done.fullResponse}, at most {@code maxFullResponseChars}; past it nothing more is kept. */
   private final StringBuilder fullResponse = new StringBuilder();
+  private final int maxFullResponseChars;
+  private boolean fullResponseTruncated;
   private final ToolCallAssembler toolCalls = new ToolCallAssembler();
   private final long startNanos = System.nanoTime();
 
@@ -67,8 +70,9 @@ public final class StreamSession {
   private boolean endedByCancel;
 
   StreamSession(Context context, String user, ChatRequest request, EventSink sink, StreamListener listener,
-      ReplayStore replay, long disconnectGraceMs) {
+      ReplayStore replay, long disconnectGraceMs, int maxFullResponseChars) {
     this.context = context;
+    this.maxFullResponseChars = maxFullResponseChars;
     this.disconnectGraceMs = disconnectGraceMs;
     this.user = user;
     this.request = request;
@@ -303,9 +307,24 @@ public final class StreamSession {
   private void token(String text) {
     ensureStarted();
     noteFirstOutput();
-    fullResponse.append(text);
+    keepInFullResponse(text);
     tokenCount++;
     send(new StreamEvent.Token(sessionId(), text, nextIndex++, Instant.now()));
+  }
+
+  /** Every token still streams and is counted; only what done.fullResponse carries is capped. */
+  private void keepInFullResponse(String text) {
+    if (fullResponseTruncated) {
+      return;
+    }
+    int room = maxFullResponseChars - fullResponse.length();
+    if (text.length() <= room) {
+      fullResponse.append(text);
+      return;
+    }
+    int cut = room > 0 && Character.isHighSurrogate(text.charAt(room - 1)) ? room - 1 : room; // whole characters
+    fullResponse.append(text, 0, cut);
+    fullResponseTruncated = true;
   }
 
   private void reasoning(String text) {
@@ -339,7 +358,7 @@ public final class StreamSession {
     ensureStarted();
     long now = System.nanoTime();
     long ttftMs = firstTokenNanos == 0 ? -1 : (firstTokenNanos - startNanos) / 1_000_000;
-    finish(new StreamEvent.Done(sessionId(), provider, model, fullResponse.toString(), toolCalls.calls(),
+    finish(new StreamEvent.Done(sessionId(), provider, model, fullResponse.toString(), fullResponseTruncated, toolCalls.calls(),
         tokenCount, reason, Optional.ofNullable(usage), ttftMs, (now - startNanos) / 1_000_000, request.metadata(), Instant.now()));
   }
 

@@ -104,6 +104,7 @@ public sealed interface StreamEvent {
       String provider,
       String model,
       String fullResponse,
+      boolean fullResponseTruncated,
       List<ToolCall> toolCalls,
       long tokenCount,
       FinishReason finishReason,
@@ -116,6 +117,14 @@ public sealed interface StreamEvent {
     public Done {
       toolCalls = List.copyOf(toolCalls);
       metadata = Map.copyOf(metadata);
+    }
+
+    /** A whole {@code fullResponse} (not cut at limits.max-full-response). */
+    public Done(String sessionId, String provider, String model, String fullResponse, List<ToolCall> toolCalls,
+        long tokenCount, FinishReason finishReason, Optional<Usage> usage, long ttftMs, long durationMs,
+        Map<String, Object> metadata, Instant timestamp) {
+      this(sessionId, provider, model, fullResponse, false, toolCalls, tokenCount, finishReason, usage, ttftMs,
+          durationMs, metadata, timestamp);
     }
 
     @Override

@@ -13,6 +13,7 @@ public final class ErrorStatus {
       case FORBIDDEN_ORIGIN -> 403;
       case NOT_FOUND -> 404;
       case DUPLICATE_SESSION -> 409;
+      case RESUME_GAP -> 410; // the events asked for existed, and are gone
       case RATE_LIMITED, TOO_MANY_STREAMS, TOO_MANY_CONNECTIONS, UPSTREAM_RATE_LIMITED -> 429;
       case INTERNAL -> 500;
       // The upstream misbehaved or refused our credentials: the gateway, not the client, is at fault.

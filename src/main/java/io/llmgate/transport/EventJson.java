@@ -164,6 +164,9 @@ public final class EventJson {
     field(json, "provider", done.provider());
     field(json, "model", done.model());
     field(json, "fullResponse", done.fullResponse());
+    if (done.fullResponseTruncated()) {
+      json.append("\"fullResponseTruncated\":true,"); // an extension (protocol.md): absent when whole
+    }
     if (!done.toolCalls().isEmpty()) {
       toolCalls(json, done);
     }

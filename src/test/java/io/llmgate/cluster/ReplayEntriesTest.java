@@ -27,7 +27,7 @@ class ReplayEntriesTest {
         new StreamEvent.Token("s-1", "Hel\"lo\n", 0, AT),
         new StreamEvent.Reasoning("s-1", "thinking…", 1, AT),
         new StreamEvent.ToolCallDelta("s-1", 2, 0, "call_1", "get_weather", "{\"city\":\"Par", AT),
-        new StreamEvent.Done("s-1", "openai", "gpt-4o", "Hel\"lo\n",
+        new StreamEvent.Done("s-1", "openai", "gpt-4o", "Hel\"lo\n", true,
             List.of(new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}")), 1, FinishReason.LENGTH,
             Optional.of(new Usage(2078, 73, 1920, 100, 64)), 40, 900, Map.of("trace", "abc"), AT),
         new StreamEvent.Failed("s-1", ErrorCode.NODE_LOST, "gone", true, AT),

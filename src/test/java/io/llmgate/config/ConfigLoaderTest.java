@@ -25,11 +25,29 @@ class ConfigLoaderTest {
   @Test
   void resumeSettingsAreReadFromTheYamlFile() throws Exception {
     Path file = Files.writeString(dir.resolve("llmgate.yaml"),
-        "resume:\n  window: 90s\n  max-events-per-stream: 500\n  max-events: 20000\n  disconnect-grace: 0\n");
+        "resume:\n  window: 90s\n  max-events-per-stream: 500\n  max-events: 20000\n  disconnect-grace: 0\n"
+            + "  max-chars-per-stream: 4096\n");
 
     ResumeConfig resume = ConfigLoader.load(Map.of("LLMGATE_CONFIG", file.toString())).resume();
 
-    assertThat(resume).isEqualTo(new ResumeConfig(Duration.ofSeconds(90), 500, 20_000, Duration.ZERO));
+    assertThat(resume).isEqualTo(new ResumeConfig(Duration.ofSeconds(90), 500, 20_000, Duration.ZERO, 4096));
+  }
+
+  @Test
+  void theStreamMemoryCapsAreReadAndCheckedAtStart() throws Exception {
+    Path file = Files.writeString(dir.resolve("llmgate.yaml"), "limits:\n  max-full-response: 2048\n");
+    assertThat(ConfigLoader.load(Map.of("LLMGATE_CONFIG", file.toString())).limits().maxFullResponseChars())
+        .isEqualTo(2048);
+    assertThat(ConfigLoader.load(Map.of()).limits().maxFullResponseChars()).isEqualTo(1_000_000);
+    assertThat(ConfigLoader.load(Map.of()).resume().maxCharsPerStream()).isEqualTo(1_000_000);
+
+    Files.writeString(file, "limits:\n  max-full-response: 0\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("LLMGATE_CONFIG", file.toString())))
+        .isInstanceOf(ConfigException.class).hasMessage("limits.max-full-response: 0 (expected: > 0)");
+    Files.writeString(file, "resume:\n  max-chars-per-stream: 1MB\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("LLMGATE_CONFIG", file.toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("resume.max-chars-per-stream: \"1MB\" (expected: an integer)");
   }
 
   @Test

@@ -23,9 +23,28 @@ class InMemoryReplayStoreTest {
 
     assertThat(indexes(store.eventsAfter("alice", "s1", 2))).containsExactly(3L, 4L, 5L);
     assertThat(store.eventsAfter("alice", "s1", 2).result()).last().isInstanceOf(StreamEvent.Cancelled.class);
-    assertNotFound(store.eventsAfter("alice", "s1", 1), "lastIndex: 1 (expected: >= 2;");
-    assertNotFound(store.eventsAfter("alice", "s1", -1), "lastIndex: -1 (expected: >= 2;");
+    assertGap(store.eventsAfter("alice", "s1", 1), "lastIndex: 1 (expected: >= 2; events 2 to 2 of this stream");
+    assertGap(store.eventsAfter("alice", "s1", -1), "lastIndex: -1 (expected: >= 2; events 0 to 2 of this stream");
     assertThat(store.events()).isEqualTo(5); // start, three tokens, cancelled
+  }
+
+  @Test
+  void aStreamKeepsAtMostItsCharactersButAlwaysItsNewestEvent() {
+    InMemoryReplayStore store = new InMemoryReplayStore(Duration.ofMinutes(5), 1000, 20, 100_000, clock::get);
+    ReplayStore.Recording recording = store.begin("alice", "s1");
+    Instant now = Instant.now();
+    for (int i = 0; i < 1000; i++) {
+      recording.append(new StreamEvent.Token("s1", "tok-" + (1000 + i) + ",,", i, now)); // ten characters each
+      assertThat(recording.full()).isEqualTo(i >= 1);
+    }
+
+    assertThat(store.eventsAfter("alice", "s1", 997).result()).extracting(e -> ((StreamEvent.Token) e).token())
+        .containsExactly("tok-1998,,", "tok-1999,,");
+    assertGap(store.eventsAfter("alice", "s1", 996), "lastIndex: 996 (expected: >= 997;");
+    assertThat(store.events()).isEqualTo(2);
+
+    recording.append(new StreamEvent.Token("s1", "x".repeat(100), 1000, now));
+    assertThat(indexes(store.eventsAfter("alice", "s1", 999))).as("one event over the cap stays").containsExactly(1000L);
   }
 
   @Test
@@ -82,6 +101,13 @@ class InMemoryReplayStoreTest {
   private static List<Long> indexes(Future<List<StreamEvent>> events) {
     return events.result().stream().filter(e -> e instanceof StreamEvent.Token)
         .map(e -> ((StreamEvent.Token) e).index()).toList();
+  }
+
+  private static void assertGap(Future<List<StreamEvent>> events, String messageStart) {
+    assertThat(events.failed()).isTrue();
+    GatewayException failure = (GatewayException) events.cause();
+    assertThat(failure.code()).isEqualTo(ErrorCode.RESUME_GAP);
+    assertThat(failure.getMessage()).startsWith(messageStart);
   }
 
   private static void assertNotFound(Future<List<StreamEvent>> events, String messageStart) {

@@ -44,6 +44,7 @@ final class Completions {
    * message that only called tools has {@code content: null}, as OpenAI's has.
    */
   static JsonObject completion(String id, long created, StreamEvent.Done done, String reasoning) {
+    // A content cut at limits.max-full-response is, as OpenAI's own cut at max_tokens, finish_reason "length".
     boolean onlyCalls = done.fullResponse().isEmpty() && !done.toolCalls().isEmpty();
     JsonObject message = new JsonObject().put("role", "assistant")
         .put("content", onlyCalls ? null : done.fullResponse()).putNull("refusal");
@@ -54,7 +55,7 @@ final class Completions {
       message.put("tool_calls", toolCalls(done));
     }
     JsonObject choice = new JsonObject().put("index", 0).put("message", message).putNull("logprobs")
-        .put("finish_reason", OpenAiChunks.finishReason(done.finishReason()));
+        .put("finish_reason", done.fullResponseTruncated() ? "length" : OpenAiChunks.finishReason(done.finishReason()));
     return new JsonObject().put("id", id).put("object", "chat.completion").put("created", created)
         .put("model", modelId(done.provider(), done.model())).put("choices", new JsonArray().add(choice))
         .put("usage", OpenAiChunks.usageJson(usage(done)));

@@ -26,7 +26,8 @@ final class OpenAiErrors {
 
   static String type(ErrorCode code) {
     return switch (code) {
-      case INVALID_REQUEST, UNKNOWN_PROVIDER, DUPLICATE_SESSION, NOT_FOUND, CONTENT_FILTERED -> "invalid_request_error";
+      case INVALID_REQUEST, UNKNOWN_PROVIDER, DUPLICATE_SESSION, NOT_FOUND, RESUME_GAP,
+          CONTENT_FILTERED -> "invalid_request_error";
       case UNAUTHORIZED -> "authentication_error";
       case FORBIDDEN_ORIGIN -> "permission_error";
       case RATE_LIMITED, TOO_MANY_STREAMS, TOO_MANY_CONNECTIONS, UPSTREAM_RATE_LIMITED -> "rate_limit_error";
