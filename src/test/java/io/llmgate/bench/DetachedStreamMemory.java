@@ -40,6 +40,10 @@ public final class DetachedStreamMemory {
   private static final String USER = "memory-user";
   private static final int TOKENS_BEFORE_DROP = 5;
   private static final int WARM_UP = 20;
+  /** Characters per token at least ({@code -Dtoken.chars}, padded with spaces), for large answers. */
+  private static final int TOKEN_CHARS = Integer.getInteger("token.chars", 0);
+  /** resume.max-chars-per-stream and limits.max-full-response ({@code -Dmax.chars}); their defaults otherwise. */
+  private static final int MAX_CHARS = Integer.getInteger("max.chars", ResumeConfig.DEFAULT.maxCharsPerStream());
 
   private DetachedStreamMemory() {}
 
@@ -69,9 +73,10 @@ public final class DetachedStreamMemory {
     HeldProvider provider = new HeldProvider(tokens);
     int all = streams + WARM_UP;
     GatewayConfig config = GatewayConfig.defaults(0)
-        .withLimits(new Limits(1_000_000, Duration.ofMinutes(1), all, Limits.DEFAULT.maxRequestBytes()))
+        .withLimits(new Limits(1_000_000, Duration.ofMinutes(1), all, Limits.DEFAULT.maxRequestBytes())
+            .withMaxFullResponse(MAX_CHARS))
         .withResume(new ResumeConfig(ResumeConfig.DEFAULT.window(), ResumeConfig.DEFAULT.maxEventsPerStream(),
-            Math.max(ResumeConfig.DEFAULT.maxEvents(), all * (tokens + 2)), Duration.ofMinutes(10)));
+            Math.max(ResumeConfig.DEFAULT.maxEvents(), all * (tokens + 2)), Duration.ofMinutes(10), MAX_CHARS));
     AtomicInteger detached = new AtomicInteger();
     StreamListener counting = new StreamListener() {
       @Override
@@ -234,7 +239,8 @@ public final class DetachedStreamMemory {
         handler.handle(new UpstreamEvent.Opened(HeldProvider.NAME, "held-model"));
       }
       for (int i = from; i < to && !cancelled && handler != null; i++) {
-        handler.handle(new UpstreamEvent.TextDelta("w" + i + " "));
+        String text = "w" + i + " ";
+        handler.handle(new UpstreamEvent.TextDelta(text + " ".repeat(Math.max(0, TOKEN_CHARS - text.length()))));
       }
     }
 
