@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -44,7 +45,9 @@ final class JwksClient {
 
   JwksClient(Vertx vertx, URI url, Duration maxAge, Duration minInterval, Consumer<List<JsonObject>> onKeys) {
     this.vertx = vertx;
-    this.client = vertx.createHttpClient();
+    // A new connection per fetch: fetches are minutes apart, and a pooled one the identity provider (or a
+    // proxy) closed while idle failed the refetch for a rotated-in kid, refusing its tokens until the next.
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     this.url = url;
     this.minIntervalNanos = minInterval.toNanos();
     this.onKeys = onKeys;
@@ -110,7 +113,7 @@ final class JwksClient {
           LOG.info("auth.jwt.jwks-url: {} signing keys from {}", keys.size(), url);
         })
         .onFailure(e -> LOG.warn("auth.jwt.jwks-url: cannot fetch {} ({}); keeping the keys held", url,
-            e.getMessage()))
+            e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()))
         .mapEmpty();
   }
 
