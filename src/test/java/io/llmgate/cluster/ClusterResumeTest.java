@@ -7,15 +7,14 @@ import static io.llmgate.transport.EventRecorder.START;
 import static io.llmgate.transport.EventRecorder.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.llmgate.config.ClusterConfig;
 import io.llmgate.config.ResumeConfig;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.testing.NodeTests;
-import io.llmgate.testing.RedisServer;
 import io.llmgate.testing.Script;
 import io.llmgate.testing.ScriptedUpstream;
 import io.llmgate.testing.TestGateway;
 import io.llmgate.testing.TestTokens;
+import io.llmgate.testing.TwoNodes;
 import io.llmgate.transport.EventRecorder;
 import io.llmgate.transport.EventRecorder.Received;
 import io.llmgate.transport.HttpEventStream;
@@ -49,7 +48,7 @@ class ClusterResumeTest {
   private static final int TOKENS = 40;
   private static final Duration GRACE = Duration.ofSeconds(3);
 
-  private RedisServer redis;
+  private TwoNodes nodes;
   private TestGateway a;
   private TestGateway b;
   private HttpClient http;
@@ -57,29 +56,20 @@ class ClusterResumeTest {
 
   @BeforeAll
   void start() throws Exception {
-    redis = RedisServer.launch();
-    a = node();
-    b = node();
+    nodes = TwoNodes.start(config -> config.withJwtSecret(Optional.of(TestTokens.SECRET))
+        .withResume(new ResumeConfig(Duration.ofMinutes(1), 1000, 10_000, GRACE)), upstream -> upstream
+        .script("slow", Script.upstream().every(100).opened("script-1").tokens(TOKENS).finish(FinishReason.STOP))
+        .script("short", Script.upstream().every(2).opened("script-1").tokens(5).finish(FinishReason.STOP))
+        .script("endless", Script.upstream().every(100).opened("script-1").tokens(600).finish(FinishReason.STOP)));
+    a = nodes.a();
+    b = nodes.b();
     http = a.vertx().createHttpClient();
     ws = a.vertx().createWebSocketClient();
   }
 
-  private TestGateway node() {
-    TestGateway node = TestGateway.start(config -> config.withJwtSecret(Optional.of(TestTokens.SECRET))
-        .withResume(new ResumeConfig(Duration.ofMinutes(1), 1000, 10_000, GRACE))
-        .withCluster(ClusterConfig.STANDALONE.withRedisUrl(Optional.of(redis.url())).withHeartbeat(Duration.ofMillis(200))));
-    node.upstream()
-        .script("slow", Script.upstream().every(100).opened("script-1").tokens(TOKENS).finish(FinishReason.STOP))
-        .script("short", Script.upstream().every(2).opened("script-1").tokens(5).finish(FinishReason.STOP))
-        .script("endless", Script.upstream().every(100).opened("script-1").tokens(600).finish(FinishReason.STOP));
-    return node;
-  }
-
   @AfterAll
   void stop() throws Exception {
-    a.close();
-    b.close();
-    redis.close();
+    nodes.close();
   }
 
   @Test

@@ -5,13 +5,13 @@ import static io.llmgate.transport.EventRecorder.ERROR;
 import static io.llmgate.transport.EventRecorder.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.llmgate.config.ClusterConfig;
 import io.llmgate.config.Limits;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.testing.RedisServer;
 import io.llmgate.testing.Script;
 import io.llmgate.testing.ScriptedUpstream;
 import io.llmgate.testing.TestGateway;
+import io.llmgate.testing.TwoNodes;
 import io.llmgate.transport.EventRecorder;
 import io.llmgate.transport.EventRecorder.Received;
 import io.llmgate.transport.HttpEventStream;
@@ -21,7 +21,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -41,6 +40,7 @@ class ClusterTest {
   private static final int MESSAGES_PER_MINUTE = 20;
   private static final int STREAMS_PER_USER = 2;
 
+  private TwoNodes nodes;
   private RedisServer redis;
   private TestGateway a;
   private TestGateway b;
@@ -48,33 +48,20 @@ class ClusterTest {
 
   @BeforeAll
   void start() throws Exception {
-    redis = RedisServer.launch();
-    a = node();
-    b = node();
-    http = a.vertx().createHttpClient();
-  }
-
-  private TestGateway node() {
-    return node(Duration.ofMillis(200));
-  }
-
-  private TestGateway node(Duration heartbeat) {
-    TestGateway node = TestGateway.start(config -> config
-        .withLimits(new Limits(MESSAGES_PER_MINUTE, Duration.ofMinutes(1), STREAMS_PER_USER,
-            Limits.DEFAULT.maxRequestBytes()))
-        .withCluster(ClusterConfig.STANDALONE.withRedisUrl(Optional.of(redis.url())).withHeartbeat(heartbeat)));
-    node.upstream()
+    nodes = TwoNodes.start(config -> config.withLimits(new Limits(MESSAGES_PER_MINUTE, Duration.ofMinutes(1),
+        STREAMS_PER_USER, Limits.DEFAULT.maxRequestBytes())), upstream -> upstream
         .script("short", Script.upstream().every(2).opened("script-1").text("ok").finish(FinishReason.STOP))
         .script("long", Script.upstream().every(50).opened("script-1").tokens(400).finish(FinishReason.STOP))
-        .script("slow", Script.upstream().every(100).opened("script-1").tokens(30).finish(FinishReason.STOP));
-    return node;
+        .script("slow", Script.upstream().every(100).opened("script-1").tokens(30).finish(FinishReason.STOP)));
+    a = nodes.a();
+    b = nodes.b();
+    redis = nodes.redis();
+    http = a.vertx().createHttpClient();
   }
 
   @AfterAll
   void stop() throws Exception {
-    a.close();
-    b.close();
-    redis.close();
+    nodes.close();
   }
 
   @Test
@@ -134,7 +121,7 @@ class ClusterTest {
   @Test
   void aCancelSentWhileTheRunningNodeIsNotSubscribedReachesItWhenItSubscribesAgain() throws Exception {
     // A heartbeat this long leaves the node unsubscribed for seconds once its subscription drops.
-    try (TestGateway slow = node(Duration.ofSeconds(3))) {
+    try (TestGateway slow = nodes.node(Duration.ofSeconds(3))) {
       String user = user();
       JsonObject onSlow = request("long");
       EventRecorder running = stream(slow, user, onSlow);
