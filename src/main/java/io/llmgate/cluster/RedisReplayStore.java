@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,13 +34,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RedisReplayStore implements ReplayStore {
   private static final RedisScript READ = RedisScript.load("replay-read");
+  private static final byte[] MAXLEN = "MAXLEN".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] APPROXIMATELY = "~".getBytes(StandardCharsets.US_ASCII);
 
   private final InMemoryReplayStore local;
   private final RedisStore store;
   private final ReplayWriter writer;
   private final String nodeId;
   private final long windowMillis;
-  private final long maxLen;
+  /** The arguments every XADD repeats, encoded once: Vert.x keeps a byte[] argument as it is. */
+  private final byte[] maxLen;
   private final long heartbeatMillis;
   private final Set<ReplayFollower> followers = ConcurrentHashMap.newKeySet();
 
@@ -51,7 +55,7 @@ public final class RedisReplayStore implements ReplayStore {
     // An expiry of 0 would delete the log at once: a zero window still leaves a resumer a moment.
     this.windowMillis = Math.max(1000, window.toMillis());
     // Start and final event besides the token events; '~' lets Redis trim only whole nodes, keeping more.
-    this.maxLen = maxEventsPerStream + 2L;
+    this.maxLen = Long.toString(maxEventsPerStream + 2L).getBytes(StandardCharsets.US_ASCII);
     this.heartbeatMillis = heartbeat.toMillis();
     this.writer = new ReplayWriter(vertx, store, Counter.builder("llmgate.redis.replay.dropped")
         .description("replay-log writes not kept in Redis (unreachable, or over the queue bound)").register(metrics));
@@ -59,7 +63,8 @@ public final class RedisReplayStore implements ReplayStore {
 
   @Override
   public Recording begin(String user, String sessionId) {
-    String log = ClusterKeys.replay(user, sessionId);
+    // Encoded once per stream, not again for every event's XADD.
+    byte[] log = ClusterKeys.replay(user, sessionId).getBytes(StandardCharsets.UTF_8);
     String owner = ClusterKeys.replayOwner(user, sessionId);
     writer.add(Request.cmd(Command.DEL).arg(log));
     Mirrored recording = new Mirrored(local.begin(user, sessionId), log, owner);
@@ -70,13 +75,13 @@ public final class RedisReplayStore implements ReplayStore {
   /** The memory recording, plus each event appended to the Redis log (from the stream's context, in order). */
   private final class Mirrored implements Recording {
     private final Recording memory;
-    private final String log;
+    private final byte[] log;
     private final String owner;
     private long seq;
     private long expiryRefreshedNanos = System.nanoTime();
     private boolean ended;
 
-    Mirrored(Recording memory, String log, String owner) {
+    Mirrored(Recording memory, byte[] log, String owner) {
       this.memory = memory;
       this.log = log;
       this.owner = owner;
@@ -89,7 +94,7 @@ public final class RedisReplayStore implements ReplayStore {
         return;
       }
       ended = event.isFinal();
-      Request xadd = Request.cmd(Command.XADD).arg(log).arg("MAXLEN").arg("~").arg(maxLen)
+      Request xadd = Request.cmd(Command.XADD).arg(log).arg(MAXLEN).arg(APPROXIMATELY).arg(maxLen)
           .arg(ReplayEntries.id(++seq));
       ReplayEntries.fields(event).forEach(xadd::arg);
       writer.add(xadd);
