@@ -13,6 +13,13 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 upstream_port=${BENCH_UPSTREAM_PORT:-18401}
 llmgate_port=${BENCH_LLMGATE_PORT:-18402}
 portkey_port=${BENCH_PORTKEY_PORT:-18403}
+redis_port=${BENCH_REDIS_PORT:-18404}
+node_a_port=${BENCH_NODE_A_PORT:-18405}
+node_b_port=${BENCH_NODE_B_PORT:-18406}
+# The cluster phases (cluster, or one of cluster-cost, cluster-ladder, cluster-resume) need a redis-server
+# and two more llmgate nodes on it; without them in BENCH_PHASES neither is started.
+with_cluster=0
+if [[ ",${BENCH_PHASES:-cluster}," == *,cluster* ]]; then with_cluster=1; fi
 with_portkey=${BENCH_PORTKEY:-1}
 # The serial collector and a bounded heap keep the footprint small; transparent huge pages make first touches
 # of heap memory cheap on this VM (see bench/README.md, "JVM settings").
@@ -36,7 +43,8 @@ fi
 
 # A process left from an earlier run on one of the ports would answer in place of the one started here,
 # and every CPU and memory reading would name the wrong process.
-for port in "$upstream_port" "$llmgate_port" $([ "$with_portkey" = 1 ] && echo "$portkey_port"); do
+for port in "$upstream_port" "$llmgate_port" $([ "$with_portkey" = 1 ] && echo "$portkey_port") \
+    $([ "$with_cluster" = 1 ] && echo "$redis_port $node_a_port $node_b_port"); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "port $port is already in use (an earlier run still going?); stop that process first" >&2
     exit 1
@@ -128,9 +136,31 @@ if [ "$with_portkey" = 1 ]; then
   portkey_pid=$("$gateways" portkey)
 fi
 
+redis_pid=0 node_a_pid=0 node_b_pid=0
+if [ "$with_cluster" = 1 ]; then
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null \
+    || { echo "the cluster phases need redis-server and redis-cli (Debian: redis-server)" >&2; exit 1; }
+  echo "== starting redis-server on $redis_port and cluster nodes A on $node_a_port, B on $node_b_port"
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
+    > "$results/redis-$stamp.log" 2>&1 &
+  redis_pid=$!; pids+=("$redis_pid")
+  # The same settings as the standalone llmgate, on Redis.
+  for node in a b; do
+    port_var=node_${node}_port
+    LLMGATE_PORT=${!port_var} LLMGATE_HOST=127.0.0.1 LLMGATE_JWT_SECRET=$secret LLMGATE_CONFIG=$config \
+      LLMGATE_REDIS_URL=redis://127.0.0.1:$redis_port \
+      $llmgate_java $llmgate_java_opts -jar target/llmgate.jar > "$results/llmgate-$node-$stamp.log" 2>&1 &
+    pids+=("$!")
+    eval "node_${node}_pid=$!"
+  done
+fi
+
 wait_port "$upstream_port" "$upstream_pid"
 wait_port "$llmgate_port" "$llmgate_pid"
 if [ "$with_portkey" = 1 ]; then wait_port "$portkey_port" "$portkey_pid"; fi
+if [ "$with_cluster" = 1 ]; then
+  wait_port "$redis_port" "$redis_pid"; wait_port "$node_a_port" "$node_a_pid"; wait_port "$node_b_port" "$node_b_pid"
+fi
 
 {
   echo "# llmgate benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -153,6 +183,10 @@ java $loadgen_java_opts \
   ${BENCH_PHASES:+-Dbench.phases=$BENCH_PHASES} ${BENCH_TARGETS:+-Dbench.targets=$BENCH_TARGETS} ${BENCH_LADDER:+-Dbench.ladder=$BENCH_LADDER} \
   ${BENCH_CAPACITY:+-Dbench.capacity=$BENCH_CAPACITY} ${BENCH_BURST:+-Dbench.burst=$BENCH_BURST} ${BENCH_COLD:+-Dbench.cold=$BENCH_COLD} \
   ${BENCH_COLD_LLMGATE:+-Dbench.cold.llmgate=$BENCH_COLD_LLMGATE} \
+  -Dbench.redis.port="$([ "$with_cluster" = 1 ] && echo "$redis_port" || echo 0)" -Dbench.redis.pid="$redis_pid" \
+  -Dbench.cluster.a.port="$([ "$with_cluster" = 1 ] && echo "$node_a_port" || echo 0)" -Dbench.cluster.a.pid="$node_a_pid" \
+  -Dbench.cluster.b.port="$([ "$with_cluster" = 1 ] && echo "$node_b_port" || echo 0)" -Dbench.cluster.b.pid="$node_b_pid" \
+  ${BENCH_CLUSTER_LADDER:+-Dbench.cluster.ladder=$BENCH_CLUSTER_LADDER} ${BENCH_CLUSTER_RESUMES:+-Dbench.cluster.resumes=$BENCH_CLUSTER_RESUMES} \
   ${BENCH_LADDER_TARGETS:+-Dbench.ladder.targets=$BENCH_LADDER_TARGETS} \
   ${BENCH_FRAMES:+-Dbench.ladder.frames=$BENCH_FRAMES} ${BENCH_INTERVAL_MS:+-Dbench.ladder.interval=$BENCH_INTERVAL_MS} \
   ${BENCH_LATENCY_FRAMES:+-Dbench.latency.frames=$BENCH_LATENCY_FRAMES} \

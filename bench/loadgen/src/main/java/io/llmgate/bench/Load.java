@@ -39,7 +39,7 @@ public final class Load {
   private final AtomicLong ids = new AtomicLong();
   private final AtomicInteger nextLoop = new AtomicInteger();
   final HttpClient http;
-  private final WebSocketClient ws;
+  final WebSocketClient ws;
   final Config cfg;
   /** The gateways' current processes: the cold phase restarts them. */
   long llmgatePid;
@@ -48,6 +48,8 @@ public final class Load {
   private final StringBuilder report = new StringBuilder();
 
   record Spec(int frames, long intervalMs) {}
+
+  static final String DEFAULT_PHASES = "latency,ladder,capacity,cancel,throughput,burst,cluster,cold";
 
   /** Settings from system properties {@code bench.*}, with the defaults the README documents. */
   static final class Config {
@@ -63,7 +65,7 @@ public final class Load {
     final int loops = Integer.getInteger("bench.loops", 2);
     final int users = Integer.getInteger("bench.users", 100);
     final List<String> phases =
-        List.of(System.getProperty("bench.phases", "latency,ladder,capacity,cancel,throughput,burst,cold").split(","));
+        List.of(System.getProperty("bench.phases", DEFAULT_PHASES).split(","));
     final List<String> targets = List.of(System.getProperty("bench.targets", "socketio,sse,openai,portkey").split(","));
     final int rounds = Integer.getInteger("bench.rounds", 2);
     final long warmupSeconds = Long.getLong("bench.warmup.seconds", 60);
@@ -94,6 +96,15 @@ public final class Load {
     /** Run as {@code <hook> start|stop <label> <llmgate pid>} around each recorded llmgate burst (profiling). */
     final String burstHook = System.getProperty("bench.burst.hook", "");
     final String out = System.getProperty("bench.out", "");
+    /** Cluster mode: two llmgate nodes on one redis-server (0: not started, the cluster phases fail). */
+    final int clusterPortA = Integer.getInteger("bench.cluster.a.port", 0);
+    final long clusterPidA = Long.getLong("bench.cluster.a.pid", 0);
+    final int clusterPortB = Integer.getInteger("bench.cluster.b.port", 0);
+    final long clusterPidB = Long.getLong("bench.cluster.b.pid", 0);
+    final int redisPort = Integer.getInteger("bench.redis.port", 0);
+    final long redisPid = Long.getLong("bench.redis.pid", 0);
+    final List<Integer> clusterLadder = ints(System.getProperty("bench.cluster.ladder", "500,1000,2000,3000"));
+    final int resumes = Integer.getInteger("bench.cluster.resumes", 30);
 
     private static List<Integer> ints(String csv) {
       return java.util.Arrays.stream(csv.split(",")).map(String::trim).map(Integer::valueOf).toList();
@@ -146,7 +157,7 @@ public final class Load {
     return tokenCache.computeIfAbsent(user, u -> Jwt.sign(cfg.secret, u));
   }
 
-  private Target target(String name) {
+  Target target(String name) {
     return target(name, http, this::cachedJwt);
   }
 
@@ -207,7 +218,7 @@ public final class Load {
   }
 
   /** {@code concurrency} clients each run streams back to back until {@code total} have run. */
-  private List<Run> closedLoop(Target target, int concurrency, int total, Spec spec, int cancelAfter, Recorder rec) {
+  List<Run> closedLoop(Target target, int concurrency, int total, Spec spec, int cancelAfter, Recorder rec) {
     List<Run> runs = new CopyOnWriteArrayList<>();
     AtomicInteger started = new AtomicInteger();
     Promise<Void> all = Promise.promise();
@@ -251,10 +262,15 @@ public final class Load {
     phases.put("throughput", this::throughput);
     Burst burst = new Burst(this);
     phases.put("burst", burst::warm);
+    Cluster cluster = new Cluster(this);
+    phases.put("cluster-cost", cluster::cost);
+    phases.put("cluster-ladder", cluster::ladder);
+    phases.put("cluster-resume", cluster::resume);
     phases.put("cold", burst::cold); // last: it leaves a freshly restarted llmgate behind
     Map<String, String> outcomes = new LinkedHashMap<>();
     phases.forEach((name, phase) -> {
-      if (name.equals("warm-up") ? cfg.warmupSeconds > 0 : cfg.phases.contains(name)) {
+      boolean asked = cfg.phases.contains(name) || name.startsWith("cluster-") && cfg.phases.contains("cluster");
+      if (name.equals("warm-up") ? cfg.warmupSeconds > 0 : asked) {
         outcomes.put(name, runPhase(name, phase));
       }
     });
@@ -444,10 +460,49 @@ public final class Load {
   private double ladderStep(String name, int n, Spec spec) {
     Target target = target(name);
     Recorder rec = new Recorder();
-    long streamMs = spec.frames() * spec.intervalMs();
-    long deadline = cfg.rampMs + streamMs * 3 + 30_000;
-    List<Run> runs = new ArrayList<>();
     Proc.Meter meter = new Proc.Meter(gatewayPid(name), cfg.upstreamPid, selfPid);
+    long[] memory = {0, 0};
+    vertx.setTimer(cfg.rampMs + spec.frames() * spec.intervalMs() / 2, t -> {
+      memory[0] = Proc.rssBytes(gatewayPid(name));
+      if (!name.equals("portkey") && !name.equals("direct")) {
+        heapUsed().onSuccess(h -> memory[1] = h);
+      }
+    });
+    Step step = ramp(target, n, spec, rec);
+    print("| " + target.name() + " | " + n + " | " + step.sustainedCell() + " | " + step.stalled() + " | "
+        + step.failed() + " | " + ms(step.worstGapNanos()) + " | " + ms(rec.ttft.percentile(99)) + " | "
+        + ms(rec.gaps.percentile(99)) + " | " + cores(meter.cores(0)) + " | " + cores(meter.cores(1)) + " | "
+        + cores(meter.cores(2)) + " | " + mb(memory[0]) + " | "
+        + (name.equals("portkey") || name.equals("direct") ? "–" : mb(memory[1])) + " |");
+    step.printFailure(this);
+    return step.share();
+  }
+
+  /** What a ladder step's streams did: sustained = completed with no wait over ten frame intervals. */
+  record Step(int n, long failed, long stalled, long worstGapNanos, String failure) {
+    long sustained() {
+      return n - failed - stalled;
+    }
+
+    double share() {
+      return (double) sustained() / n;
+    }
+
+    String sustainedCell() {
+      return sustained() + (sustained() == n ? " ✓" : "");
+    }
+
+    void printFailure(Load load) {
+      if (failed > 0) {
+        load.print("  (" + failed + " failed, e.g. " + failure + ")");
+      }
+    }
+  }
+
+  /** {@code n} streams of {@code target} started evenly over the ramp; waits until all have ended. */
+  Step ramp(Target target, int n, Spec spec, Recorder rec) {
+    long deadline = cfg.rampMs + spec.frames() * spec.intervalMs() * 3 + 30_000;
+    List<Run> runs = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Run run = newRun(rec, 0);
       runs.add(run);
@@ -455,29 +510,14 @@ public final class Load {
       long delay = 1 + (long) i * cfg.rampMs / n;
       context.runOnContext(v -> vertx.setTimer(delay, t -> launch(context, target, run, spec, deadline)));
     }
-    long[] memory = {0, 0};
-    vertx.setTimer(cfg.rampMs + streamMs / 2, t -> {
-      memory[0] = Proc.rssBytes(gatewayPid(name));
-      if (!name.equals("portkey") && !name.equals("direct")) {
-        heapUsed().onSuccess(h -> memory[1] = h);
-      }
-    });
     await(Future.join(runs.stream().map(Run::future).toList()), deadline + 10_000);
     long stallNanos = 10 * spec.intervalMs() * 1_000_000;
     long failed = runs.stream().filter(r -> !r.ok).count();
     long stalled = runs.stream().filter(r -> r.ok && (r.maxGapNanos > stallNanos
         || r.firstTokenNanos - r.startNanos > stallNanos)).count();
     long worst = runs.stream().mapToLong(r -> r.maxGapNanos).max().orElse(0);
-    long sustained = n - failed - stalled;
-    print("| " + target.name() + " | " + n + " | " + sustained + (sustained == n ? " ✓" : "") + " | " + stalled + " | "
-        + failed + " | " + ms(worst) + " | " + ms(rec.ttft.percentile(99)) + " | " + ms(rec.gaps.percentile(99)) + " | "
-        + cores(meter.cores(0)) + " | " + cores(meter.cores(1)) + " | " + cores(meter.cores(2)) + " | "
-        + mb(memory[0]) + " | " + (name.equals("portkey") || name.equals("direct") ? "–" : mb(memory[1])) + " |");
-    if (failed > 0) {
-      print("  (" + failed + " failed, e.g. " + runs.stream().filter(r -> !r.ok).findFirst().map(r -> r.failure).orElse("")
-          + ")");
-    }
-    return (double) sustained / n;
+    String failure = runs.stream().filter(r -> !r.ok).findFirst().map(r -> r.failure).orElse("");
+    return new Step(n, failed, stalled, worst, failure);
   }
 
   private void cancel() {
@@ -592,7 +632,7 @@ public final class Load {
     return closed;
   }
 
-  private String get(int port, String path) {
+  String get(int port, String path) {
     return await(http.request(HttpMethod.GET, port, "127.0.0.1", path)
         .compose(r -> r.send()).compose(r -> r.body()), 10_000).toString();
   }
