@@ -75,6 +75,12 @@ import java.util.function.ToIntFunction;
  * start the same wiring (tests on port 0).
  */
 public final class Gateway {
+  /**
+   * Each client socket's kernel send buffer. Autotuned (up to 4 MB), it let a client that stopped reading
+   * take megabytes before its write queue filled and the stream paused, all of it also kept in the stream's
+   * fullResponse and replay log (~17 MB of heap per stalled stream); 64 KB is ample for token streams.
+   */
+  private static final int SEND_BUFFER_BYTES = 64 * 1024;
   private static final long RATE_LIMIT_EVICTION_MS = 60_000;
   /**
    * HTTP server instances, one per core: a Vert.x server handles all its connections on the event loop it
@@ -262,6 +268,7 @@ public final class Gateway {
         .setMaxWebSocketMessageSize(Math.max(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE,
             maxRequestBytes + 4096))
         .setTcpNoDelay(true)
+        .setSendBufferSize(SEND_BUFFER_BYTES)
         // HTTP/1.1 only. With cleartext HTTP/2 on, Vert.x builds a connection only once its first request
         // has been read (to see whether it asks for h2c): too late to time that request's headers or to
         // decode it strictly (Http1Hardening). Nothing llmgate serves needs HTTP/2 without TLS.

@@ -8,12 +8,12 @@ import io.llmgate.provider.FakeUpstream;
 import io.llmgate.provider.FakeUpstream.Recorded;
 import io.llmgate.provider.FakeUpstream.Reply;
 import io.llmgate.provider.openai.ChatChunks;
+import io.llmgate.testing.MetricsScrape;
 import io.llmgate.transport.EventRecorder;
 import io.llmgate.transport.EventRecorder.Received;
 import io.llmgate.transport.HttpEventStream;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -286,18 +286,10 @@ class UpstreamFaultsTest {
       Thread.sleep(10);
     }
     assertThat(gateway.streams().activeStreams()).as("streams registered").isZero();
-    assertThat(activeGauge()).as("llmgate_streams_active").isZero();
+    assertThat(MetricsScrape.sum(client, gateway.port(), "llmgate_streams_active")).as("llmgate_streams_active").isZero();
     for (Recorded request : requests) {
       request.awaitFinished();
     }
-  }
-
-  private double activeGauge() throws Exception {
-    String scrape = client.request(HttpMethod.GET, gateway.port(), "127.0.0.1", "/metrics")
-        .compose(request -> request.send().compose(response -> response.body()))
-        .await(10, TimeUnit.SECONDS).toString();
-    return scrape.lines().filter(line -> line.startsWith("llmgate_streams_active{"))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
   }
 
   /** {@value #FRAMES} OpenAI chunks {@code w0 }, {@code w1 } … then {@code [DONE]}. */

@@ -3,6 +3,7 @@ package io.llmgate.provider;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.MultiMap;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
@@ -32,15 +34,20 @@ public final class FakeUpstream implements AutoCloseable {
   private final BlockingQueue<Recorded> requests = new LinkedBlockingQueue<>();
   private final AtomicLong requestCount = new AtomicLong();
 
-  private FakeUpstream(Vertx vertx) throws Exception {
+  private FakeUpstream(Vertx vertx, HttpServerOptions options) throws Exception {
     this.vertx = vertx;
-    this.server = vertx.createHttpServer().requestHandler(this::handle);
+    this.server = vertx.createHttpServer(options).requestHandler(this::handle);
     server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   public static FakeUpstream start(Vertx vertx) {
+    return start(vertx, new HttpServerOptions());
+  }
+
+  /** With {@code options}, e.g. a small send buffer, so that a stalled reader stalls the fake soon. */
+  public static FakeUpstream start(Vertx vertx, HttpServerOptions options) {
     try {
-      return new FakeUpstream(vertx);
+      return new FakeUpstream(vertx, options);
     } catch (Exception e) {
       throw new IllegalStateException("fake upstream did not start", e);
     }
@@ -80,7 +87,13 @@ public final class FakeUpstream implements AutoCloseable {
 
   /** What one request looked like, and what became of its connection. */
   public record Recorded(String method, String uri, MultiMap headers, String body,
-      CompletableFuture<Long> connectionClosedAt, CompletableFuture<Void> finished, AtomicLong bytesWritten) {
+      CompletableFuture<Long> connectionClosedAt, CompletableFuture<Void> finished, AtomicLong bytesWritten,
+      AtomicBoolean writesStalled) {
+
+    /** An endless answer's writes wait for its write queue to drain: the client stopped reading it. */
+    public boolean stalled() {
+      return writesStalled.get();
+    }
 
     /** Waits for the client to close the connection; the {@code System.nanoTime()} it happened. */
     public long awaitClosed() {
@@ -116,7 +129,7 @@ public final class FakeUpstream implements AutoCloseable {
     request.response().endHandler(v -> finished.complete(null));
     request.body().onSuccess(body -> {
       Recorded recorded = new Recorded(request.method().name(), request.uri(), request.headers(), body.toString(),
-          closed, finished, new AtomicLong());
+          closed, finished, new AtomicLong(), new AtomicBoolean());
       requests.add(recorded);
       Reply reply = script.poll();
       (reply == null ? Reply.status(500).body("{\"error\":{\"message\":\"no reply scripted\"}}") : reply)
@@ -246,7 +259,7 @@ public final class FakeUpstream implements AutoCloseable {
         case END -> response.end();
         case NONE -> {
           if (endlessFrame != null) {
-            writeEndless(response, recorded, 0);
+            writeEndless(vertx, response, recorded, 0);
           } else if (keepAliveEveryMs > 0) {
             vertx.setPeriodic(keepAliveEveryMs, id -> {
               if (response.closed()) {
@@ -262,16 +275,24 @@ public final class FakeUpstream implements AutoCloseable {
       }
     }
 
-    private void writeEndless(HttpServerResponse response, Recorded recorded, int n) {
+    private void writeEndless(Vertx vertx, HttpServerResponse response, Recorded recorded, int n) {
+      recorded.writesStalled().set(false);
       int next = n;
       while (!response.writeQueueFull() && !response.closed()) {
         byte[] frame = endlessFrame.apply(next++);
         response.write(Buffer.buffer(frame));
         recorded.bytesWritten().addAndGet(frame.length);
+        if (next % 64 == 0) {
+          // A socket that takes everything would keep this event loop from its other connections.
+          int resumeAt = next;
+          vertx.runOnContext(v -> writeEndless(vertx, response, recorded, resumeAt));
+          return;
+        }
       }
       if (!response.closed()) {
+        recorded.writesStalled().set(true);
         int resumeAt = next;
-        response.drainHandler(v -> writeEndless(response, recorded, resumeAt));
+        response.drainHandler(v -> writeEndless(vertx, response, recorded, resumeAt));
       }
     }
 
