@@ -14,6 +14,10 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One user's {@code /ws} client reconnecting in a loop, each time starting a stream and dropping the
- * connection after its first token: nothing
+ * connection after its first token (half closing politely, half resetting the TCP connection): nothing
  * piles up. Afterwards the connection and stream counts are back to where they started, every stream was
  * ended, and the per-user connection limit still admits exactly its number of connections.
  */
@@ -61,7 +65,11 @@ class ReconnectLoopTest {
       String request = new JsonObject().put("event", "llm:chat:stream").put("data", new JsonObject()
           .put("sessionId", "s-" + round).put("provider", "scripted").put("resumeGraceMs", 0)
           .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "long")))).encode();
-      politely(request);
+      if (round % 2 == 0) {
+        politely(request);
+      } else {
+        abruptly(request);
+      }
     }
 
     awaitHealth(baseline.getInteger("connectedClients"), 0);
@@ -93,6 +101,44 @@ class ReconnectLoopTest {
     ws.writeTextMessage(request);
     firstToken.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     ws.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A raw socket: upgrades, sends the request, reads until the first token, then resets the TCP connection,
+   * as a client whose network dropped: no close frame, no FIN.
+   */
+  private void abruptly(String request) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout((int) WAIT.toMillis());
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\nSec-WebSocket-Version: 13\r\n"
+          + "Authorization: Bearer " + gateway.token(USER) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      assertThat(readUntil(in, "\r\n\r\n")).startsWith("HTTP/1.1 101");
+      out.write(maskedTextFrame(request.getBytes(StandardCharsets.UTF_8)));
+      assertThat(readUntil(in, "llm:stream:token")).contains("llm:stream:token");
+      socket.setSoLinger(true, 0);
+    }
+  }
+
+  private static String readUntil(InputStream in, String marker) throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (int b = 0; text.indexOf(marker) < 0 && (b = in.read()) >= 0; ) {
+      text.append((char) b);
+    }
+    return text.toString();
+  }
+
+  /** One masked text frame of 126 to 65,535 bytes (RFC 6455 §5.2); a zero mask leaves the payload as it is. */
+  private static byte[] maskedTextFrame(byte[] payload) {
+    byte[] frame = new byte[8 + payload.length];
+    frame[0] = (byte) 0x81;
+    frame[1] = (byte) (0x80 | 126);
+    frame[2] = (byte) (payload.length >> 8);
+    frame[3] = (byte) payload.length;
+    System.arraycopy(payload, 0, frame, 8, payload.length);
+    return frame;
   }
 
   private WebSocketConnectOptions options() {
