@@ -1,9 +1,12 @@
 package io.llmgate.warmup;
 
 import io.llmgate.config.WarmupConfig;
+import io.llmgate.stream.StreamEvent;
+import io.llmgate.transport.Command;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -35,6 +38,8 @@ public final class SelfWarmup {
   private static final int TOKENS = 4;
   /** The warm-up gateway listens on loopback only. */
   private static final String HOST = "127.0.0.1";
+  private static final String DONE = StreamEvent.Kind.DONE.eventName();
+  private static final String FAILED = StreamEvent.Kind.FAILED.eventName();
 
   private final Vertx vertx;
   private final WarmupConfig config;
@@ -148,7 +153,7 @@ public final class SelfWarmup {
       if (response.statusCode() != 200) {
         return response.body().compose(b -> Future.failedFuture(path + ": HTTP " + response.statusCode() + " " + b));
       }
-      return response.body().compose(b -> b.toString().contains("llm:stream:done") || b.toString().contains("data: [DONE]")
+      return response.body().compose(b -> b.toString().contains(DONE) || b.toString().contains("data: [DONE]")
           ? Future.<Void>succeededFuture() : Future.failedFuture(path + ": no end event in " + b));
     });
   }
@@ -159,27 +164,28 @@ public final class SelfWarmup {
    */
   private Future<Void> socketIo(String user, String token) {
     Promise<Void> done = Promise.promise();
-    String chat = "42" + new JsonArray().add("llm:chat:stream").add(chatPayload(user)).encode();
-    ws.connect(new WebSocketConnectOptions().setHost(HOST).setPort(port).setURI("/socket.io/?EIO=4&transport=websocket"))
-        .onFailure(done::tryFail)
-        .onSuccess(socket -> {
-          socket.closeHandler(v -> done.tryFail("socket.io: closed before llm:stream:done"));
-          socket.textMessageHandler(message -> {
-            if (message.startsWith("0{")) {
-              socket.writeTextMessage("40" + new JsonObject().put("token", token).encode());
-            } else if (message.startsWith("40")) {
-              socket.writeTextMessage(chat);
-            } else if (message.equals("2")) {
-              socket.writeTextMessage("3");
-            } else if (message.startsWith("42[\"llm:stream:done\"")) {
-              done.tryComplete();
-              socket.close();
-            } else if (message.startsWith("42[\"llm:stream:error\"") || message.startsWith("44")) {
-              done.tryFail("socket.io: " + message);
-              socket.close();
-            }
-          });
-        });
+    String chat = "42" + new JsonArray().add(Command.CHAT.eventName()).add(chatPayload(user)).encode();
+    // Handlers go on before connecting: set in a callback of connect() they could miss the Engine.IO OPEN,
+    // and the warm-up would then wait for its deadline.
+    ClientWebSocket socket = ws.webSocket();
+    socket.closeHandler(v -> done.tryFail("socket.io: closed before " + DONE));
+    socket.textMessageHandler(message -> {
+      if (message.startsWith("0{")) {
+        socket.writeTextMessage("40" + new JsonObject().put("token", token).encode());
+      } else if (message.startsWith("40")) {
+        socket.writeTextMessage(chat);
+      } else if (message.equals("2")) {
+        socket.writeTextMessage("3");
+      } else if (message.startsWith("42[\"" + DONE + "\"")) {
+        done.tryComplete();
+        socket.close();
+      } else if (message.startsWith("42[\"" + FAILED + "\"") || message.startsWith("44")) {
+        done.tryFail("socket.io: " + message);
+        socket.close();
+      }
+    });
+    socket.connect(new WebSocketConnectOptions().setHost(HOST).setPort(port).setURI("/socket.io/?EIO=4&transport=websocket"))
+        .onFailure(done::tryFail);
     return done.future();
   }
 }
