@@ -155,7 +155,7 @@ public final class Gateway {
     InMemoryReplayStore local = new InMemoryReplayStore(resume.window(), resume.maxEventsPerStream(),
         resume.maxCharsPerStream(), resume.maxEvents());
     return cluster == null ? local : new RedisReplayStore(vertx, local, cluster.store(), cluster.nodeId(),
-        resume.window(), resume.maxEventsPerStream(), config.cluster().heartbeat(), registry);
+        resume.window(), config.cluster().heartbeat(), registry);
   }
 
   /** The listed keys and the single {@code LLMGATE_API_KEY}, whose user is {@code api-key}. */

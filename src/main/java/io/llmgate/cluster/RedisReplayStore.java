@@ -29,33 +29,31 @@ import java.util.concurrent.ConcurrentHashMap;
  * events is also appended to the stream's Redis Stream ({@link ReplayWriter}: batched, never awaited), so
  * that a client resuming on another node finds them there. Such a resume reads the log after the client's
  * last index in one script, then, while the owner still runs the stream, follows it live
- * ({@link ReplayFollower}). The Redis log is capped near {@code maxEventsPerStream} entries (XADD MAXLEN ~)
- * and expires {@code window} after its last write, as the memory one does after the final event.
+ * ({@link ReplayFollower}). The Redis log keeps what the memory one keeps ({@link ReplayTrim}: at most
+ * {@code resume.max-events-per-stream} events and {@code resume.max-chars-per-stream} characters, the
+ * newest; each XADD trims the entries before them exactly, with MINID), so that a resume gets the same
+ * answer on any node; it expires {@code window} after its last write, as the memory one does after the final
+ * event.
  */
 public final class RedisReplayStore implements ReplayStore {
   private static final RedisScript READ = RedisScript.load("replay-read");
-  private static final byte[] MAXLEN = "MAXLEN".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] APPROXIMATELY = "~".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MINID = "MINID".getBytes(StandardCharsets.US_ASCII);
 
   private final InMemoryReplayStore local;
   private final RedisStore store;
   private final ReplayWriter writer;
   private final String nodeId;
   private final long windowMillis;
-  /** The arguments every XADD repeats, encoded once: Vert.x keeps a byte[] argument as it is. */
-  private final byte[] maxLen;
   private final long heartbeatMillis;
   private final Set<ReplayFollower> followers = ConcurrentHashMap.newKeySet();
 
   public RedisReplayStore(Vertx vertx, InMemoryReplayStore local, RedisStore store, String nodeId, Duration window,
-      int maxEventsPerStream, Duration heartbeat, MeterRegistry metrics) {
+      Duration heartbeat, MeterRegistry metrics) {
     this.local = local;
     this.store = store;
     this.nodeId = nodeId;
     // An expiry of 0 would delete the log at once: a zero window still leaves a resumer a moment.
     this.windowMillis = Math.max(1000, window.toMillis());
-    // Start and final event besides the token events; '~' lets Redis trim only whole nodes, keeping more.
-    this.maxLen = Long.toString(maxEventsPerStream + 2L).getBytes(StandardCharsets.US_ASCII);
     this.heartbeatMillis = heartbeat.toMillis();
     this.writer = new ReplayWriter(vertx, store, Counter.builder("llmgate.redis.replay.dropped")
         .description("replay-log writes not kept in Redis (unreachable, or over the queue bound)").register(metrics));
@@ -77,6 +75,7 @@ public final class RedisReplayStore implements ReplayStore {
     private final Recording memory;
     private final byte[] log;
     private final String owner;
+    private final ReplayTrim trim = new ReplayTrim(local.bounds());
     private long seq;
     private long expiryRefreshedNanos = System.nanoTime();
     private boolean ended;
@@ -94,8 +93,15 @@ public final class RedisReplayStore implements ReplayStore {
         return;
       }
       ended = event.isFinal();
-      Request xadd = Request.cmd(Command.XADD).arg(log).arg(MAXLEN).arg(APPROXIMATELY).arg(maxLen)
-          .arg(ReplayEntries.id(++seq));
+      if (event instanceof StreamEvent.Indexed indexed) {
+        trim.add(indexed);
+      }
+      Request xadd = Request.cmd(Command.XADD).arg(log);
+      if (trim.droppedThrough() >= 0) {
+        // Exact, not '~' (whole radix-tree nodes): a resume from Redis must find a gap where memory has one.
+        xadd.arg(MINID).arg(ReplayEntries.id(ReplayEntries.seqAfter(trim.droppedThrough()) + 1));
+      }
+      xadd.arg(ReplayEntries.id(++seq));
       ReplayEntries.fields(event).forEach(xadd::arg);
       writer.add(xadd);
       long now = System.nanoTime();
@@ -125,15 +131,14 @@ public final class RedisReplayStore implements ReplayStore {
   }
 
   /**
-   * A stream this node ran is answered from memory; any other from Redis, live if its owner still runs it,
-   * and so is one whose events memory dropped (Redis keeps them by count only, not by size).
+   * A stream this node ran is answered from memory; any other from Redis, live if its owner still runs it.
+   * A gap in memory is one in Redis too (the same bounds), so it is not read again there.
    */
   @Override
   public Future<Resumed> resumeElsewhere(String user, String sessionId, long lastIndex, EventSink sink,
       Context here) {
     return local.resumeElsewhere(user, sessionId, lastIndex, sink, here).recover(notHere ->
         GatewayException.from(notHere).code() == ErrorCode.NOT_FOUND
-            || GatewayException.from(notHere).code() == ErrorCode.RESUME_GAP
             ? fromRedis(user, sessionId, lastIndex, sink, here)
             : Future.failedFuture(notHere));
   }

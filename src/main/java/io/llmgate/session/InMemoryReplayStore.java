@@ -65,7 +65,7 @@ public final class InMemoryReplayStore implements ReplayStore {
     @Override
     public boolean full() {
       synchronized (InMemoryReplayStore.this) {
-        return indexed == null || indexed.size() >= maxEventsPerStream || indexed.keptChars() >= maxCharsPerStream;
+        return indexed == null || bounds.reachedBy(indexed.size(), indexed.keptChars());
       }
     }
   }
@@ -73,8 +73,7 @@ public final class InMemoryReplayStore implements ReplayStore {
   private final Map<Key, Kept> kept = new LinkedHashMap<>();
   private final Deque<Kept> ended = new ArrayDeque<>();
   private final long windowNanos;
-  private final int maxEventsPerStream;
-  private final int maxCharsPerStream;
+  private final ReplayBounds bounds;
   private final int maxEvents;
   private final LongSupplier nanoTime;
   private long total;
@@ -94,14 +93,18 @@ public final class InMemoryReplayStore implements ReplayStore {
   InMemoryReplayStore(Duration window, int maxEventsPerStream, int maxCharsPerStream, int maxEvents,
       LongSupplier nanoTime) {
     this.windowNanos = window.toNanos();
-    this.maxEventsPerStream = maxEventsPerStream;
-    this.maxCharsPerStream = maxCharsPerStream;
+    this.bounds = new ReplayBounds(maxEventsPerStream, maxCharsPerStream);
     this.maxEvents = maxEvents;
     this.nanoTime = nanoTime;
   }
 
   public static InMemoryReplayStore withDefaults() {
     return new InMemoryReplayStore(DEFAULT_WINDOW, DEFAULT_MAX_EVENTS_PER_STREAM, DEFAULT_MAX_EVENTS);
+  }
+
+  /** What each stream keeps: a shared store mirroring this one keeps its log by the same bounds. */
+  public ReplayBounds bounds() {
+    return bounds;
   }
 
   @Override
@@ -126,8 +129,7 @@ public final class InMemoryReplayStore implements ReplayStore {
       case DONE, FAILED, CANCELLED -> ended(stream, event);
     }
     total++;
-    while (stream.indexed.size() > maxEventsPerStream
-        || (stream.indexed.size() > 1 && stream.indexed.keptChars() > maxCharsPerStream)) {
+    while (bounds.exceededBy(stream.indexed.size(), stream.indexed.keptChars())) {
       stream.droppedThrough = stream.indexed.dropFirst();
       total--;
     }

@@ -19,9 +19,7 @@ import io.llmgate.transport.EventRecorder;
 import io.llmgate.transport.EventRecorder.Received;
 import io.llmgate.transport.HttpEventStream;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -29,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,18 +99,18 @@ class ClusterResumeTest {
     JsonObject request = request("slow");
     WsClient onA = WsClient.connect(ws, a, user);
     onA.send("llm:chat:stream", request);
-    onA.events.awaitCount(TOKEN, 2, WAIT);
+    onA.events().awaitCount(TOKEN, 2, WAIT);
 
     WsClient onB = WsClient.connect(ws, b, user);
-    long lastSeen = lastIndex(onA.events);
+    long lastSeen = lastIndex(onA.events());
     onB.send("llm:stream:resume", new JsonObject().put("sessionId", request.getString("sessionId"))
         .put("lastIndex", lastSeen));
 
-    assertThat(onB.events.awaitFinal(WAIT).event()).as(onB.events.summary()).isEqualTo(DONE);
+    assertThat(onB.events().awaitFinal(WAIT).event()).as(onB.events().summary()).isEqualTo(DONE);
     JsonObject ack = onB.acknowledged();
     assertThat(ack.getBoolean("live")).isTrue();
-    assertThat(indexes(onB.events)).isEqualTo(range(lastSeen + 1, TOKENS));
-    assertThat(onA.events.named(DONE)).as("the stream moved to the client on b").isEmpty();
+    assertThat(indexes(onB.events())).isEqualTo(range(lastSeen + 1, TOKENS));
+    assertThat(onA.events().named(DONE)).as("the stream moved to the client on b").isEmpty();
   }
 
   @Test
@@ -127,10 +124,10 @@ class ClusterResumeTest {
     WsClient onB = WsClient.connect(ws, b, user);
     onB.send("llm:stream:resume", new JsonObject().put("sessionId", request.getString("sessionId")));
 
-    assertThat(onB.events.awaitFinal(WAIT).event()).isEqualTo(DONE);
+    assertThat(onB.events().awaitFinal(WAIT).event()).isEqualTo(DONE);
     assertThat(onB.acknowledged().getBoolean("live")).isFalse();
-    assertThat(onB.events.names()).containsExactly(START, TOKEN, TOKEN, TOKEN, TOKEN, TOKEN, DONE);
-    assertThat(onB.events.named(DONE).get(0).data().getString("fullResponse"))
+    assertThat(onB.events().names()).containsExactly(START, TOKEN, TOKEN, TOKEN, TOKEN, TOKEN, DONE);
+    assertThat(onB.events().named(DONE).get(0).data().getString("fullResponse"))
         .isEqualTo(onA.named(DONE).get(0).data().getString("fullResponse"));
   }
 
@@ -145,8 +142,8 @@ class ClusterResumeTest {
     other.send("llm:stream:resume", new JsonObject().put("sessionId", request.getString("sessionId")));
     other.send("llm:stream:resume", new JsonObject().put("sessionId", "s-never"));
 
-    other.events.awaitCount(ERROR, 2, WAIT);
-    assertThat(other.events.named(ERROR)).extracting(e -> e.data().getString("code"))
+    other.events().awaitCount(ERROR, 2, WAIT);
+    assertThat(other.events().named(ERROR)).extracting(e -> e.data().getString("code"))
         .containsExactly("not_found", "not_found");
   }
 
@@ -160,14 +157,14 @@ class ClusterResumeTest {
 
     WsClient onB = WsClient.connect(ws, b, user);
     onB.send("llm:stream:resume", new JsonObject().put("sessionId", request.getString("sessionId")));
-    onB.events.awaitCount(TOKEN, 5, WAIT);
-    onB.ws.close();
+    onB.events().awaitCount(TOKEN, 5, WAIT);
+    onB.ws().close();
 
     a.upstream().awaitGeneration(prompt, 0, WAIT).awaitCancelled(WAIT);
     WsClient again = WsClient.connect(ws, b, user);
     again.send("llm:stream:resume", new JsonObject().put("sessionId", request.getString("sessionId"))
         .put("lastIndex", 1000));
-    Received cancelled = again.events.awaitFinal(WAIT);
+    Received cancelled = again.events().awaitFinal(WAIT);
     assertThat(cancelled.event()).isEqualTo(CANCELLED);
     assertThat(cancelled.data().getString("reason")).isEqualTo("disconnected");
   }
@@ -183,32 +180,6 @@ class ClusterResumeTest {
     return HttpEventStream.post(http, node.port(), "/v1/streams", node.token(user), body, lastEventId,
         frame -> events.add(frame.event(), new JsonObject(frame.data())),
         refused -> events.add(ERROR, new JsonObject(refused)), () -> { });
-  }
-
-  /** A /ws client: every frame recorded by event name. */
-  private record WsClient(WebSocket ws, EventRecorder events) {
-    static WsClient connect(WebSocketClient client, TestGateway node, String user) throws Exception {
-      EventRecorder events = new EventRecorder();
-      WebSocket socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
-          .setURI("/ws").addHeader("Authorization", "Bearer " + node.token(user))).map(connected -> {
-            connected.textMessageHandler(text -> {
-              JsonObject frame = new JsonObject(text);
-              events.add(frame.getString("event"), frame.getJsonObject("data"));
-            });
-            return connected;
-          }).await(10, TimeUnit.SECONDS);
-      return new WsClient(socket, events);
-    }
-
-    void send(String event, Object data) {
-      ws.writeTextMessage(new JsonObject().put("event", event).put("data", data).encode());
-    }
-
-    JsonObject acknowledged() {
-      return events.acknowledgements().stream().filter(e -> e.event().equals("llm:stream:resume:acknowledged"))
-          .findFirst().orElseThrow(() -> new AssertionError("no resume acknowledgement: " + events.summary()))
-          .data();
-    }
   }
 
   private static long lastIndex(EventRecorder events) {
