@@ -23,8 +23,9 @@ import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The replay log in Redis is bounded as the one in memory is, by {@code resume.max-events-per-stream} and by
@@ -62,26 +63,15 @@ class ClusterReplayBoundsTest {
     nodes.close();
   }
 
-  @Test
-  void overTheCharacterBoundTheOldestAreDropped() throws Exception {
-    // Twenty characters keep the newest four tokens: indexes 2 to 5.
-    assertBothNodesKeep("six", 6, 1);
-  }
-
-  @Test
-  void overTheEventBoundTheOldestAreDropped() throws Exception {
-    assertBothNodesKeep("fourteen", 14, 3);
-  }
-
-  @Test
-  void theNewestEventIsKeptHoweverLong() throws Exception {
-    assertBothNodesKeep("long-last", 2, 0);
-  }
-
-  @Test
-  void reasoningAndToolCallTextCountsAsTokenTextDoes() throws Exception {
-    // Reasoning 10, tool call 12, text 10 characters: each pair is over twenty, so only the text stays.
-    assertBothNodesKeep("mixed", 3, 1);
+  @ParameterizedTest(name = "{3}")
+  @CsvSource(delimiter = '|', value = {
+      "six       | 6  | 1 | over the character bound the oldest go: twenty characters keep the newest four tokens",
+      "fourteen  | 14 | 3 | over the event bound the oldest go: ten one-character tokens stay",
+      "long-last | 2  | 0 | the newest event stays however long",
+      "mixed     | 3  | 1 | reasoning (10) and tool-call text (12) count as tokens (10) do: only the last stays"})
+  void aResumeFromRedisGetsWhatOneFromMemoryGets(String prompt, int events, long droppedThrough, String why)
+      throws Exception {
+    assertBothNodesKeep(prompt, events, droppedThrough);
   }
 
   /**
