@@ -37,8 +37,7 @@ public final class Main {
     try {
       config = ConfigLoader.load(System.getenv());
     } catch (ConfigException e) {
-      System.err.println("llmgate: configuration error: " + e.getMessage());
-      System.exit(2);
+      exitOnConfigError(e);
       return;
     }
     // Native epoll where Netty has it (Linux x86_64): fewer syscalls and less garbage per frame than NIO.
@@ -46,6 +45,11 @@ public final class Main {
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, config).await(60, TimeUnit.SECONDS);
+    } catch (ConfigException e) {
+      // The provider settings are checked against the providers as the gateway builds them (Providers).
+      vertx.close();
+      exitOnConfigError(e);
+      return;
     } catch (Exception e) {
       System.err.println("llmgate: failed to start: " + e.getMessage());
       vertx.close();
@@ -57,6 +61,11 @@ public final class Main {
     LOG.info("stop signal: draining streams for up to {}s", config.drainTimeout().toSeconds());
     gateway.shutdown().eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
     System.exit(0);
+  }
+
+  private static void exitOnConfigError(ConfigException e) {
+    System.err.println("llmgate: configuration error: " + e.getMessage());
+    System.exit(2);
   }
 
   /**

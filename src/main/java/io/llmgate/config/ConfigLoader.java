@@ -51,7 +51,7 @@ public final class ConfigLoader {
         security(env, file.object("security", Set.of("allowed-origins"))),
         AuthConfig.read(file.object("auth", AuthConfig.KEYS)),
         warmup(file.object("warmup", Set.of("streams", "concurrency", "max-duration"))),
-        ProvidersSettings.read(file.object("providers", ProvidersSettings.TOP_KEYS)),
+        ProvidersSettings.read(file.namedObjects("providers")),
         variables);
     env.refuseMisspelt();
     return config;

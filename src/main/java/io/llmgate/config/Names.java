@@ -5,17 +5,17 @@ import java.util.Comparator;
 import java.util.Optional;
 
 /** What an unknown setting name probably meant: the known name within two typos, else the whole list. */
-final class Names {
+public final class Names {
   private static final int MAX_TYPOS = 2;
 
   private Names() {}
 
-  static String suggest(String unknown, Collection<String> known) {
+  public static String suggest(String unknown, Collection<String> known) {
     return closest(unknown, known).map(name -> "did you mean " + name + "?")
         .orElseGet(() -> "expected one of: " + String.join(", ", known.stream().sorted().toList()));
   }
 
-  static Optional<String> closest(String unknown, Collection<String> known) {
+  public static Optional<String> closest(String unknown, Collection<String> known) {
     return known.stream().filter(name -> distance(unknown, name) <= MAX_TYPOS)
         .min(Comparator.comparingInt((String name) -> distance(unknown, name)).thenComparing(name -> name));
   }

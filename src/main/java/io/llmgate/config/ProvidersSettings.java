@@ -8,27 +8,27 @@ import java.util.Set;
 
 /**
  * Everything the {@code providers:} section of the configuration says (keys in docs/providers.md). API
- * keys are not here: they come only from the environment. {@code builtIn} is keyed by provider name
- * ({@code openai}, {@code claude}, {@code gemini}, {@code deepseek}); a provider missing from it runs on
- * defaults.
+ * keys are not here: they come only from the environment. {@code named} holds each section given under a
+ * provider's own key ({@code openai}, {@code claude} or its alias {@code anthropic} …), keyed as written;
+ * a provider missing from it runs on defaults. Which keys name a provider is not known here: the
+ * provider descriptors say (provider/Providers checks every key against them), so that the built-in
+ * providers are named in one place.
  */
-public record ProvidersSettings(Map<String, ProviderSettings> builtIn, List<CompatibleProviderSettings> compatible,
+public record ProvidersSettings(Map<String, ProviderSettings> named, List<CompatibleProviderSettings> compatible,
     UpstreamTimeouts timeouts, RetrySettings retry, int maxConnectionsPerHost) {
 
   /** Per provider host and event loop: streams are long, and one waiting for a connection is stalled. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = 10_000;
-  public static final List<String> BUILT_IN = List.of("openai", "claude", "gemini", "deepseek");
   public static final ProvidersSettings DEFAULT = new ProvidersSettings(Map.of(), List.of(), UpstreamTimeouts.DEFAULT,
       RetrySettings.DEFAULT, DEFAULT_MAX_CONNECTIONS_PER_HOST);
 
-  static final Set<String> TOP_KEYS =
-      Set.of("openai", "claude", "anthropic", "gemini", "deepseek", "compatible", "timeouts", "retry",
-          "max-connections-per-host");
+  /** The keys of the section that are no provider's: every other key is one provider's settings. */
+  public static final Set<String> SHARED_KEYS = Set.of("compatible", "timeouts", "retry", "max-connections-per-host");
   private static final Set<String> TIMEOUT_KEYS = Set.of("connect", "first-token", "idle");
   private static final Set<String> RETRY_KEYS = Set.of("max-attempts", "initial-backoff", "max-backoff", "max-retry-after");
 
   public ProvidersSettings {
-    builtIn = Map.copyOf(builtIn);
+    named = Map.copyOf(named);
     compatible = List.copyOf(compatible);
     if (maxConnectionsPerHost < 1) {
       throw new ConfigException(
@@ -36,9 +36,9 @@ public record ProvidersSettings(Map<String, ProviderSettings> builtIn, List<Comp
     }
   }
 
-  /** The settings of built-in provider {@code name}, defaults when the section names none. */
-  public ProviderSettings of(String name) {
-    return builtIn.getOrDefault(name, ProviderSettings.defaults(timeouts, retry));
+  /** The settings under provider key {@code key}, defaults when the section has none. */
+  public ProviderSettings of(String key) {
+    return named.getOrDefault(key, ProviderSettings.defaults(timeouts, retry));
   }
 
   /**
@@ -47,23 +47,33 @@ public record ProvidersSettings(Map<String, ProviderSettings> builtIn, List<Comp
    * {@code retry} are the defaults of every provider; each provider may override them.
    */
   public static ProvidersSettings fromJson(JsonObject section) {
-    return read(new Settings(section, "providers", TOP_KEYS));
+    return read(new Settings(section, "providers"));
   }
 
   static ProvidersSettings read(Settings in) {
     UpstreamTimeouts timeouts = timeouts(in, UpstreamTimeouts.DEFAULT);
     RetrySettings retry = retry(in, RetrySettings.DEFAULT);
-    Map<String, ProviderSettings> builtIn = new LinkedHashMap<>();
-    for (String name : BUILT_IN) {
-      String key = "claude".equals(name) && !in.has("claude") ? "anthropic" : name;
-      if (in.has(key)) {
-        builtIn.put(name, ProviderSettings.read(in.object(key, ProviderSettings.KEYS), timeouts, retry));
+    Map<String, ProviderSettings> named = new LinkedHashMap<>();
+    for (String key : in.keys()) {
+      if (!SHARED_KEYS.contains(key)) {
+        refuseNearMiss(in, key);
+        named.put(key, ProviderSettings.read(in.object(key, ProviderSettings.KEYS), timeouts, retry));
       }
     }
     List<CompatibleProviderSettings> compatible = in.objects("compatible", CompatibleProviderSettings.KEYS).stream()
         .map(item -> CompatibleProviderSettings.read(item, timeouts, retry)).toList();
-    return new ProvidersSettings(builtIn, compatible, timeouts, retry,
+    return new ProvidersSettings(named, compatible, timeouts, retry,
         in.integer("max-connections-per-host", DEFAULT_MAX_CONNECTIONS_PER_HOST));
+  }
+
+  /**
+   * A key a typo or two from a shared one ({@code timeout:}) is that key misspelt, not a provider: said
+   * here, before its content is read as a provider's and refused with a message about the wrong thing.
+   */
+  private static void refuseNearMiss(Settings in, String key) {
+    Names.closest(key, SHARED_KEYS).ifPresent(meant -> {
+      throw new ConfigException(in.key(key) + ": unknown key (did you mean " + meant + "?)");
+    });
   }
 
   static UpstreamTimeouts timeouts(Settings parent, UpstreamTimeouts defaults) {

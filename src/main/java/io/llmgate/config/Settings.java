@@ -20,13 +20,18 @@ final class Settings {
   private final String path;
 
   Settings(JsonObject json, String path, Set<String> allowedKeys) {
-    this.json = json;
-    this.path = path;
+    this(json, path);
     for (String key : json.fieldNames()) {
       if (!allowedKeys.contains(key)) {
         throw new ConfigException(key(key) + ": unknown key (" + Names.suggest(key, allowedKeys) + ")");
       }
     }
+  }
+
+  /** A section whose keys are names the caller checks itself ({@code providers:} names providers). */
+  Settings(JsonObject json, String path) {
+    this.json = json;
+    this.path = path;
   }
 
   static void positive(String key, Duration value) {
@@ -42,6 +47,11 @@ final class Settings {
   /** Where this section sits, as error messages name it: {@code auth.api-keys[2]}. */
   String path() {
     return path;
+  }
+
+  /** The keys this section holds. */
+  Set<String> keys() {
+    return json.fieldNames();
   }
 
   boolean has(String name) {
@@ -113,11 +123,20 @@ final class Settings {
   }
 
   Settings object(String name, Set<String> allowedKeys) {
+    return new Settings(map(name), key(name), allowedKeys);
+  }
+
+  /** A map whose keys the caller checks, as {@link #keys()} tells them. */
+  Settings namedObjects(String name) {
+    return new Settings(map(name), key(name));
+  }
+
+  private JsonObject map(String name) {
     Object value = json.getValue(name);
     if (value != null && !(value instanceof JsonObject)) {
       throw wrong(name, value, "a map");
     }
-    return new Settings(value == null ? new JsonObject() : (JsonObject) value, key(name), allowedKeys);
+    return value == null ? new JsonObject() : (JsonObject) value;
   }
 
   List<Settings> objects(String name, Set<String> allowedKeys) {

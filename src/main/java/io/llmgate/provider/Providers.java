@@ -1,6 +1,7 @@
 package io.llmgate.provider;
 
 import io.llmgate.config.CompatibleProviderSettings;
+import io.llmgate.config.Names;
 import io.llmgate.config.ProviderSettings;
 import io.llmgate.config.ProvidersSettings;
 import io.llmgate.provider.anthropic.AnthropicProvider;
@@ -9,6 +10,7 @@ import io.llmgate.provider.deepseek.DeepSeekProvider;
 import io.llmgate.provider.gemini.GeminiProvider;
 import io.llmgate.provider.http.HttpUpstream;
 import io.llmgate.provider.http.ProviderEndpoint;
+import io.llmgate.provider.local.LocalProvider;
 import io.llmgate.provider.openai.OpenAiProvider;
 import io.llmgate.provider.resilience.RetryingProvider;
 import io.vertx.core.Vertx;
@@ -18,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,37 +31,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class Providers {
   private static final Logger LOG = LoggerFactory.getLogger(Providers.class);
-  /** The embedded model, registered by the composition root; a valid fallback target. */
-  private static final String LOCAL = "local";
 
-  private record BuiltIn(String name, List<String> aliases, String keyEnv, String baseUrlEnv, String baseUrl,
-      String defaultModel, List<String> models, BiFunction<HttpUpstream, ProviderEndpoint, ChatProvider> factory) {}
-
-  private static final List<BuiltIn> BUILT_IN = List.of(
-      new BuiltIn("openai", List.of(), "OPENAI_API_KEY", "OPENAI_BASE_URL", OpenAiProvider.DEFAULT_BASE_URL,
-          OpenAiProvider.DEFAULT_MODEL, List.of(OpenAiProvider.DEFAULT_MODEL, "gpt-4o", "gpt-4.1-mini"),
-          (http, endpoint) -> new OpenAiProvider(http, endpoint, OpenAiProvider.TokenLimit.MAX_COMPLETION_TOKENS)),
-      new BuiltIn("claude", List.of("anthropic"), "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL",
-          AnthropicProvider.DEFAULT_BASE_URL, AnthropicProvider.DEFAULT_MODEL,
-          List.of(AnthropicProvider.DEFAULT_MODEL, "claude-haiku-4-5", "claude-opus-4-1"), AnthropicProvider::new),
-      new BuiltIn("gemini", List.of(), "GEMINI_API_KEY", "GEMINI_BASE_URL", GeminiProvider.DEFAULT_BASE_URL,
-          GeminiProvider.DEFAULT_MODEL, List.of(GeminiProvider.DEFAULT_MODEL, "gemini-2.5-pro"), GeminiProvider::new),
-      new BuiltIn("deepseek", List.of(), "DEEPSEEK_API_KEY", "DEEPSEEK_BASE_URL", DeepSeekProvider.DEFAULT_BASE_URL,
-          DeepSeekProvider.DEFAULT_MODEL, DeepSeekProvider.MODELS, DeepSeekProvider::create));
+  /**
+   * The built-in remote providers, in the order they are registered and listed: the one place that names
+   * them. Adding one is its package (with its {@link ProviderDescriptor}) and an entry here.
+   */
+  public static final List<ProviderDescriptor> BUILT_IN = List.of(OpenAiProvider.DESCRIPTOR,
+      AnthropicProvider.DESCRIPTOR, GeminiProvider.DESCRIPTOR, DeepSeekProvider.DESCRIPTOR);
 
   private Providers() {}
 
   /**
    * A registry holding every remote provider {@code env} and {@code settings} enable, each wrapped with
    * its retry policy; the caller may register more ({@code local}) on it. Fails with
-   * {@link IllegalArgumentException} naming the setting when the settings contradict themselves.
+   * {@link IllegalArgumentException} naming the setting when the settings contradict themselves or
+   * name a provider there is none of.
    */
   public static ProviderRegistry fromEnvironment(Vertx vertx, Map<String, String> env, ProvidersSettings settings) {
+    checkSectionKeys(settings);
     Set<String> known = knownNames(settings);
     ProviderRegistry registry = new ProviderRegistry();
     HttpUpstream http = HttpUpstream.create(vertx, settings.maxConnectionsPerHost());
-    for (BuiltIn builtIn : BUILT_IN) {
-      ProviderSettings own = settings.of(builtIn.name());
+    for (ProviderDescriptor builtIn : BUILT_IN) {
+      ProviderSettings own = settingsOf(builtIn, settings);
       checkFallback(builtIn.name(), own.fallback(), known);
       addBuiltIn(registry, http, env, builtIn, own);
     }
@@ -71,12 +64,30 @@ public final class Providers {
     return registry;
   }
 
+  /** Each provider's section of {@code providers:} sits under a built-in's name or alias. */
+  private static void checkSectionKeys(ProvidersSettings settings) {
+    Set<String> keys = new TreeSet<>(ProvidersSettings.SHARED_KEYS);
+    BUILT_IN.forEach(builtIn -> keys.addAll(builtIn.settingsKeys()));
+    for (String key : settings.named().keySet()) {
+      if (!keys.contains(key)) {
+        throw new IllegalArgumentException("providers." + key + ": unknown key (" + Names.suggest(key, keys) + ")");
+      }
+    }
+  }
+
+  /** The section of {@code builtIn}, under its name or one alias; defaults when there is none. */
+  private static ProviderSettings settingsOf(ProviderDescriptor builtIn, ProvidersSettings settings) {
+    List<String> given = builtIn.settingsKeys().stream().filter(settings.named()::containsKey).toList();
+    if (given.size() > 1) {
+      throw new IllegalArgumentException("providers." + given.get(1) + ": the same provider as providers."
+          + given.get(0) + " (expected: its settings under one of " + String.join(", ", given) + ")");
+    }
+    return settings.of(given.isEmpty() ? builtIn.name() : given.get(0));
+  }
+
   private static Set<String> knownNames(ProvidersSettings settings) {
-    Set<String> known = new HashSet<>(List.of(LOCAL));
-    BUILT_IN.forEach(builtIn -> {
-      known.add(builtIn.name());
-      known.addAll(builtIn.aliases());
-    });
+    Set<String> known = new HashSet<>(List.of(LocalProvider.NAME));
+    BUILT_IN.forEach(builtIn -> known.addAll(builtIn.settingsKeys()));
     for (CompatibleProviderSettings compatible : settings.compatible()) {
       if (!known.add(compatible.name())) {
         throw new IllegalArgumentException("providers.compatible.name: \"" + compatible.name()
@@ -96,20 +107,19 @@ public final class Providers {
   }
 
   private static void addBuiltIn(ProviderRegistry registry, HttpUpstream http, Map<String, String> env,
-      BuiltIn builtIn, ProviderSettings settings) {
+      ProviderDescriptor builtIn, ProviderSettings settings) {
     registry.defaultFallback(builtIn.name(), settings.fallback());
-    Optional<String> key = value(env, builtIn.keyEnv());
+    Optional<String> key = value(env, builtIn.keyVariable());
     if (key.isEmpty()) {
-      registry.unconfigured(builtIn.name(), "set " + builtIn.keyEnv());
-      builtIn.aliases().forEach(alias -> registry.unconfigured(alias, "set " + builtIn.keyEnv()));
-      LOG.info("{}: off (set {} to enable it)", builtIn.name(), builtIn.keyEnv());
+      builtIn.settingsKeys().forEach(name -> registry.unconfigured(name, "set " + builtIn.keyVariable()));
+      LOG.info("{}: off (set {} to enable it)", builtIn.name(), builtIn.keyVariable());
       return;
     }
-    String baseUrl = value(env, builtIn.baseUrlEnv()).or(settings::baseUrl).orElse(builtIn.baseUrl());
+    String baseUrl = value(env, builtIn.baseUrlVariable()).or(settings::baseUrl).orElse(builtIn.defaultBaseUrl());
     String model = settings.defaultModel().orElse(builtIn.defaultModel());
     List<String> models = settings.models().isEmpty() ? builtIn.models() : settings.models();
     ProviderEndpoint endpoint = new ProviderEndpoint(builtIn.name(), baseUrl, key, model, models, settings.timeouts());
-    ChatProvider provider = builtIn.factory().apply(http, endpoint);
+    ChatProvider provider = builtIn.factory().create(http, endpoint);
     registry.register(new RetryingProvider(provider, settings.retry()), builtIn.aliases().toArray(String[]::new));
     LOG.info("{}: on ({})", builtIn.name(), endpoint);
   }

@@ -112,6 +112,8 @@ class ConfigLoaderTest {
       server: {drain-timeout: 1.5}                      | server.drain-timeout: 1.5 (expected: a duration like 500ms, 30s, 10m)
       cluster: {heartbeat: 99999999999999999999h}       | cluster.heartbeat: "99999999999999999999h" (expected: a duration like 500ms, 30s, 10m)
       providers: {openai: {fallbak: [claude]}}          | providers.openai.fallbak: unknown key (did you mean fallback?)
+      providers: {timeout: {connect: 2s}}               | providers.timeout: unknown key (did you mean timeouts?)
+      providers: {openai: [gpt-4.1]}                    | providers.openai: ["gpt-4.1"] (expected: a map)
       """)
   void aWrongValueStopsTheStartNamingIt(String yaml, String message) throws Exception {
     Path file = Files.writeString(dir.resolve("llmgate.yaml"), yaml);

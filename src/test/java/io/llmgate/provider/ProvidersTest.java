@@ -13,6 +13,8 @@ import io.llmgate.stream.ChatRequest;
 import io.llmgate.stream.Role;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +82,7 @@ class ProvidersTest {
     assertThat(openai.timeouts()).isEqualTo(new UpstreamTimeouts(Duration.ofSeconds(2), Duration.ofMinutes(20),
         Duration.ofSeconds(90)));
     assertThat(openai.retry().maxAttempts()).isEqualTo(5);
-    assertThat(settings.of("claude").retry().initialBackoff()).isEqualTo(Duration.ofMillis(250));
+    assertThat(settings.of("anthropic").retry().initialBackoff()).isEqualTo(Duration.ofMillis(250));
     assertThat(settings.of("gemini").timeouts().connect()).isEqualTo(Duration.ofSeconds(2));
     assertThat(settings.compatible().get(0).apiKeyEnv()).isEmpty();
     assertThat(settings.compatible().get(0).timeouts().idle()).isEqualTo(Duration.ofSeconds(90));
@@ -123,6 +125,61 @@ class ProvidersTest {
         .hasMessageStartingWith("providers.gemini.fallback: \"gpt\" (expected one of: ");
     assertThatThrownBy(() -> registry(Map.of("OPENAI_API_KEY", "k", "OPENAI_BASE_URL", "api.openai.com"), "{}"))
         .hasMessageContaining("openai.base-url: \"api.openai.com\" (expected: an http:// or https:// URL)");
+  }
+
+  @Test
+  void everyDescriptorIsOfferedUnderItsNamesWithItsDefaultsOnceItsKeyIsSet() {
+    for (ProviderDescriptor builtIn : Providers.BUILT_IN) {
+      ProviderRegistry off = registry(Map.of(), "{}");
+      for (String name : builtIn.settingsKeys()) {
+        assertThatThrownBy(() -> off.require(name)).as(name)
+            .hasMessage("provider: \"" + name + "\" is not configured (set " + builtIn.keyVariable() + ")");
+      }
+      ProviderRegistry on = registry(Map.of(builtIn.keyVariable(), "k-1"), "{}");
+      for (String name : builtIn.settingsKeys()) {
+        ChatProvider provider = on.require(name);
+        assertThat(provider.name()).as(name).isEqualTo(builtIn.name());
+        assertThat(provider.defaultModel()).isEqualTo(builtIn.defaultModel());
+        assertThat(provider.models()).isEqualTo(builtIn.models());
+        assertThat(provider.toString()).contains(builtIn.defaultBaseUrl());
+      }
+      assertThat(on.all()).extracting(ChatProvider::name).containsExactly(builtIn.name());
+    }
+  }
+
+  @Test
+  void aProvidersSectionIsReadUnderAnAliasAndMayNotBeGivenTwice() {
+    ProviderRegistry registry = registry(Map.of("ANTHROPIC_API_KEY", "a-1"),
+        "{\"anthropic\": {\"default-model\": \"claude-haiku-4-5\"}}");
+    assertThat(registry.require("claude").defaultModel()).isEqualTo("claude-haiku-4-5");
+    assertThatThrownBy(() -> registry(Map.of(), "{\"claude\": {}, \"anthropic\": {}}"))
+        .hasMessage("providers.anthropic: the same provider as providers.claude"
+            + " (expected: its settings under one of claude, anthropic)");
+  }
+
+  @Test
+  void aSectionUnderNoProvidersNameIsRefusedNamingIt() {
+    assertThatThrownBy(() -> registry(Map.of(), "{\"opneai\": {\"default-model\": \"gpt-4.1\"}}"))
+        .hasMessage("providers.opneai: unknown key (did you mean openai?)");
+    assertThatThrownBy(() -> registry(Map.of(), "{\"ollama\": {\"base-url\": \"http://localhost:11434/v1\"}}"))
+        .hasMessage("providers.ollama: unknown key (expected one of: anthropic, claude, compatible, deepseek, gemini,"
+            + " max-connections-per-host, openai, retry, timeouts)");
+    assertThatThrownBy(() -> ProvidersSettings.fromJson(new JsonObject("{\"timeout\": {\"connect\": \"2s\"}}")))
+        .as("a misspelt shared key is said as such, not read as a provider's section")
+        .hasMessage("providers.timeout: unknown key (did you mean timeouts?)");
+  }
+
+  /** The table at the top of docs/providers.md says each descriptor's names, variables and defaults. */
+  @Test
+  void docsProvidersTableSaysEachDescriptor() throws Exception {
+    List<String> rows = Files.readAllLines(Path.of("docs/providers.md"));
+    for (ProviderDescriptor builtIn : Providers.BUILT_IN) {
+      String row = rows.stream().filter(line -> line.startsWith("| `" + builtIn.name() + "`")).findFirst()
+          .orElseThrow(() -> new AssertionError("docs/providers.md has no row for " + builtIn.name()));
+      assertThat(row).contains("`" + builtIn.defaultBaseUrl() + "`", "`" + builtIn.keyVariable() + "`",
+          "`" + builtIn.baseUrlVariable() + "`", "`" + builtIn.defaultModel() + "`");
+      builtIn.aliases().forEach(alias -> assertThat(row).contains("alias `" + alias + "`"));
+    }
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.llmgate.provider.deepseek;
 
 import io.llmgate.provider.Capabilities;
 import io.llmgate.provider.ChatProvider;
+import io.llmgate.provider.ProviderDescriptor;
 import io.llmgate.provider.http.HttpUpstream;
 import io.llmgate.provider.http.ProviderEndpoint;
 import io.llmgate.provider.openai.OpenAiProvider;
@@ -19,6 +20,8 @@ public final class DeepSeekProvider {
   public static final String DEFAULT_BASE_URL = "https://api.deepseek.com";
   public static final String DEFAULT_MODEL = "deepseek-chat";
   public static final List<String> MODELS = List.of("deepseek-chat", "deepseek-reasoner");
+  public static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor("deepseek", List.of(), "DEEPSEEK_API_KEY",
+      "DEEPSEEK_BASE_URL", DEFAULT_BASE_URL, DEFAULT_MODEL, MODELS, DeepSeekProvider::create);
 
   /** DeepSeek's models read no images, and its JSON output is json_object only (docs/providers.md). */
   static final Capabilities CAPABILITIES = new Capabilities(false, true, Set.of(ResponseFormat.Type.JSON_OBJECT));

@@ -1,9 +1,11 @@
 package io.llmgate.provider.openai;
 
 import io.llmgate.provider.Capabilities;
+import io.llmgate.provider.ProviderDescriptor;
 import io.llmgate.provider.http.HttpStreamingProvider;
 import io.llmgate.provider.http.HttpUpstream;
 import io.llmgate.provider.http.ProviderEndpoint;
+import java.util.List;
 
 /**
  * OpenAI Chat Completions, and every server that speaks its dialect (DeepSeek, Ollama's {@code /v1},
@@ -12,6 +14,9 @@ import io.llmgate.provider.http.ProviderEndpoint;
 public final class OpenAiProvider extends HttpStreamingProvider {
   public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
   public static final String DEFAULT_MODEL = "gpt-4o-mini";
+  public static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor("openai", List.of(), "OPENAI_API_KEY",
+      "OPENAI_BASE_URL", DEFAULT_BASE_URL, DEFAULT_MODEL, List.of(DEFAULT_MODEL, "gpt-4o", "gpt-4.1-mini"),
+      (http, endpoint) -> new OpenAiProvider(http, endpoint, TokenLimit.MAX_COMPLETION_TOKENS));
 
   /**
    * Which field carries {@code maxTokens}: OpenAI's reasoning models reject {@code max_tokens}
