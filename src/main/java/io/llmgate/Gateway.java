@@ -146,6 +146,8 @@ public final class Gateway {
         config.limits().maxConnections());
     this.origins = new BrowserOrigins(config.security(), generatedSecret);
     this.socketIo = SocketIoServer.create(vertx, socketIoOptions(config).setAllowRequest(origins::allows));
+    // Unlike llmgate.connections.active, also the sessions of clients that never authenticated.
+    registry.gauge("llmgate.engineio.sessions", socketIo, SocketIoServer::connectedClients);
     new SocketIoChatHandler(streams, credentials, connections, connectionLimits).bind(socketIo.namespace("/"));
   }
 

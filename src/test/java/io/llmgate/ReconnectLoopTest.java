@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgate.config.Limits;
 import io.llmgate.stream.FinishReason;
+import io.llmgate.testing.NodeTests;
 import io.llmgate.testing.Script;
 import io.llmgate.testing.TestGateway;
 import io.llmgate.testing.Upgrades;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -28,9 +30,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One user's {@code /ws} client reconnecting in a loop, each time starting a stream and dropping the
- * connection after its first token (half closing politely, half resetting the TCP connection): nothing
- * piles up. Afterwards the connection and stream counts are back to where they started, every stream was
+ * One user's {@code /ws} client, and one user's Socket.IO client, reconnecting in a loop, each time starting
+ * a stream and dropping the connection after its first token (closing politely, or resetting the TCP
+ * connection): nothing piles up. Afterwards the connection and stream counts are back to where they started, every stream was
  * ended, and the per-user connection limit still admits exactly its number of connections.
  */
 class ReconnectLoopTest {
@@ -87,6 +89,22 @@ class ReconnectLoopTest {
       ws.close().await(10, TimeUnit.SECONDS);
     }
     awaitHealth(baseline.getInteger("connectedClients"), 0);
+  }
+
+  /**
+   * The same with the real npm socket.io-client (interop/reconnect-loop.test.mjs): each round a polite
+   * disconnect over WebSocket, a TCP reset, or a polite disconnect over long-polling; the script checks the
+   * health, the Engine.IO sessions and the limit, and here every upstream is seen cancelled.
+   */
+  @Test
+  void aSocketIoClientReconnectingInALoopLeavesNothingBehindAndTheLimitHolds() throws Exception {
+    NodeTests.run("reconnect-loop.test.mjs", Map.of("LLMGATE_URL", gateway.url(), "TOKEN", gateway.token(USER),
+        "ROUNDS", String.valueOf(ROUNDS), "PER_USER", String.valueOf(PER_USER)));
+
+    assertThat(gateway.upstream().generations("long")).hasSize(ROUNDS);
+    for (var generation : gateway.upstream().generations("long")) {
+      generation.awaitCancelled(WAIT);
+    }
   }
 
   /** Connects, starts the stream, waits for its first token, then closes. */
