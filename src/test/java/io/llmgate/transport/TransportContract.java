@@ -428,6 +428,126 @@ public abstract class TransportContract {
     assertThat(error.data().getString("error")).contains("nonexistent").contains(ScriptedUpstream.NAME);
   }
 
+  /** Requests every transport carries alike, each refused with the same error naming field, value and expectation. */
+  @Test
+  void malformedMessagesAreRefusedNamingTheFieldTheValueAndWhatWasExpected() throws Exception {
+    assertRefused(request("short").put("messages", new JsonArray()),
+        "messages: [] (expected: a non-empty array of {role, content})");
+    JsonObject missing = request("short");
+    missing.remove("messages");
+    assertRefused(missing, "messages: missing (expected: a non-empty array of {role, content})");
+    assertRefused(request("short").put("messages", new JsonArray().add("hi")), "messages[0]: \"hi\" (expected: an object)");
+    assertRefused(messages(new JsonObject().put("role", "robot").put("content", "x")),
+        "messages[0].role: \"robot\" (expected: system, user, assistant or tool)");
+    assertRefused(messages(new JsonObject().put("role", "user").put("content", 5)),
+        "messages[0].content: 5 (expected: a string or a non-empty array of parts)");
+    assertRefused(messages(new JsonObject().put("role", "user").put("content",
+        new JsonArray().add(new JsonObject().put("type", "text")))), "messages[0].content[0].text: missing (expected: a string)");
+  }
+
+  @Test
+  void anInvalidRequestCountsAgainstTheRateLimitLikeAnyOther() throws Exception {
+    String token = token();
+    for (int i = 0; i < MESSAGES_PER_MINUTE; i++) {
+      Received refused = client.start(token, request("short").put("messages", new JsonArray())).events().awaitFinal(WAIT);
+      assertThat(refused.data().getString("code")).isEqualTo("invalid_request");
+    }
+
+    Received limited = client.start(token, request("short").put("messages", new JsonArray())).events().awaitFinal(WAIT);
+
+    assertThat(limited.data().getString("code")).isEqualTo("rate_limited");
+  }
+
+  /**
+   * The protocol's own fields, for the transports that carry its payload as it is (the OpenAI API's names are
+   * OpenAiRoutesTest's): each refused with its exact error, which names the request's session when it can.
+   */
+  protected void assertProtocolFieldsRefused() throws Exception {
+    assertRefused(request("short").put("temperature", 3), "temperature: 3 (expected: a number from 0 to 2)");
+    assertRefused(request("short").put("maxTokens", 0), "maxTokens: 0 (expected: an integer > 0)");
+    assertRefused(request("short").put("resumeGraceMs", -1), "resumeGraceMs: -1 (expected: an integer >= 0)");
+    assertRefused(request("short").put("stop", new JsonArray().add("a").add("b").add("c").add("d").add("e")),
+        "stop: an array (expected: a non-empty string or an array of at most 4 of them)");
+    assertRefused(request("short").put("metadata", "m"), "metadata: \"m\" (expected: an object)");
+    JsonObject noProvider = request("short");
+    noProvider.remove("provider");
+    assertRefused(noProvider, "provider: missing (expected: a non-empty string)");
+    // The request is read whole before its provider is looked for, and the messages before resumeGraceMs.
+    assertRefused(request("short").put("provider", "nonexistent").put("temperature", 3),
+        "temperature: 3 (expected: a number from 0 to 2)");
+    assertRefused(request("short").put("messages", new JsonArray()).put("resumeGraceMs", -1),
+        "messages: [] (expected: a non-empty array of {role, content})");
+    JsonObject nested = new JsonObject();
+    JsonObject inner = nested;
+    for (int i = 0; i < 40; i++) {
+      JsonObject next = new JsonObject();
+      inner.put("a", next);
+      inner = next;
+    }
+    assertRefused(request("short").put("metadata", nested), "request: nested deeper than 32 levels (expected: at most 32)");
+    Received tooLong = refusal(request("short").put("sessionId", "x".repeat(129)));
+    assertThat(tooLong.data().getString("error")).isEqualTo("sessionId: 129 characters (expected: at most 128)");
+    assertThat(tooLong.data().getString("sessionId")).isEmpty();
+  }
+
+  /**
+   * Cancel and resume payloads that cannot be read, for the transports that carry those commands as messages:
+   * {@code send} sends one command on a new connection and records what comes back.
+   */
+  protected void assertMalformedCommandsRefused(CommandSender send) throws Exception {
+    assertCommandRefused(send, "llm:stream:cancel", "s1", "request: \"s1\" (expected: an object)", "");
+    assertCommandRefused(send, "llm:stream:cancel", new JsonObject(), "sessionId: missing (expected: a non-empty string)",
+        "");
+    assertCommandRefused(send, "llm:stream:cancel", new JsonObject().put("sessionId", "x".repeat(129)),
+        "sessionId: 129 characters (expected: at most 128)", "");
+    assertCommandRefused(send, "llm:stream:resume", null, "request: missing (expected: an object)", "");
+    assertCommandRefused(send, "llm:stream:resume", new JsonObject().put("sessionId", "s2").put("lastIndex", "3"),
+        "lastIndex: \"3\" (expected: an integer >= -1)", "s2");
+    assertCommandRefused(send, "llm:stream:resume", new JsonObject().put("sessionId", "s3").put("lastIndex", -2),
+        "lastIndex: -2 (expected: an integer >= -1)", "s3");
+    assertCommandRefused(send, "llm:stream:resume", new JsonObject().put("lastIndex", 0),
+        "sessionId: missing (expected: a non-empty string)", "");
+    assertCommandRefused(send, "llm:chat:stream", 42, "request: 42 (expected: an object)", "");
+  }
+
+  /** How a transport's test sends one command with any JSON value as its payload. */
+  @FunctionalInterface
+  protected interface CommandSender {
+    ClientStream send(String token, String event, Object payload) throws Exception;
+  }
+
+  private void assertCommandRefused(CommandSender send, String event, Object payload, String error, String sessionId)
+      throws Exception {
+    ClientStream sent = send.send(token(), event, payload);
+    Received refused = sent.events().awaitFinal(WAIT);
+    sent.disconnect(); // the test clients' pools hold 50 connections to a server
+    assertThat(refused.event()).as(event + " " + payload).isEqualTo(ERROR);
+    assertThat(refused.data().getString("code")).isEqualTo("invalid_request");
+    assertThat(refused.data().getString("error")).isEqualTo(error);
+    assertThat(refused.data().getString("sessionId")).isEqualTo(sessionId);
+  }
+
+  private void assertRefused(JsonObject request, String error) throws Exception {
+    Received refused = refusal(request);
+    assertThat(refused.data().getString("error")).as(request.encode()).isEqualTo(error);
+    if (client.carriesProtocolPayloads()) {
+      assertThat(refused.data().getString("sessionId")).isEqualTo(request.getString("sessionId"));
+    }
+  }
+
+  private Received refusal(JsonObject request) throws Exception {
+    ClientStream stream = client.start(token(), request);
+    Received refused = stream.events().awaitFinal(WAIT);
+    assertThat(stream.events().names()).as(request.encode()).containsExactly(ERROR);
+    assertThat(refused.data().getString("code")).isEqualTo("invalid_request");
+    stream.disconnect(); // the test clients' pools hold 50 connections to a server
+    return refused;
+  }
+
+  private static JsonObject messages(JsonObject message) {
+    return request("short").put("messages", new JsonArray().add(message));
+  }
+
   /** A fresh user per test, so one test's rate limit or streams never touch another's. */
   protected String token() {
     return gateway.token("user-" + UUID.randomUUID());

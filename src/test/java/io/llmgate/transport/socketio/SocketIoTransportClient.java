@@ -32,15 +32,17 @@ final class SocketIoTransportClient implements TransportClient {
   @Override
   public ClientStream start(String token, JsonObject request) throws Exception {
     EventRecorder events = new EventRecorder();
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/socket.io/?EIO=4&transport=websocket");
-    // The handler is set before connecting: the server speaks first (Engine.IO OPEN), and a handler set in
-    // a callback of connect() can come too late when this thread attaches it after the socket opened (a
-    // loaded machine): the OPEN was then dropped and the stream never started.
-    ClientWebSocket ws = client.webSocket();
-    ws.textMessageHandler(text -> onPacket(ws, text, token, request, events));
-    ws.connect(options).await(10, TimeUnit.SECONDS);
-    String sessionId = request.getString("sessionId");
+    WebSocket ws = connect(token, "llm:chat:stream", request, events);
+    return stream(ws, events, request.getString("sessionId"));
+  }
+
+  /** Connects with {@code token} and, once connected, emits {@code event} with {@code payload} (any JSON value). */
+  ClientStream send(String token, String event, Object payload) throws Exception {
+    EventRecorder events = new EventRecorder();
+    return stream(connect(token, event, payload, events), events, null);
+  }
+
+  private static ClientStream stream(WebSocket ws, EventRecorder events, String sessionId) {
     return new ClientStream() {
       @Override
       public EventRecorder events() {
@@ -69,13 +71,26 @@ final class SocketIoTransportClient implements TransportClient {
     };
   }
 
-  private static void onPacket(WebSocket ws, String text, String token, JsonObject request, EventRecorder events) {
+  private WebSocket connect(String token, String event, Object payload, EventRecorder events) throws Exception {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/socket.io/?EIO=4&transport=websocket");
+    // The handler is set before connecting: the server speaks first (Engine.IO OPEN), and a handler set in
+    // a callback of connect() can come too late when this thread attaches it after the socket opened (a
+    // loaded machine): the OPEN was then dropped and the stream never started.
+    ClientWebSocket ws = client.webSocket();
+    ws.textMessageHandler(text -> onPacket(ws, text, token, event, payload, events));
+    ws.connect(options).await(10, TimeUnit.SECONDS);
+    return ws;
+  }
+
+  private static void onPacket(WebSocket ws, String text, String token, String event, Object payload,
+      EventRecorder events) {
     if (text.startsWith("0")) { // Engine.IO OPEN: connect the default namespace with our credentials
       ws.writeTextMessage("40" + new JsonObject().put("token", token).encode());
     } else if (text.equals("2")) { // PING
       ws.writeTextMessage("3");
     } else if (text.startsWith("40")) { // CONNECT acknowledged
-      ws.writeTextMessage(event("llm:chat:stream", request));
+      ws.writeTextMessage(event(event, payload));
     } else if (text.startsWith("44")) { // CONNECT_ERROR: the refusal of a bad token
       String message = new JsonObject(text.substring(2)).getString("message");
       events.add(EventRecorder.ERROR, new JsonObject().put("error", message)

@@ -220,6 +220,21 @@ class SseRoutesTest {
     assertThat(bad.json().getString("error")).startsWith("Last-Event-ID: \"soon\" (expected:");
   }
 
+  @Test
+  void unreadableCancelAndResumeAreBadRequestsNamingWhatIsWrong() throws Exception {
+    JsonObject tooLong = delete(gateway.token("alice"), "x".repeat(129));
+    Raw noSession = raw(gateway.token("alice"), new JsonObject().put("provider", "x").toBuffer(), "3");
+    Raw below = raw(gateway.token("alice"), new JsonObject().put("sessionId", "s-1").toBuffer(), "-2");
+
+    assertThat(tooLong.getString("code")).isEqualTo("invalid_request");
+    assertThat(tooLong.getString("error")).isEqualTo("sessionId: 129 characters (expected: at most 128)");
+    assertThat(noSession.status).isEqualTo(400);
+    assertThat(noSession.json().getString("error")).isEqualTo("sessionId: missing (expected: a non-empty string)");
+    assertThat(below.status).isEqualTo(400);
+    assertThat(below.json().getString("error")).isEqualTo("lastIndex: -2 (expected: an integer >= -1)");
+    assertThat(below.json().getString("sessionId")).isEqualTo("s-1");
+  }
+
   private static List<SseReader.Frame> frames(String text) {
     List<SseReader.Frame> frames = new java.util.ArrayList<>();
     new SseReader(frames::add, comment -> {}).feed(text);

@@ -34,19 +34,31 @@ final class WebSocketTransportClient implements TransportClient {
   @Override
   public ClientStream start(String token, JsonObject request) throws Exception {
     EventRecorder events = new EventRecorder();
+    WebSocket ws = send(token, "llm:chat:stream", request, events);
+    return new Stream(ws, events, request.getString("sessionId"));
+  }
+
+  /** Connects with {@code token} and sends {@code event} with {@code payload} (any JSON value). */
+  ClientStream send(String token, String event, Object payload) throws Exception {
+    EventRecorder events = new EventRecorder();
+    return new Stream(send(token, event, payload, events), events, null);
+  }
+
+  /** The connection, or null when its upgrade was refused (the refusal is in {@code events}). */
+  private WebSocket send(String token, String event, Object payload, EventRecorder events) throws Exception {
     WebSocket ws;
     try {
       ws = connect(token, events);
     } catch (Exception e) {
       UpgradeRejectedException rejected = rejection(e);
       events.add(EventRecorder.ERROR, new JsonObject(rejected.getBody()));
-      return new Stream(null, events, request.getString("sessionId"));
+      return null;
     }
     if (auth == Auth.FRAME) {
       ws.writeTextMessage(frame("auth", new JsonObject().put("token", token)));
     }
-    ws.writeTextMessage(frame("llm:chat:stream", request));
-    return new Stream(ws, events, request.getString("sessionId"));
+    ws.writeTextMessage(frame(event, payload));
+    return ws;
   }
 
   WebSocket connect(String token, EventRecorder events) throws Exception {
