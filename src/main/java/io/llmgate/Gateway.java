@@ -9,46 +9,40 @@ import io.llmgate.cluster.RedisRateLimiter;
 import io.llmgate.cluster.RedisReplayStore;
 import io.llmgate.cluster.RedisStore;
 import io.llmgate.config.ApiKey;
+import io.llmgate.config.ConfigException;
+import io.llmgate.config.GatewayConfig;
 import io.llmgate.config.Limits;
 import io.llmgate.config.ResumeConfig;
-import io.llmgate.ratelimit.RateLimiter;
-import io.vertx.core.json.JsonObject;
-import io.llmgate.config.GatewayConfig;
 import io.llmgate.health.HealthRoutes;
 import io.llmgate.metrics.MetricsRoute;
 import io.llmgate.metrics.StreamLog;
 import io.llmgate.metrics.StreamMetrics;
-import io.llmgate.config.ConfigException;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.provider.Providers;
 import io.llmgate.provider.local.LocalProvider;
 import io.llmgate.ratelimit.LocalRateLimiter;
-import io.llmgate.session.ChatRequestParser;
+import io.llmgate.ratelimit.RateLimiter;
 import io.llmgate.session.InMemoryReplayStore;
-import io.llmgate.session.ReplayStore;
 import io.llmgate.session.InMemoryStreamRegistry;
+import io.llmgate.session.ReplayStore;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.StreamListener;
+import io.llmgate.transport.ChatRequestParser;
 import io.llmgate.transport.ConnectionLimits;
 import io.llmgate.transport.Connections;
+import io.llmgate.transport.StreamCommands;
+import io.llmgate.transport.http1.Http1Hardening;
 import io.llmgate.transport.openai.OpenAiRoutes;
 import io.llmgate.transport.socketio.SocketIoOptions;
 import io.llmgate.transport.socketio.SocketIoServer;
 import io.llmgate.transport.socketio.chat.SocketIoChatHandler;
 import io.llmgate.transport.sse.SseRoutes;
-import io.llmgate.transport.http1.Http1Hardening;
 import io.llmgate.transport.web.BrowserOrigins;
 import io.llmgate.transport.web.ChatPageRoutes;
 import io.llmgate.transport.web.OriginRoutes;
 import io.llmgate.transport.websocket.WebSocketRoutes;
 import io.llmgate.vertx.VertxInternals;
 import io.llmgate.warmup.SelfWarmup;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -56,6 +50,13 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -94,6 +95,8 @@ public final class Gateway {
   private final Vertx vertx;
   private final GatewayConfig config;
   private final StreamService streams;
+  /** The transports' way to the service: their payloads read once, then run on it. */
+  private final StreamCommands commands;
   private final JwtAuthenticator authenticator;
   /** API keys first, then JWTs: what every transport authenticates with. */
   private final Authenticator credentials;
@@ -127,10 +130,10 @@ public final class Gateway {
         config.cluster().nodeTtl(), streamsPerUser, this::nodeCounters)).orElse(null);
     this.cluster = redis == null ? Cluster.STANDALONE : redis;
     this.streams = new StreamService(vertx, providers, rateLimiter(vertx, redis, messagesPerUser, limits),
-        new ChatRequestParser(limits.maxRequestBytes()),
         redis == null ? new InMemoryStreamRegistry(streamsPerUser) : redis.streams(),
         StreamListener.all(new StreamMetrics(registry), logStreams ? new StreamLog() : StreamListener.NONE, listener),
         replayStore(vertx, redis, config), config.resume().disconnectGrace(), limits.maxFullResponseChars());
+    this.commands = new StreamCommands(streams, new ChatRequestParser(limits.maxRequestBytes()));
     this.joining = redis == null ? Future.succeededFuture() : redis.join().otherwiseEmpty();
     new JvmMemoryMetrics().bindTo(registry);
     gcMetrics.bindTo(registry);
@@ -148,7 +151,7 @@ public final class Gateway {
     this.socketIo = SocketIoServer.create(vertx, socketIoOptions(config).setAllowRequest(origins::allows));
     // Unlike llmgate.connections.active, also the sessions of clients that never authenticated.
     registry.gauge("llmgate.engineio.sessions", socketIo, SocketIoServer::connectedClients);
-    new SocketIoChatHandler(streams, credentials, connections, connectionLimits).bind(socketIo.namespace("/"));
+    new SocketIoChatHandler(commands, credentials, connections, connectionLimits).bind(socketIo.namespace("/"));
   }
 
   /** In memory, and in cluster mode in Redis too, so that a client can resume on any node. */
@@ -257,9 +260,9 @@ public final class Gateway {
     new HealthRoutes(streams, connections, cluster, authenticator::ready, warmedUp.future()).mount(router);
     MetricsRoute.mount(router, registry);
     int maxRequestBytes = config.limits().maxRequestBytes();
-    new OpenAiRoutes(vertx, streams, credentials, connections, maxRequestBytes, config.api()).mount(router);
-    new SseRoutes(vertx, streams, credentials, connections, maxRequestBytes, config.api()).mount(router);
-    new WebSocketRoutes(vertx, streams, credentials, connections, connectionLimits).mount(router);
+    new OpenAiRoutes(vertx, commands, credentials, connections, maxRequestBytes, config.api()).mount(router);
+    new SseRoutes(vertx, commands, credentials, connections, maxRequestBytes, config.api()).mount(router);
+    new WebSocketRoutes(vertx, commands, credentials, connections, connectionLimits).mount(router);
     new ChatPageRoutes().mount(router);
     // The Socket.IO options also turn WebSocket compression off: token frames are tiny and frequent, and
     // compressing them costs ~10x throughput (measured).
@@ -309,6 +312,10 @@ public final class Gateway {
 
   public StreamService streams() {
     return streams;
+  }
+
+  public StreamCommands commands() {
+    return commands;
   }
 
   public JwtAuthenticator authenticator() {

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.llmgate.config.GatewayConfig;
 import io.llmgate.config.Limits;
 import io.llmgate.config.ProvidersSettings;
-import io.llmgate.provider.FakeUpstream;
+import io.llmgate.error.GatewayException;
 import io.llmgate.provider.FakeUpstream.Reply;
+import io.llmgate.provider.FakeUpstream;
 import io.llmgate.provider.Fixtures;
 import io.llmgate.stream.StreamEvent;
-import io.llmgate.error.GatewayException;
 import io.llmgate.testing.RecordingSink;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -115,7 +115,7 @@ class GatewayMetricsTest {
     awaitScrape(text -> value(text, "llmgate_streams_detached_total", "transport=\"test\"") == 2);
     RecordingSink laptop = new RecordingSink();
     CompletableFuture<Boolean> resumed = new CompletableFuture<>();
-    vertx.runOnContext(v -> gateway.streams().resume(USER, new JsonObject().put("sessionId", "s-resumed"), laptop)
+    vertx.runOnContext(v -> gateway.commands().resume(USER, new JsonObject().put("sessionId", "s-resumed"), laptop)
         .onComplete(r -> resumed.complete(r.succeeded() && r.result().live())));
     assertThat(resumed.get(10, TimeUnit.SECONDS)).isTrue();
 
@@ -140,14 +140,14 @@ class GatewayMetricsTest {
     JsonObject payload = new JsonObject().put("sessionId", sessionId).put("provider", "openai")
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")))
         .mergeIn(extra);
-    vertx.runOnContext(v -> gateway.streams().start(USER, payload, client.sink())
+    vertx.runOnContext(v -> gateway.commands().start(USER, payload, client.sink())
         .onFailure(refusal -> client.refusal().complete(GatewayException.from(refusal).code().wire())));
     return client;
   }
 
   private void cancel(String sessionId) throws Exception {
     CompletableFuture<Boolean> cancelled = new CompletableFuture<>();
-    vertx.runOnContext(v -> gateway.streams().cancel(USER, new JsonObject().put("sessionId", sessionId))
+    vertx.runOnContext(v -> gateway.commands().cancel(USER, new JsonObject().put("sessionId", sessionId))
         .onComplete(r -> cancelled.complete(r.succeeded() && r.result())));
     assertThat(cancelled.get(10, TimeUnit.SECONDS)).isTrue();
   }

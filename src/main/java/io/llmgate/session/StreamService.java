@@ -28,7 +28,6 @@ public final class StreamService {
   private final ProviderRegistry providers;
   private final int maxFullResponseChars;
   private final RateLimiter rateLimiter;
-  private final ChatRequestParser parser;
   private final StreamRegistry sessions;
   private final StreamListener listener;
   private final ReplayStore replay;
@@ -37,14 +36,14 @@ public final class StreamService {
 
   /** With an in-memory replay store of default bounds (tests). */
   public StreamService(Vertx vertx, ProviderRegistry providers, RateLimiter rateLimiter,
-      ChatRequestParser parser, int maxStreamsPerUser, StreamListener listener) {
-    this(vertx, providers, rateLimiter, parser, maxStreamsPerUser, listener, InMemoryReplayStore.withDefaults());
+int maxStreamsPerUser, StreamListener listener) {
+    this(vertx, providers, rateLimiter, maxStreamsPerUser, listener, InMemoryReplayStore.withDefaults());
   }
 
   /** With this node's in-memory registry and no disconnect grace: a disconnect cancels (tests). */
   public StreamService(Vertx vertx, ProviderRegistry providers, RateLimiter rateLimiter,
-      ChatRequestParser parser, int maxStreamsPerUser, StreamListener listener, ReplayStore replay) {
-    this(vertx, providers, rateLimiter, parser, new InMemoryStreamRegistry(maxStreamsPerUser), listener, replay,
+int maxStreamsPerUser, StreamListener listener, ReplayStore replay) {
+    this(vertx, providers, rateLimiter, new InMemoryStreamRegistry(maxStreamsPerUser), listener, replay,
         Duration.ZERO);
   }
 
@@ -53,14 +52,14 @@ public final class StreamService {
    * (a request may ask for less); zero cancels it at once.
    */
   public StreamService(Vertx vertx, ProviderRegistry providers, RateLimiter rateLimiter,
-      ChatRequestParser parser, StreamRegistry sessions, StreamListener listener, ReplayStore replay,
+StreamRegistry sessions, StreamListener listener, ReplayStore replay,
       Duration disconnectGrace) {
-    this(vertx, providers, rateLimiter, parser, sessions, listener, replay, disconnectGrace, Integer.MAX_VALUE);
+    this(vertx, providers, rateLimiter, sessions, listener, replay, disconnectGrace, Integer.MAX_VALUE);
   }
 
   /** {@code maxFullResponseChars}: how much of its text a stream's {@code done.fullResponse} carries at most. */
   public StreamService(Vertx vertx, ProviderRegistry providers, RateLimiter rateLimiter,
-      ChatRequestParser parser, StreamRegistry sessions, StreamListener listener, ReplayStore replay,
+StreamRegistry sessions, StreamListener listener, ReplayStore replay,
       Duration disconnectGrace, int maxFullResponseChars) {
     this.maxFullResponseChars = maxFullResponseChars;
     this.vertx = vertx;
@@ -68,58 +67,60 @@ public final class StreamService {
     this.replay = replay;
     this.providers = providers;
     this.rateLimiter = rateLimiter;
-    this.parser = parser;
     this.sessions = sessions;
     this.listener = listener;
   }
 
   /**
-   * Validates and starts a stream whose events go to {@code sink}. Call on the sink's context. The
-   * returned future completes before the stream's first event is sent, so a transport can put its
-   * acknowledgement first.
+   * Starts a stream whose events go to {@code sink}. Call on the sink's context. The returned future completes
+   * before the stream's first event is sent, so a transport can put its acknowledgement first.
+   *
+   * <p>{@code request} is the client's message as its transport read it, or a failed future saying why it
+   * could not be read: either way the message counts against the user's budget, and over the limit or while
+   * draining that is the answer, as for any message.
    */
-  public Future<Acknowledged> start(String user, Object payload, EventSink sink) {
+  public Future<Acknowledged> start(String user, Future<StartRequest> request, EventSink sink) {
     // Captured now: the limiter and the registry may answer on another thread (a shared store's client).
     Context here = currentContext();
     return admit(user).compose(v -> {
       if (shuttingDown) {
         throw shuttingDown();
       }
-      ChatRequest request = parser.parse(payload);
-      long graceMs = Math.min(disconnectGrace.toMillis(), parser.resumeGraceMs(payload).orElse(Long.MAX_VALUE));
-      ChatProvider provider = providers.resolve(request);
-      StreamSession session = new StreamSession(here, user, request, sink, listener, replay, graceMs,
-          maxFullResponseChars);
-      return sessions.register(session).compose(registered -> onContext(here, () -> {
-        if (shuttingDown) {
-          // The drain began while a shared registry was answering: it did not see this stream, so it
-          // must not start.
-          sessions.remove(session);
-          throw shuttingDown();
-        }
-        session.recordTo(replay.begin(user, request.sessionId()));
-        session.closed().onComplete(ended -> sessions.remove(session));
-        // The next turn of the loop, so the transport sends its acknowledgement before llm:stream:start.
-        here.runOnContext(next -> session.start(provider));
-        return new Acknowledged(request.sessionId(), provider.name(), Instant.now());
-      }));
-    }).onFailure(refusal -> listener.refused(sink.transport(), GatewayException.from(refusal).code()));
+      return request;
+    }).compose(start -> start(user, start, sink, here))
+        .onFailure(refusal -> listener.refused(sink.transport(), GatewayException.from(refusal).code()));
+  }
+
+  private Future<Acknowledged> start(String user, StartRequest start, EventSink sink, Context here) {
+    ChatRequest request = start.chat();
+    long graceMs = Math.min(disconnectGrace.toMillis(),
+        start.resumeGrace().map(Duration::toMillis).orElse(Long.MAX_VALUE));
+    ChatProvider provider = providers.resolve(request);
+    StreamSession session = new StreamSession(here, user, request, sink, listener, replay, graceMs,
+        maxFullResponseChars);
+    return sessions.register(session).compose(registered -> onContext(here, () -> {
+      if (shuttingDown) {
+        // The drain began while a shared registry was answering: it did not see this stream, so it
+        // must not start.
+        sessions.remove(session);
+        throw shuttingDown();
+      }
+      session.recordTo(replay.begin(user, request.sessionId()));
+      session.closed().onComplete(ended -> sessions.remove(session));
+      // The next turn of the loop, so the transport sends its acknowledgement before llm:stream:start.
+      here.runOnContext(next -> session.start(provider));
+      return new Acknowledged(request.sessionId(), provider.name(), Instant.now());
+    }));
   }
 
   /**
-   * Cancels the user's stream {@code sessionId}; completes with whether a running stream was stopped.
-   * Counted against the rate limit but never refused by it: a cancel only ever lowers the load, and
-   * refusing it would keep a user paying for a stream they asked to stop.
+   * Cancels the user's stream {@code request.sessionId()}; completes with whether a running stream was
+   * stopped. Counted against the rate limit (a request that could not be read too) but never refused by it: a
+   * cancel only ever lowers the load, and refusing it would keep a user paying for a stream they asked to stop.
    */
-  public Future<Boolean> cancel(String user, Object payload) {
+  public Future<Boolean> cancel(String user, Future<CancelRequest> request) {
     rateLimiter.tryAcquire(user);
-    String sessionId;
-    try {
-      sessionId = parser.sessionId(payload);
-    } catch (GatewayException invalid) {
-      return Future.failedFuture(invalid);
-    }
-    return sessions.cancel(user, sessionId);
+    return request.compose(cancel -> sessions.cancel(user, cancel.sessionId()));
   }
 
   /**
@@ -127,17 +128,17 @@ public final class StreamService {
    * after the returned future completes — so the transport can acknowledge first — {@code sink} receives
    * the kept events after {@code lastIndex}, then, if the stream still runs, its live events. A running
    * stream moves to {@code sink}: its previous client receives nothing more (see {@link StreamSession#resume}).
-   * Call on the sink's context. Fails with {@code invalid_request}, {@code not_found} or {@code rate_limited}.
+   * Call on the sink's context. Fails with {@code invalid_request} (the {@code request} a transport could not
+   * read, once counted like any message), {@code not_found} or {@code rate_limited}.
    */
-  public Future<Resumed> resume(String user, Object payload, EventSink sink) {
+  public Future<Resumed> resume(String user, Future<ResumeRequest> request, EventSink sink) {
     Context here = currentContext();
     long requestedNanos = System.nanoTime();
-    return admit(user).compose(v -> {
-      ResumeRequest request = ResumeRequest.parse(parser, payload);
-      return sessions.find(user, request.sessionId()).compose(running -> running
-          .map(session -> resumeRunning(session, request, sink, here, requestedNanos))
-          .orElseGet(() -> resumeElsewhere(user, request, sink, here)));
-    }).onFailure(refusal -> listener.refused(sink.transport(), GatewayException.from(refusal).code()));
+    return admit(user).compose(v -> request).compose(resume -> sessions.find(user, resume.sessionId())
+        .compose(running -> running
+            .map(session -> resumeRunning(session, resume, sink, here, requestedNanos))
+            .orElseGet(() -> resumeElsewhere(user, resume, sink, here))))
+        .onFailure(refusal -> listener.refused(sink.transport(), GatewayException.from(refusal).code()));
   }
 
   private Future<Resumed> resumeRunning(StreamSession session, ResumeRequest request, EventSink sink, Context here,

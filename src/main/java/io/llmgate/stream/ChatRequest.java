@@ -8,7 +8,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
- * A validated request to stream one chat completion. Built only by {@code ChatRequestParser}, so every
+ * A validated request to stream one chat completion. Built only by the transports' {@code ChatRequestParser}, so every
  * instance already satisfies protocol.md's validation rules.
  */
 public record ChatRequest(

@@ -1,32 +1,64 @@
 package io.llmgate.transport;
 
-import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
+import io.llmgate.stream.Acknowledged;
 import io.llmgate.stream.EventSink;
+import io.llmgate.stream.Resumed;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
- * A client's stream commands, dispatched once for the transports that carry them as messages (Socket.IO and
- * {@code /ws}): each runs on the stream service and completes with its acknowledgement's payload, or fails
- * with why it was refused, which the transport sends as {@code llm:stream:error}. They differ only in how they
- * write the answer.
+ * A client's stream commands, read and dispatched once for every transport: each payload is read here into
+ * its typed request (the stream service never sees the wire JSON) and run on the stream service. Socket.IO
+ * and {@code /ws}, which carry commands as messages, {@link #run} one and get its acknowledgement's payload;
+ * the HTTP routes call the command they stand for. A refusal is a failed future, which each transport
+ * writes its own way ({@code llm:stream:error}, an HTTP status).
  */
 public final class StreamCommands {
   private final StreamService streams;
+  private final ChatRequestParser parser;
 
-  public StreamCommands(StreamService streams) {
+  public StreamCommands(StreamService streams, ChatRequestParser parser) {
     this.streams = streams;
+    this.parser = parser;
+  }
+
+  /** The service the commands run on, for what a connection tells it beyond them (it left, it is admitted). */
+  public StreamService streams() {
+    return streams;
   }
 
   /** Runs {@code command} for {@code user}; a started or resumed stream sends its events to {@code sink}. */
   public Future<JsonObject> run(Command command, String user, Object payload, EventSink sink) {
     return switch (command) {
-      case CHAT -> streams.start(user, payload, sink).map(EventJson::acknowledged);
-      case CANCEL -> streams.cancel(user, payload).map(cancelled ->
+      case CHAT -> start(user, payload, sink).map(EventJson::acknowledged);
+      case CANCEL -> cancel(user, payload).map(cancelled ->
           EventJson.cancelAcknowledged(ChatRequestParser.sessionIdOrEmpty(payload), cancelled, Instant.now()));
-      case RESUME -> streams.resume(user, payload, sink).map(EventJson::resumed);
+      case RESUME -> resume(user, payload, sink).map(EventJson::resumed);
     };
+  }
+
+  public Future<Acknowledged> start(String user, Object payload, EventSink sink) {
+    return streams.start(user, read(() -> parser.start(payload)), sink);
+  }
+
+  /** Completes with whether a running stream was stopped. */
+  public Future<Boolean> cancel(String user, Object payload) {
+    return streams.cancel(user, read(() -> parser.cancel(payload)));
+  }
+
+  public Future<Resumed> resume(String user, Object payload, EventSink sink) {
+    return streams.resume(user, read(() -> parser.resume(payload)), sink);
+  }
+
+  /** The request, or why it could not be read: the service refuses it after the checks every message meets. */
+  private static <T> Future<T> read(Supplier<T> parse) {
+    try {
+      return Future.succeededFuture(parse.get());
+    } catch (RuntimeException unreadable) {
+      return Future.failedFuture(unreadable);
+    }
   }
 }

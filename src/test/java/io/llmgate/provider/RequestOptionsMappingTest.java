@@ -7,11 +7,11 @@ import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.provider.FakeUpstream.Reply;
 import io.llmgate.ratelimit.LocalRateLimiter;
-import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamListener;
 import io.llmgate.testing.RecordingSink;
+import io.llmgate.testing.Requests;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -61,7 +61,7 @@ class RequestOptionsMappingTest {
             .put("compatible", new JsonArray().add(new JsonObject().put("name", "ollama")
                 .put("base-url", upstreams.get("ollama").baseUrl() + "/v1").put("default-model", "llama3.2")))));
     return new StreamService(vertx, registry, new LocalRateLimiter(60, Duration.ofMinutes(1)),
-        new ChatRequestParser(1 << 20), 8, StreamListener.NONE);
+        8, StreamListener.NONE);
   }
 
   /** Streams {@code payload} against a recorded answer and returns the body the provider's upstream got. */
@@ -69,7 +69,7 @@ class RequestOptionsMappingTest {
     upstreams.get(provider).enqueue(Reply.stream(Fixtures.bytes(answer)));
     RecordingSink client = new RecordingSink();
     StreamService service = service();
-    vertx.runOnContext(v -> service.start("user-1", payload, client));
+    vertx.runOnContext(v -> service.start("user-1", Requests.start(payload), client));
     assertThat(client.finalEvent.get(15, TimeUnit.SECONDS)).isInstanceOf(StreamEvent.Done.class);
     return upstreams.get(provider).takeRequest().json();
   }
@@ -78,7 +78,7 @@ class RequestOptionsMappingTest {
   private GatewayException refused(JsonObject payload) throws Exception {
     StreamService service = service();
     Promise<Object> result = Promise.promise();
-    vertx.runOnContext(v -> service.start("user-1", payload, new RecordingSink()).onComplete(
+    vertx.runOnContext(v -> service.start("user-1", Requests.start(payload), new RecordingSink()).onComplete(
         ack -> result.tryComplete(ack.succeeded() ? ack.result() : ack.cause())));
     Object outcome = result.future().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
     assertThat(outcome).isInstanceOf(GatewayException.class);
@@ -226,7 +226,7 @@ class RequestOptionsMappingTest {
     RecordingSink client = new RecordingSink();
     StreamService service = service();
     vertx.runOnContext(v -> service.start("user-1",
-        everything("openai").put("fallback", new JsonArray().add("deepseek").add("claude")), client));
+        Requests.start(everything("openai").put("fallback", new JsonArray().add("deepseek").add("claude"))), client));
     StreamEvent.Done done = (StreamEvent.Done) client.finalEvent.get(15, TimeUnit.SECONDS);
     assertThat(done.provider()).isEqualTo("claude");
     assertThat(upstreams.get("deepseek").requestCount()).isZero();

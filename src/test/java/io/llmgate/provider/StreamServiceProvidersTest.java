@@ -10,12 +10,12 @@ import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.provider.FakeUpstream.Reply;
 import io.llmgate.ratelimit.LocalRateLimiter;
-import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamListener;
 import io.llmgate.stream.ToolCall;
 import io.llmgate.testing.RecordingSink;
+import io.llmgate.testing.Requests;
 import io.llmgate.testing.ScriptedProvider;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -61,14 +61,14 @@ class StreamServiceProvidersTest {
 
   private StreamService service(ProviderRegistry registry) {
     return new StreamService(vertx, registry, new LocalRateLimiter(60, Duration.ofMinutes(1)),
-        new ChatRequestParser(1 << 20), 8, StreamListener.NONE);
+        8, StreamListener.NONE);
   }
 
   /** Runs one stream to its final event and returns what the client received. */
   private RecordingSink run(JsonObject payload) throws Exception {
     StreamService service = service();
     RecordingSink client = new RecordingSink();
-    vertx.runOnContext(v -> service.start("user-1", payload, client));
+    vertx.runOnContext(v -> service.start("user-1", Requests.start(payload), client));
     client.finalEvent.get(15, TimeUnit.SECONDS);
     return client;
   }
@@ -135,7 +135,7 @@ class StreamServiceProvidersTest {
       claude.enqueue(Reply.stream(Fixtures.bytes("anthropic/tool-use-parallel-empty-input.sse")));
       StreamService service = serviceWithAToolLessFallback();
       RecordingSink client = new RecordingSink();
-      vertx.runOnContext(v -> service.start("user-1", withTools(payload("openai")), client));
+      vertx.runOnContext(v -> service.start("user-1", Requests.start(withTools(payload("openai"))), client));
       StreamEvent.Done done = (StreamEvent.Done) client.finalEvent.get(15, TimeUnit.SECONDS);
 
       assertThat(done.provider()).isEqualTo("claude");
@@ -160,7 +160,7 @@ class StreamServiceProvidersTest {
         .add(new JsonObject().put("role", "tool").put("toolCallId", "c1").put("content", "42")));
     for (JsonObject payload : new JsonObject[] {withTools(payload("local")), toolResult}) {
       CompletableFuture<Throwable> refused = new CompletableFuture<>();
-      vertx.runOnContext(v -> service.start("user-1", payload, new RecordingSink())
+      vertx.runOnContext(v -> service.start("user-1", Requests.start(payload), new RecordingSink())
           .onComplete(ack -> refused.complete(ack.cause())));
       assertThat(refused.join()).isInstanceOfSatisfying(GatewayException.class, e -> {
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);

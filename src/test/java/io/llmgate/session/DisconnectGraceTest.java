@@ -10,10 +10,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.ratelimit.LocalRateLimiter;
 import io.llmgate.stream.Resumed;
-import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamEvent.Kind;
+import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamListener;
 import io.llmgate.testing.RecordingSink;
+import io.llmgate.testing.Requests;
 import io.llmgate.testing.ScriptedProvider;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -71,15 +72,14 @@ class DisconnectGraceTest {
       }
     };
     return new StreamService(vertx, new ProviderRegistry().register(slow).register(fast),
-        new LocalRateLimiter(10_000, Duration.ofMinutes(1)), new ChatRequestParser(10_000),
-        new InMemoryStreamRegistry(8), listener,
+        new LocalRateLimiter(10_000, Duration.ofMinutes(1)), new InMemoryStreamRegistry(8), listener,
         new InMemoryReplayStore(Duration.ofMinutes(5), maxEventsPerStream, 100_000), grace);
   }
 
   private RecordingSink startAndDetachAfter(StreamService service, JsonObject request, int tokensSeen)
       throws Exception {
     RecordingSink phone = new RecordingSink();
-    onContext(context, () -> service.start("alice", request, phone));
+    onContext(context, () -> service.start("alice", Requests.start(request), phone));
     await(() -> indexes(phone).size() >= tokensSeen);
     context.runOnContext(v -> service.disconnected("alice", phone));
     return phone;
@@ -150,7 +150,7 @@ class DisconnectGraceTest {
     StreamService service = service(Duration.ofSeconds(30), 100);
     for (Object bad : List.of(-1, 1.5, "100")) {
       assertThatThrownBy(() -> onContext(context, () -> service.start("alice",
-          StreamServiceTest.request("bad", "slow").put("resumeGraceMs", bad), new RecordingSink())))
+          Requests.start(StreamServiceTest.request("bad", "slow").put("resumeGraceMs", bad)), new RecordingSink())))
           .hasStackTraceContaining("resumeGraceMs: ");
     }
     assertThat(slow.opened).isEmpty();
@@ -162,7 +162,7 @@ class DisconnectGraceTest {
     startAndDetachAfter(service, StreamServiceTest.request("s1", "slow"), 1);
     await(() -> heard.contains("detached"));
 
-    boolean stopped = onContext(otherContext, () -> service.cancel("alice", new JsonObject().put("sessionId", "s1")));
+    boolean stopped = onContext(otherContext, () -> service.cancel("alice", Requests.cancel("s1")));
 
     assertThat(stopped).isTrue();
     slow.opened.get(0).awaitCancelled(Duration.ofSeconds(10));
@@ -176,7 +176,7 @@ class DisconnectGraceTest {
   void aClientThatCannotResumeIsCancelledAtOnceWhateverTheGrace() throws Exception {
     StreamService service = service(Duration.ofMinutes(10), 100);
     RecordingSink api = new RecordingSink();
-    onContext(context, () -> service.start("alice", StreamServiceTest.request("s1", "slow"), api));
+    onContext(context, () -> service.start("alice", Requests.start(StreamServiceTest.request("s1", "slow")), api));
     await(() -> !indexes(api).isEmpty());
 
     context.runOnContext(v -> service.abandoned("alice", api));
@@ -189,8 +189,7 @@ class DisconnectGraceTest {
   void aDetachedStreamPausesItsUpstreamWhenItsLogIsFullAndAResumeLetsItFinish() throws Exception {
     ScriptedProvider many = new ScriptedProvider(vertx, "many", 5, () -> ScriptedProvider.tokens(60));
     StreamService service = new StreamService(vertx, new ProviderRegistry().register(many),
-        new LocalRateLimiter(10_000, Duration.ofMinutes(1)), new ChatRequestParser(10_000),
-        new InMemoryStreamRegistry(8), StreamListener.NONE,
+        new LocalRateLimiter(10_000, Duration.ofMinutes(1)), new InMemoryStreamRegistry(8), StreamListener.NONE,
         new InMemoryReplayStore(Duration.ofMinutes(5), 3, 100_000), Duration.ofMinutes(10));
     RecordingSink phone = startAndDetachAfter(service, StreamServiceTest.request("s1", "many"), 1);
 
@@ -218,7 +217,7 @@ class DisconnectGraceTest {
     RecordingSink laptop = new RecordingSink();
 
     otherContext.runOnContext(v -> service.resume("alice", resume("s1", lastSeen), laptop));
-    context.runOnContext(v -> service.cancel("alice", new JsonObject().put("sessionId", "s1")));
+    context.runOnContext(v -> service.cancel("alice", Requests.cancel("s1")));
 
     StreamEvent end = laptop.finalEvent.get(10, TimeUnit.SECONDS);
     assertThat(end).isInstanceOf(StreamEvent.Cancelled.class);

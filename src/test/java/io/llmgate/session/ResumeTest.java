@@ -12,12 +12,13 @@ import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.ratelimit.LocalRateLimiter;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Resumed;
-import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamEvent.Kind;
+import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamListener;
 import io.llmgate.stream.ToolCall;
 import io.llmgate.testing.RaceSeed;
 import io.llmgate.testing.RecordingSink;
+import io.llmgate.testing.Requests;
 import io.llmgate.testing.ScriptedProvider;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -57,7 +58,7 @@ class ResumeTest {
     slow = new ScriptedProvider(vertx, "slow", 150, () -> ScriptedProvider.tokens(5));
     store = new InMemoryReplayStore(Duration.ofMinutes(5), 100, 1000, clock::get);
     service = new StreamService(vertx, new ProviderRegistry().register(fast).register(slow),
-        new LocalRateLimiter(1000, Duration.ofMinutes(1)), new ChatRequestParser(10_000), 8,
+        new LocalRateLimiter(1000, Duration.ofMinutes(1)), 8,
         StreamListener.NONE, store);
   }
 
@@ -89,10 +90,10 @@ class ResumeTest {
         new UpstreamEvent.ToolCallDelta(0, Optional.empty(), Optional.empty(), "{\"city\":\"Paris\"}"),
         new UpstreamEvent.Finished(FinishReason.TOOL_CALLS)));
     StreamService withTools = new StreamService(vertx, new ProviderRegistry().register(tools),
-        new LocalRateLimiter(1000, Duration.ofMinutes(1)), new ChatRequestParser(10_000), 8,
+        new LocalRateLimiter(1000, Duration.ofMinutes(1)), 8,
         StreamListener.NONE, store);
     RecordingSink first = new RecordingSink();
-    onContext(context, () -> withTools.start("alice", StreamServiceTest.request("s1", "tools"), first));
+    onContext(context, () -> withTools.start("alice", Requests.start(StreamServiceTest.request("s1", "tools")), first));
     StreamEvent.Done done = (StreamEvent.Done) first.finalEvent.get(5, TimeUnit.SECONDS);
     assertThat(done.toolCalls()).containsExactly(new ToolCall("call_a", "get_weather", "{\"city\":\"Paris\"}"),
         new ToolCall("call_b", "get_time", "{}"));
@@ -110,7 +111,7 @@ class ResumeTest {
     finishedStream("alice", "s1");
     RecordingSink again = new RecordingSink();
 
-    onContext(context, () -> service.resume("alice", new JsonObject().put("sessionId", "s1"), again));
+    onContext(context, () -> service.resume("alice", Requests.resume(new JsonObject().put("sessionId", "s1")), again));
 
     assertThat(again.finalEvent.get(5, TimeUnit.SECONDS)).isInstanceOf(StreamEvent.Done.class);
     assertThat(again.kinds()).containsExactly(Kind.STARTED, Kind.TOKEN, Kind.TOKEN, Kind.TOKEN, Kind.TOKEN,
@@ -120,7 +121,7 @@ class ResumeTest {
   @Test
   void resumingAfterADisconnectReplaysThroughCancelled() throws Exception {
     RecordingSink first = new RecordingSink();
-    onContext(context, () -> service.start("alice", StreamServiceTest.request("s1", "slow"), first));
+    onContext(context, () -> service.start("alice", Requests.start(StreamServiceTest.request("s1", "slow")), first));
     await(() -> first.kinds().contains(Kind.TOKEN));
     context.runOnContext(v -> service.disconnected("alice", first));
     first.finalEvent.get(5, TimeUnit.SECONDS);
@@ -135,7 +136,7 @@ class ResumeTest {
   @Test
   void resumingWhileRunningContinuesLiveAndTheOldClientStops() throws Exception {
     RecordingSink first = new RecordingSink();
-    onContext(context, () -> service.start("alice", StreamServiceTest.request("s1", "slow"), first));
+    onContext(context, () -> service.start("alice", Requests.start(StreamServiceTest.request("s1", "slow")), first));
     await(() -> indexes(first).contains(1L));
     RecordingSink second = new RecordingSink();
 
@@ -152,7 +153,7 @@ class ResumeTest {
   @Test
   void theOldClientLeavingAfterAResumeDoesNotCancel() throws Exception {
     RecordingSink first = new RecordingSink();
-    onContext(context, () -> service.start("alice", StreamServiceTest.request("s1", "slow"), first));
+    onContext(context, () -> service.start("alice", Requests.start(StreamServiceTest.request("s1", "slow")), first));
     RecordingSink second = new RecordingSink();
     onContext(otherContext, () -> service.resume("alice", resume("s1", -1), second));
 
@@ -169,10 +170,10 @@ class ResumeTest {
     RaceSeed seed = RaceSeed.of(repetition);
     ScriptedProvider many = new ScriptedProvider(vertx, "many", 1, () -> ScriptedProvider.tokens(40));
     StreamService racy = new StreamService(vertx, new ProviderRegistry().register(many),
-        new LocalRateLimiter(1000, Duration.ofMinutes(1)), new ChatRequestParser(10_000), 8,
+        new LocalRateLimiter(1000, Duration.ofMinutes(1)), 8,
         StreamListener.NONE, store);
     RecordingSink first = new RecordingSink();
-    onContext(context, () -> racy.start("alice", StreamServiceTest.request("s1", "many"), first));
+    onContext(context, () -> racy.start("alice", Requests.start(StreamServiceTest.request("s1", "many")), first));
     Thread.sleep(seed.pauseMillis(40));
     RecordingSink second = new RecordingSink();
 
@@ -190,7 +191,7 @@ class ResumeTest {
   @Test
   void anotherUserGetsNotFound() throws Exception {
     RecordingSink first = new RecordingSink();
-    onContext(context, () -> service.start("alice", StreamServiceTest.request("s1", "slow"), first));
+    onContext(context, () -> service.start("alice", Requests.start(StreamServiceTest.request("s1", "slow")), first));
     finishedStream("alice", "s2");
 
     assertNotFound(() -> service.resume("mallory", resume("s1", -1), new RecordingSink()));
@@ -217,7 +218,7 @@ class ResumeTest {
   @Test
   void invalidPayloadsAreInvalidRequests() {
     assertInvalid(new JsonObject().put("lastIndex", 1), "sessionId: missing");
-    assertInvalid(resume("s1", -2), "lastIndex: -2 (expected: an integer >= -1)");
+    assertInvalid(new JsonObject().put("sessionId", "s1").put("lastIndex", -2), "lastIndex: -2 (expected: an integer >= -1)");
     assertInvalid(new JsonObject().put("sessionId", "s1").put("lastIndex", "3"), "lastIndex: \"3\"");
     assertInvalid(new JsonObject().put("sessionId", "s1").put("lastIndex", 1.5), "lastIndex: 1.5");
     assertInvalid("s1", "request: \"s1\" (expected: an object)");
@@ -226,7 +227,7 @@ class ResumeTest {
   @Test
   void resumeMessagesCountAgainstTheRateLimit() throws Exception {
     StreamService strict = new StreamService(vertx, new ProviderRegistry().register(fast),
-        new LocalRateLimiter(1, Duration.ofMinutes(1)), new ChatRequestParser(10_000), 8,
+        new LocalRateLimiter(1, Duration.ofMinutes(1)), 8,
         StreamListener.NONE, store);
     assertNotFound(() -> strict.resume("alice", resume("s1", -1), new RecordingSink()));
 
@@ -236,12 +237,12 @@ class ResumeTest {
 
   private void finishedStream(String user, String sessionId) throws Exception {
     RecordingSink sink = new RecordingSink();
-    onContext(context, () -> service.start(user, StreamServiceTest.request(sessionId, "fast"), sink));
+    onContext(context, () -> service.start(user, Requests.start(StreamServiceTest.request(sessionId, "fast")), sink));
     sink.finalEvent.get(5, TimeUnit.SECONDS);
   }
 
   private void assertInvalid(Object payload, String messageStart) {
-    assertThatThrownBy(() -> onContext(context, () -> service.resume("alice", payload, new RecordingSink())))
+    assertThatThrownBy(() -> onContext(context, () -> service.resume("alice", Requests.resume(payload), new RecordingSink())))
         .isInstanceOfSatisfying(GatewayException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST))
         .hasMessageStartingWith(messageStart);
@@ -252,8 +253,8 @@ class ResumeTest {
         .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
   }
 
-  static JsonObject resume(String sessionId, long lastIndex) {
-    return new JsonObject().put("sessionId", sessionId).put("lastIndex", lastIndex);
+  static Future<ResumeRequest> resume(String sessionId, long lastIndex) {
+    return Requests.resume(sessionId, lastIndex);
   }
 
   static List<Long> indexes(RecordingSink sink) {

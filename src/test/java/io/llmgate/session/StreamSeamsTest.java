@@ -11,12 +11,12 @@ import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamListener;
 import io.llmgate.testing.OnContext;
 import io.llmgate.testing.RecordingSink;
+import io.llmgate.testing.Requests;
 import io.llmgate.testing.ScriptedProvider;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -66,12 +66,12 @@ class StreamSeamsTest {
     };
     ScriptedProvider provider = new ScriptedProvider(vertx, "fast", 1, () -> ScriptedProvider.tokens(3));
     StreamService service = new StreamService(vertx, new ProviderRegistry().register(provider), remoteLimiter,
-        new ChatRequestParser(10_000), remoteRegistry, StreamListener.NONE, InMemoryReplayStore.withDefaults(),
+        remoteRegistry, StreamListener.NONE, InMemoryReplayStore.withDefaults(),
         Duration.ZERO);
     ContextRecordingSink sink = new ContextRecordingSink();
 
     Acknowledged ack = OnContext.onContext(clientContext,
-        () -> service.start("alice", StreamServiceTest.request("s1", "fast"), sink));
+        () -> service.start("alice", Requests.start(StreamServiceTest.request("s1", "fast")), sink));
     sink.finalEvent.get(10, TimeUnit.SECONDS);
 
     assertThat(ack.sessionId()).isEqualTo("s1");
@@ -95,11 +95,11 @@ class StreamSeamsTest {
     };
     ScriptedProvider provider = new ScriptedProvider(vertx, "fast", 1, () -> ScriptedProvider.tokens(3));
     StreamService service = new StreamService(vertx, new ProviderRegistry().register(provider), user -> later(true),
-        new ChatRequestParser(10_000), slowRegistry, StreamListener.NONE, InMemoryReplayStore.withDefaults(),
+        slowRegistry, StreamListener.NONE, InMemoryReplayStore.withDefaults(),
         Duration.ZERO);
     ContextRecordingSink sink = new ContextRecordingSink();
     CompletableFuture<Throwable> refusal = new CompletableFuture<>();
-    clientContext.runOnContext(v -> service.start("alice", StreamServiceTest.request("s1", "fast"), sink)
+    clientContext.runOnContext(v -> service.start("alice", Requests.start(StreamServiceTest.request("s1", "fast")), sink)
         .onComplete(started -> refusal.complete(started.cause())));
     asked.get(10, TimeUnit.SECONDS);
 
@@ -122,11 +122,11 @@ class StreamSeamsTest {
       }
     };
     StreamService service = new StreamService(vertx, new ProviderRegistry(), user -> later(true),
-        new ChatRequestParser(10_000), registry, StreamListener.NONE, InMemoryReplayStore.withDefaults(),
+        registry, StreamListener.NONE, InMemoryReplayStore.withDefaults(),
         Duration.ZERO);
 
     boolean stopped = OnContext.onContext(clientContext,
-        () -> service.cancel("alice", new JsonObject().put("sessionId", "elsewhere")));
+        () -> service.cancel("alice", Requests.cancel("elsewhere")));
 
     assertThat(stopped).isTrue();
     assertThat(cancelled).containsExactly("alice/elsewhere");

@@ -9,16 +9,17 @@ import io.llmgate.error.GatewayException;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.ratelimit.LocalRateLimiter;
+import io.llmgate.stream.Acknowledged;
+import io.llmgate.stream.FinishReason;
+import io.llmgate.stream.StreamEvent.Kind;
+import io.llmgate.stream.StreamEvent;
+import io.llmgate.stream.StreamListener;
+import io.llmgate.stream.Usage;
 import io.llmgate.testing.OnContext;
 import io.llmgate.testing.RaceSeed;
 import io.llmgate.testing.RecordingSink;
+import io.llmgate.testing.Requests;
 import io.llmgate.testing.ScriptedProvider;
-import io.llmgate.stream.Acknowledged;
-import io.llmgate.stream.FinishReason;
-import io.llmgate.stream.StreamEvent;
-import io.llmgate.stream.StreamEvent.Kind;
-import io.llmgate.stream.StreamListener;
-import io.llmgate.stream.Usage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -66,7 +67,7 @@ class StreamServiceTest {
     ProviderRegistry providers = new ProviderRegistry().register(fast).register(slow).register(failing)
         .unconfigured("openai", "set OPENAI_API_KEY");
     return new StreamService(vertx, providers, new LocalRateLimiter(messagesPerMinute, Duration.ofMinutes(1)),
-        new ChatRequestParser(10_000), maxStreams, StreamListener.NONE);
+        maxStreams, StreamListener.NONE);
   }
 
   static List<Object> fiveTokens() {
@@ -89,7 +90,7 @@ class StreamServiceTest {
   @Test
   void streamsStartTokensInOrderThenDone() throws Exception {
     RecordingSink sink = new RecordingSink();
-    Acknowledged ack = onContext(() -> service.start("alice", request("s1", "fast"), sink));
+    Acknowledged ack = onContext(() -> service.start("alice", Requests.start(request("s1", "fast")), sink));
     assertThat(ack.sessionId()).isEqualTo("s1");
 
     StreamEvent.Done done = (StreamEvent.Done) awaitFinal(sink);
@@ -108,10 +109,10 @@ class StreamServiceTest {
   @Test
   void cancelStopsTokensAndAbortsUpstream() throws Exception {
     RecordingSink sink = new RecordingSink();
-    onContext(() -> service.start("alice", request("s1", "slow"), sink));
+    onContext(() -> service.start("alice", Requests.start(request("s1", "slow")), sink));
     await(() -> sink.kinds().contains(Kind.TOKEN));
 
-    boolean cancelled = onContext(() -> service.cancel("alice", new JsonObject().put("sessionId", "s1")));
+    boolean cancelled = onContext(() -> service.cancel("alice", Requests.cancel("s1")));
 
     assertThat(cancelled).isTrue();
     assertThat(awaitFinal(sink)).isInstanceOf(StreamEvent.Cancelled.class);
@@ -124,28 +125,28 @@ class StreamServiceTest {
   @Test
   void anotherUserCannotCancelAStream() throws Exception {
     RecordingSink sink = new RecordingSink();
-    onContext(() -> service.start("alice", request("s1", "slow"), sink));
+    onContext(() -> service.start("alice", Requests.start(request("s1", "slow")), sink));
 
-    boolean cancelled = onContext(() -> service.cancel("mallory", new JsonObject().put("sessionId", "s1")));
+    boolean cancelled = onContext(() -> service.cancel("mallory", Requests.cancel("s1")));
 
     assertThat(cancelled).isFalse();
     assertThat(slow.opened.get(0).isCancelled()).isFalse();
-    onContext(() -> service.cancel("alice", new JsonObject().put("sessionId", "s1")));
+    onContext(() -> service.cancel("alice", Requests.cancel("s1")));
   }
 
   @Test
   void cancellingAnUnknownSessionAnswersFalse() throws Exception {
-    assertThat((boolean) onContext(() -> service.cancel("alice", new JsonObject().put("sessionId", "nope"))))
+    assertThat((boolean) onContext(() -> service.cancel("alice", Requests.cancel("nope"))))
         .isFalse();
   }
 
   @Test
   void sameSessionIdTwiceIsADuplicateButOtherUsersMayReuseIt() throws Exception {
-    onContext(() -> service.start("alice", request("s1", "slow"), new RecordingSink()));
+    onContext(() -> service.start("alice", Requests.start(request("s1", "slow")), new RecordingSink()));
 
-    assertThatThrownBy(() -> onContext(() -> service.start("alice", request("s1", "slow"), new RecordingSink())))
+    assertThatThrownBy(() -> onContext(() -> service.start("alice", Requests.start(request("s1", "slow")), new RecordingSink())))
         .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_SESSION));
-    assertThat((Acknowledged) onContext(() -> service.start("bob", request("s1", "slow"), new RecordingSink())))
+    assertThat((Acknowledged) onContext(() -> service.start("bob", Requests.start(request("s1", "slow")), new RecordingSink())))
         .isNotNull();
   }
 
@@ -153,11 +154,11 @@ class StreamServiceTest {
   void ninthConcurrentStreamOfAUserIsRefused() throws Exception {
     for (int i = 0; i < 8; i++) {
       String id = "s" + i;
-      onContext(() -> service.start("alice", request(id, "slow"), new RecordingSink()));
+      onContext(() -> service.start("alice", Requests.start(request(id, "slow")), new RecordingSink()));
     }
-    assertThatThrownBy(() -> onContext(() -> service.start("alice", request("s8", "slow"), new RecordingSink())))
+    assertThatThrownBy(() -> onContext(() -> service.start("alice", Requests.start(request("s8", "slow")), new RecordingSink())))
         .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_STREAMS));
-    assertThat((Acknowledged) onContext(() -> service.start("bob", request("s8", "slow"), new RecordingSink())))
+    assertThat((Acknowledged) onContext(() -> service.start("bob", Requests.start(request("s8", "slow")), new RecordingSink())))
         .isNotNull();
   }
 
@@ -173,19 +174,19 @@ class StreamServiceTest {
 
   @Test
   void unknownAndUnconfiguredProvidersAreRefusedWithHelp() {
-    assertThatThrownBy(() -> onContext(() -> service.start("alice", request("s1", "nope"), new RecordingSink())))
+    assertThatThrownBy(() -> onContext(() -> service.start("alice", Requests.start(request("s1", "nope")), new RecordingSink())))
         .isInstanceOfSatisfying(GatewayException.class, e -> {
           assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_PROVIDER);
           assertThat(e.getMessage()).contains("\"nope\"").contains("fast");
         });
-    assertThatThrownBy(() -> onContext(() -> service.start("alice", request("s1", "openai"), new RecordingSink())))
+    assertThatThrownBy(() -> onContext(() -> service.start("alice", Requests.start(request("s1", "openai")), new RecordingSink())))
         .hasMessageContaining("OPENAI_API_KEY");
   }
 
   @Test
   void upstreamFailureMidStreamIsOneErrorEvent() throws Exception {
     RecordingSink sink = new RecordingSink();
-    onContext(() -> service.start("alice", request("s1", "failing"), sink));
+    onContext(() -> service.start("alice", Requests.start(request("s1", "failing")), sink));
 
     StreamEvent.Failed failed = (StreamEvent.Failed) awaitFinal(sink);
 
@@ -199,9 +200,9 @@ class StreamServiceTest {
     ScriptedProvider truncating = new ScriptedProvider(vertx, "truncating", 1,
         () -> List.of(new UpstreamEvent.Opened("truncating", "m"), new UpstreamEvent.TextDelta("half")));
     StreamService withTruncating = new StreamService(vertx, new ProviderRegistry().register(truncating),
-        new LocalRateLimiter(60, Duration.ofMinutes(1)), new ChatRequestParser(10_000), 8, StreamListener.NONE);
+        new LocalRateLimiter(60, Duration.ofMinutes(1)), 8, StreamListener.NONE);
     RecordingSink sink = new RecordingSink();
-    onContext(() -> withTruncating.start("alice", request("s1", "truncating"), sink));
+    onContext(() -> withTruncating.start("alice", Requests.start(request("s1", "truncating")), sink));
 
     assertThat(awaitFinal(sink)).isInstanceOfSatisfying(StreamEvent.Failed.class,
         failed -> {
@@ -215,8 +216,8 @@ class StreamServiceTest {
   void disconnectCancelsOnlyThatClientsStreams() throws Exception {
     RecordingSink phone = new RecordingSink();
     RecordingSink laptop = new RecordingSink();
-    onContext(() -> service.start("alice", request("a", "slow"), phone));
-    onContext(() -> service.start("alice", request("b", "slow"), laptop));
+    onContext(() -> service.start("alice", Requests.start(request("a", "slow")), phone));
+    onContext(() -> service.start("alice", Requests.start(request("b", "slow")), laptop));
 
     context.runOnContext(v -> service.disconnected("alice", phone));
 
@@ -228,7 +229,7 @@ class StreamServiceTest {
   void fullClientQueuePausesUpstreamUntilDrained() throws Exception {
     RecordingSink sink = new RecordingSink();
     sink.full = true;
-    onContext(() -> service.start("alice", request("s1", "fast"), sink));
+    onContext(() -> service.start("alice", Requests.start(request("s1", "fast")), sink));
     await(() -> !fast.opened.isEmpty() && fast.opened.get(0).pauses() > 0);
     Thread.sleep(50);
     int seen = sink.events.size();
@@ -242,19 +243,19 @@ class StreamServiceTest {
   @Test
   void drainLetsStreamsFinishThenRefusesNewOnes() throws Exception {
     RecordingSink sink = new RecordingSink();
-    onContext(() -> service.start("alice", request("s1", "fast"), sink));
+    onContext(() -> service.start("alice", Requests.start(request("s1", "fast")), sink));
 
     onContext(() -> service.drain(Duration.ofSeconds(5)));
 
     assertThat(awaitFinal(sink)).isInstanceOf(StreamEvent.Done.class);
-    assertThatThrownBy(() -> onContext(() -> service.start("alice", request("s2", "fast"), new RecordingSink())))
+    assertThatThrownBy(() -> onContext(() -> service.start("alice", Requests.start(request("s2", "fast")), new RecordingSink())))
         .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SHUTTING_DOWN));
   }
 
   @Test
   void drainEndsStreamsStillRunningAfterTheGracePeriod() throws Exception {
     RecordingSink sink = new RecordingSink();
-    onContext(() -> service.start("alice", request("s1", "slow"), sink));
+    onContext(() -> service.start("alice", Requests.start(request("s1", "slow")), sink));
 
     onContext(() -> service.drain(Duration.ofMillis(100)));
 
@@ -269,13 +270,13 @@ class StreamServiceTest {
     RaceSeed seed = RaceSeed.of(repetition);
     ScriptedProvider racing = new ScriptedProvider(vertx, "racing", 1, StreamServiceTest::fiveTokens);
     StreamService racy = new StreamService(vertx, new ProviderRegistry().register(racing),
-        new LocalRateLimiter(1000, Duration.ofMinutes(1)), new ChatRequestParser(10_000), 8, StreamListener.NONE);
+        new LocalRateLimiter(1000, Duration.ofMinutes(1)), 8, StreamListener.NONE);
     RecordingSink sink = new RecordingSink();
-    onContext(() -> racy.start("alice", request("s1", "racing"), sink));
+    onContext(() -> racy.start("alice", Requests.start(request("s1", "racing")), sink));
     Thread.sleep(seed.pauseMillis(8));
 
     Context other = vertx.getOrCreateContext();
-    other.runOnContext(v -> racy.cancel("alice", new JsonObject().put("sessionId", "s1")));
+    other.runOnContext(v -> racy.cancel("alice", Requests.cancel("s1")));
     context.runOnContext(v -> racy.disconnected("alice", sink));
     vertx.getOrCreateContext().runOnContext(v -> racy.drain(Duration.ZERO));
 

@@ -1,6 +1,6 @@
 package io.llmgate.transport.openai;
 
-import static io.llmgate.session.ChatRequestParser.describe;
+import static io.llmgate.transport.ChatRequestParser.describe;
 
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;

@@ -12,6 +12,7 @@ import io.llmgate.transport.Connections;
 import io.llmgate.transport.EventStreamResponse;
 import io.llmgate.transport.JsonBody;
 import io.llmgate.transport.ResponseLifetime;
+import io.llmgate.transport.StreamCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -31,6 +32,7 @@ public final class OpenAiRoutes {
   private static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
   private final Vertx vertx;
+  private final StreamCommands commands;
   private final StreamService streams;
   private final Authenticator authenticator;
   private final Connections connections;
@@ -39,10 +41,11 @@ public final class OpenAiRoutes {
   private final ModelCatalog models;
   private final AuthenticatedBody body;
 
-  public OpenAiRoutes(Vertx vertx, StreamService streams, Authenticator authenticator, Connections connections,
+  public OpenAiRoutes(Vertx vertx, StreamCommands commands, Authenticator authenticator, Connections connections,
       int maxRequestBytes, ApiConfig api) {
     this.vertx = vertx;
-    this.streams = streams;
+    this.commands = commands;
+    this.streams = commands.streams();
     this.authenticator = authenticator;
     this.connections = connections;
     this.maxRequestBytes = maxRequestBytes;
@@ -69,7 +72,7 @@ public final class OpenAiRoutes {
         ? new ChunkSink(new EventStreamResponse(vertx, ctx.response(), heartbeat), ctx.response(), id, created,
             request.includeUsage())
         : new CompletionSink(ctx.response(), id, created);
-    return streams.start(user, request.payload(), sink)
+    return commands.start(user, request.payload(), sink)
         .recover(failure -> Future.failedFuture(naming(request.model(), GatewayException.from(failure))))
         .map(ack -> {
           ResponseLifetime.track(ctx, connections, TRANSPORT, () -> streams.abandoned(user, sink));

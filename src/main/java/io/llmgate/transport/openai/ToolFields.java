@@ -1,6 +1,6 @@
 package io.llmgate.transport.openai;
 
-import static io.llmgate.session.ChatRequestParser.describe;
+import static io.llmgate.transport.ChatRequestParser.describe;
 import static io.llmgate.transport.openai.CompletionRequest.invalid;
 
 import io.vertx.core.json.JsonArray;

@@ -4,16 +4,17 @@ import io.llmgate.auth.Authenticator;
 import io.llmgate.config.ApiConfig;
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
-import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
 import io.llmgate.transport.AuthenticatedBody;
 import io.llmgate.transport.Bearer;
+import io.llmgate.transport.ChatRequestParser;
 import io.llmgate.transport.Connections;
 import io.llmgate.transport.ErrorStatus;
 import io.llmgate.transport.EventJson;
 import io.llmgate.transport.EventStreamResponse;
 import io.llmgate.transport.JsonBody;
 import io.llmgate.transport.ResponseLifetime;
+import io.llmgate.transport.StreamCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -34,6 +35,7 @@ public final class SseRoutes {
   static final String LAST_EVENT_ID = "Last-Event-ID";
 
   private final Vertx vertx;
+  private final StreamCommands commands;
   private final StreamService streams;
   private final Authenticator authenticator;
   private final Connections connections;
@@ -41,10 +43,11 @@ public final class SseRoutes {
   private final Duration heartbeat;
   private final AuthenticatedBody body;
 
-  public SseRoutes(Vertx vertx, StreamService streams, Authenticator authenticator, Connections connections,
+  public SseRoutes(Vertx vertx, StreamCommands commands, Authenticator authenticator, Connections connections,
       int maxRequestBytes, ApiConfig api) {
     this.vertx = vertx;
-    this.streams = streams;
+    this.commands = commands;
+    this.streams = commands.streams();
     this.authenticator = authenticator;
     this.connections = connections;
     this.maxRequestBytes = maxRequestBytes;
@@ -65,7 +68,7 @@ public final class SseRoutes {
     }
     SseSink sink = new SseSink(new EventStreamResponse(vertx, ctx.response(), heartbeat));
     Future.succeededFuture(AuthenticatedBody.user(ctx))
-        .compose(user -> streams.start(user, JsonBody.of(ctx), sink).map(ack -> {
+        .compose(user -> commands.start(user, JsonBody.of(ctx), sink).map(ack -> {
           sink.acknowledged(ack);
           // After the final event this finds nothing to cancel; before it, the client hung up.
           ResponseLifetime.track(ctx, connections, TRANSPORT, () -> streams.disconnected(user, sink));
@@ -82,7 +85,7 @@ public final class SseRoutes {
   private void resume(RoutingContext ctx, String lastEventId) {
     SseSink sink = new SseSink(new EventStreamResponse(vertx, ctx.response(), heartbeat));
     Future.succeededFuture(AuthenticatedBody.user(ctx))
-        .compose(user -> streams.resume(user, resumePayload(ctx, lastEventId), sink).map(resumed -> {
+        .compose(user -> commands.resume(user, resumePayload(ctx, lastEventId), sink).map(resumed -> {
           sink.resumed(resumed);
           ResponseLifetime.track(ctx, connections, TRANSPORT, () -> streams.disconnected(user, sink));
           return resumed;
@@ -104,7 +107,7 @@ public final class SseRoutes {
   private void cancel(RoutingContext ctx) {
     String sessionId = ctx.pathParam("sessionId");
     authenticator.authenticate(Bearer.token(ctx.request()))
-        .compose(user -> streams.cancel(user, new JsonObject().put("sessionId", sessionId)))
+        .compose(user -> commands.cancel(user, new JsonObject().put("sessionId", sessionId)))
         .onSuccess(cancelled -> json(ctx, 200, EventJson.cancelAcknowledged(sessionId, cancelled, Instant.now()).encode()))
         .onFailure(failure -> refuse(ctx, sessionId, GatewayException.from(failure)));
   }

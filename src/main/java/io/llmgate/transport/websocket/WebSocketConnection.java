@@ -3,10 +3,10 @@ package io.llmgate.transport.websocket;
 import io.llmgate.auth.Authenticator;
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
-import io.llmgate.session.ChatRequestParser;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.EventSink;
 import io.llmgate.stream.StreamEvent;
+import io.llmgate.transport.ChatRequestParser;
 import io.llmgate.transport.Command;
 import io.llmgate.transport.ConnectionLimits;
 import io.llmgate.transport.Connections;
@@ -47,12 +47,12 @@ final class WebSocketConnection implements EventSink {
   private long authTimer = -1;
   private boolean closed;
 
-  WebSocketConnection(Vertx vertx, ServerWebSocket ws, StreamService streams, Authenticator authenticator,
+  WebSocketConnection(Vertx vertx, ServerWebSocket ws, StreamCommands commands, Authenticator authenticator,
       Connections connections, ConnectionLimits limits) {
     this.vertx = vertx;
     this.ws = ws;
-    this.streams = streams;
-    this.commands = new StreamCommands(streams);
+    this.streams = commands.streams();
+    this.commands = commands;
     this.authenticator = authenticator;
     this.connections = connections;
     this.limits = limits;

@@ -2,7 +2,7 @@ package io.llmgate.transport.websocket;
 
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
-import io.llmgate.session.ChatRequestParser;
+import io.llmgate.transport.ChatRequestParser;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;

@@ -3,12 +3,12 @@ package io.llmgate.transport.websocket;
 import io.llmgate.auth.Authenticator;
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
-import io.llmgate.session.StreamService;
 import io.llmgate.transport.Bearer;
 import io.llmgate.transport.ConnectionLimits;
 import io.llmgate.transport.Connections;
 import io.llmgate.transport.ErrorStatus;
 import io.llmgate.transport.EventJson;
+import io.llmgate.transport.StreamCommands;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -28,21 +28,21 @@ public final class WebSocketRoutes {
   static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(10);
 
   private final Vertx vertx;
-  private final StreamService streams;
+  private final StreamCommands commands;
   private final Authenticator authenticator;
   private final Connections connections;
   private final ConnectionLimits limits;
   private final Duration authTimeout;
 
-  public WebSocketRoutes(Vertx vertx, StreamService streams, Authenticator authenticator, Connections connections,
+  public WebSocketRoutes(Vertx vertx, StreamCommands commands, Authenticator authenticator, Connections connections,
       ConnectionLimits limits) {
-    this(vertx, streams, authenticator, connections, limits, DEFAULT_AUTH_TIMEOUT);
+    this(vertx, commands, authenticator, connections, limits, DEFAULT_AUTH_TIMEOUT);
   }
 
-  WebSocketRoutes(Vertx vertx, StreamService streams, Authenticator authenticator, Connections connections,
+  WebSocketRoutes(Vertx vertx, StreamCommands commands, Authenticator authenticator, Connections connections,
       ConnectionLimits limits, Duration authTimeout) {
     this.vertx = vertx;
-    this.streams = streams;
+    this.commands = commands;
     this.authenticator = authenticator;
     this.connections = connections;
     this.limits = limits;
@@ -82,7 +82,7 @@ public final class WebSocketRoutes {
   }
 
   private WebSocketConnection connection(ServerWebSocket ws) {
-    return new WebSocketConnection(vertx, ws, streams, authenticator, connections, limits);
+    return new WebSocketConnection(vertx, ws, commands, authenticator, connections, limits);
   }
 
   private static void refuse(RoutingContext ctx, GatewayException failure) {

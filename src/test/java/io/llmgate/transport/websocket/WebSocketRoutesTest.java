@@ -227,7 +227,7 @@ class WebSocketRoutesTest {
 
   private static HttpServer serverWithAuthTimeout(Duration timeout) throws Exception {
     Router router = Router.router(gateway.vertx());
-    new WebSocketRoutes(gateway.vertx(), gateway.gateway().streams(), gateway.gateway().authenticator(),
+    new WebSocketRoutes(gateway.vertx(), gateway.gateway().commands(), gateway.gateway().authenticator(),
         new Connections(), new ConnectionLimits(Limits.DEFAULT.connectionsPerUser(), Limits.DEFAULT.maxConnections()),
         timeout).mount(router);
     return gateway.vertx().createHttpServer().requestHandler(router).listen(0, "127.0.0.1")

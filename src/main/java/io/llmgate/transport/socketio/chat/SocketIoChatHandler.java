@@ -2,9 +2,10 @@ package io.llmgate.transport.socketio.chat;
 
 import io.llmgate.auth.Authenticator;
 import io.llmgate.error.GatewayException;
-import io.llmgate.session.ChatRequestParser;
+import io.llmgate.session.ResumeRequest;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.StreamEvent;
+import io.llmgate.transport.ChatRequestParser;
 import io.llmgate.transport.Command;
 import io.llmgate.transport.ConnectionLimits;
 import io.llmgate.transport.Connections;
@@ -13,6 +14,7 @@ import io.llmgate.transport.StreamCommands;
 import io.llmgate.transport.socketio.Ack;
 import io.llmgate.transport.socketio.SocketIoNamespace;
 import io.llmgate.transport.socketio.SocketIoSocket;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
@@ -36,10 +38,10 @@ public final class SocketIoChatHandler {
   private final Connections connections;
   private final ConnectionLimits limits;
 
-  public SocketIoChatHandler(StreamService streams, Authenticator authenticator, Connections connections,
+  public SocketIoChatHandler(StreamCommands commands, Authenticator authenticator, Connections connections,
       ConnectionLimits limits) {
-    this.streams = streams;
-    this.commands = new StreamCommands(streams);
+    this.streams = commands.streams();
+    this.commands = commands;
     this.authenticator = authenticator;
     this.connections = connections;
     this.limits = limits;
@@ -81,24 +83,25 @@ public final class SocketIoChatHandler {
    * still runs. A stream that cannot be resumed any more ends with its error, not in silence.
    */
   private void takeBack(SocketIoSocket socket, String user, SocketSink sink, String sessionId, long lastIndex) {
-    JsonObject payload = new JsonObject().put("sessionId", sessionId).put("lastIndex", lastIndex);
-    streams.resume(user, payload, sink).onFailure(cause -> socket.emit(ERROR, error(payload, cause)));
+    streams.resume(user, Future.succeededFuture(new ResumeRequest(sessionId, lastIndex)), sink)
+        .onFailure(cause -> socket.emit(ERROR, error(sessionId, cause)));
   }
 
   /** The acknowledgement or the refusal goes out as an event, and to the client's ack callback if it sent one. */
   private void run(Command command, SocketIoSocket socket, String user, SocketSink sink, Object payload,
       Optional<Ack> ack) {
     commands.run(command, user, payload, sink).onComplete(result -> {
-      JsonObject reply = result.succeeded() ? result.result() : error(payload, result.cause());
+      JsonObject reply = result.succeeded() ? result.result()
+          : error(ChatRequestParser.sessionIdOrEmpty(payload), result.cause());
       socket.emit(result.succeeded() ? command.acknowledgedName() : ERROR, reply);
       ack.ifPresent(callback -> callback.send(reply));
     });
   }
 
   /** A refusal in the shape of {@code llm:stream:error}, so clients handle it like any stream error. */
-  private static JsonObject error(Object payload, Throwable cause) {
+  private static JsonObject error(String sessionId, Throwable cause) {
     GatewayException failure = GatewayException.from(cause);
-    return EventJson.toJsonObject(new StreamEvent.Failed(ChatRequestParser.sessionIdOrEmpty(payload),
+    return EventJson.toJsonObject(new StreamEvent.Failed(sessionId,
         failure.code(), failure.getMessage(), failure.retryable(), Instant.now()));
   }
 

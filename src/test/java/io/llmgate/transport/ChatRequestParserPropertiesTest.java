@@ -1,12 +1,12 @@
-package io.llmgate.session;
+package io.llmgate.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
-import io.vertx.core.json.JsonArray;
 import io.llmgate.testing.Fuzz;
 import io.llmgate.testing.Gen;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.llmgate.session;
+package io.llmgate.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

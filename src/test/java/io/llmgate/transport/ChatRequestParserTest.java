@@ -1,20 +1,20 @@
-package io.llmgate.session;
+package io.llmgate.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
-import io.llmgate.stream.ChatRequest;
 import io.llmgate.stream.ChatMessage;
+import io.llmgate.stream.ChatRequest;
 import io.llmgate.stream.Role;
 import io.llmgate.stream.ToolCall;
 import io.llmgate.stream.ToolChoice;
 import io.llmgate.stream.ToolDefinition;
-import java.util.List;
-import java.util.Optional;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ChatRequestParserTest {

@@ -1,8 +1,8 @@
-package io.llmgate.session;
+package io.llmgate.transport;
 
-import static io.llmgate.session.ChatRequestParser.describe;
-import static io.llmgate.session.ChatRequestParser.invalid;
-import static io.llmgate.session.ChatRequestParser.requireObject;
+import static io.llmgate.transport.ChatRequestParser.describe;
+import static io.llmgate.transport.ChatRequestParser.invalid;
+import static io.llmgate.transport.ChatRequestParser.requireObject;
 
 import io.llmgate.stream.ContentPart;
 import io.llmgate.stream.Role;

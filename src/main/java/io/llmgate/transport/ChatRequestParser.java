@@ -1,7 +1,10 @@
-package io.llmgate.session;
+package io.llmgate.transport;
 
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
+import io.llmgate.session.CancelRequest;
+import io.llmgate.session.ResumeRequest;
+import io.llmgate.session.StartRequest;
 import io.llmgate.stream.ChatMessage;
 import io.llmgate.stream.ChatRequest;
 import io.llmgate.stream.ContentPart;
@@ -10,6 +13,7 @@ import io.llmgate.stream.ToolCall;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,12 +25,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Turns a client's {@code llm:chat:stream} payload into a {@link ChatRequest}, or an
- * {@code invalid_request} failure whose message names the field, the value and what was expected.
+ * Turns a client's payloads into the stream service's typed requests: {@code llm:chat:stream} into a
+ * {@link StartRequest} (its {@link ChatRequest} and resume grace), {@code llm:stream:cancel} and
+ * {@code llm:stream:resume} into theirs, or an {@code invalid_request} failure whose message names the field,
+ * the value and what was expected. The one reader of them for every transport.
  */
 public final class ChatRequestParser {
   static final int MAX_SESSION_ID_LENGTH = 128;
@@ -37,6 +42,29 @@ public final class ChatRequestParser {
 
   public ChatRequestParser(int maxRequestBytes) {
     this.maxRequestBytes = maxRequestBytes;
+  }
+
+  /** An {@code llm:chat:stream} payload: the chat, then its {@code resumeGraceMs}. */
+  public StartRequest start(Object payload) {
+    ChatRequest chat = parse(payload);
+    return new StartRequest(chat, resumeGrace(payload));
+  }
+
+  public CancelRequest cancel(Object payload) {
+    return new CancelRequest(sessionId(payload));
+  }
+
+  /** {@code { sessionId, lastIndex? }}, lastIndex -1 (from the first event) by default. */
+  public ResumeRequest resume(Object payload) {
+    String sessionId = sessionId(payload);
+    Object value = ((JsonObject) payload).getValue("lastIndex");
+    if (value == null) {
+      return new ResumeRequest(sessionId, -1);
+    }
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < -1) {
+      throw invalid("lastIndex: " + describe(value) + " (expected: an integer >= -1)");
+    }
+    return new ResumeRequest(sessionId, ((Number) value).longValue());
   }
 
   public ChatRequest parse(Object payload) {
@@ -61,19 +89,19 @@ public final class ChatRequestParser {
    * The {@code resumeGraceMs} of an {@code llm:chat:stream} payload (protocol.md): how long the client wants
    * its stream kept running after a disconnect, at most the configured grace.
    */
-  public OptionalLong resumeGraceMs(Object payload) {
+  private static Optional<Duration> resumeGrace(Object payload) {
     Object value = requireObject(payload, "request").getValue("resumeGraceMs");
     if (value == null) {
-      return OptionalLong.empty();
+      return Optional.empty();
     }
     if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 0) {
       throw invalid("resumeGraceMs: " + describe(value) + " (expected: an integer >= 0)");
     }
-    return OptionalLong.of(((Number) value).longValue());
+    return Optional.of(Duration.ofMillis(((Number) value).longValue()));
   }
 
   /** The {@code sessionId} of any client message that names one (cancel, resume). */
-  public String sessionId(Object payload) {
+  private static String sessionId(Object payload) {
     return sessionId(requireObject(payload, "request"));
   }
 
@@ -85,7 +113,7 @@ public final class ChatRequestParser {
     return "";
   }
 
-  private String sessionId(JsonObject json) {
+  private static String sessionId(JsonObject json) {
     String id = requireString(json, "sessionId");
     if (id.length() > MAX_SESSION_ID_LENGTH) {
       throw invalid("sessionId: " + id.length() + " characters (expected: at most " + MAX_SESSION_ID_LENGTH + ")");

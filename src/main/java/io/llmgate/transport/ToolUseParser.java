@@ -1,9 +1,9 @@
-package io.llmgate.session;
+package io.llmgate.transport;
 
-import static io.llmgate.session.ChatRequestParser.describe;
-import static io.llmgate.session.ChatRequestParser.invalid;
-import static io.llmgate.session.ChatRequestParser.requireObject;
-import static io.llmgate.session.ChatRequestParser.requireString;
+import static io.llmgate.transport.ChatRequestParser.describe;
+import static io.llmgate.transport.ChatRequestParser.invalid;
+import static io.llmgate.transport.ChatRequestParser.requireObject;
+import static io.llmgate.transport.ChatRequestParser.requireString;
 
 import io.llmgate.stream.ToolCall;
 import io.llmgate.stream.ToolChoice;
