@@ -2,23 +2,11 @@ package io.llmgate.transport.websocket;
 
 import io.llmgate.testing.TestGateway;
 import io.llmgate.transport.TransportClient;
-import io.llmgate.transport.TransportContract;
-import org.junit.jupiter.api.Test;
 
-/** The browser way in: no header, the token in a first {@code auth} frame. */
-class WebSocketAuthFrameContractTest extends TransportContract {
+/** The browser way in: no header, the token in a first {@code auth} frame; /ws's own tests run this way too. */
+class WebSocketAuthFrameContractTest extends WebSocketContractTest {
   @Override
   protected TransportClient client(TestGateway gateway) {
     return new WebSocketTransportClient(gateway.vertx(), gateway.port(), WebSocketTransportClient.Auth.FRAME);
-  }
-
-  @Test
-  void protocolFieldsThatCannotBeReadAreRefusedWithTheirError() throws Exception {
-    assertProtocolFieldsRefused();
-  }
-
-  @Test
-  void cancelAndResumePayloadsThatCannotBeReadAreRefusedWithTheirError() throws Exception {
-    assertMalformedCommandsRefused(((WebSocketTransportClient) client)::send);
   }
 }
