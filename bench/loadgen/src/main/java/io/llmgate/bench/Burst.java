@@ -29,6 +29,8 @@ final class Burst {
   private static final long LONG_STALL_NANOS = 1_000_000_000;
   /** Streams of the unrecorded burst that warms the load generator's own client code for a path. */
   private static final int PRIME_STREAMS = 50;
+  /** HotSpot's JIT compiler threads, as /proc names them. */
+  private static final String[] COMPILER_THREADS = {"C1 CompilerThre", "C2 CompilerThre"};
 
   private final Load load;
   private final Load.Config cfg;
@@ -40,7 +42,7 @@ final class Burst {
 
   /** What one burst did. */
   record Outcome(String path, int n, Recorder rec, long failed, long stalls, long longStalls, long worstNanos,
-      long spreadNanos, double[] cpu, String failure, String ready) {}
+      long spreadNanos, double[] cpu, long jitNanos, String failure, String ready) {}
 
   void warm() {
     GATEWAYS.stream().filter(load::available).forEach(this::prime);
@@ -112,8 +114,8 @@ final class Burst {
         + " two; load average " + Load.loadAverage() + ")\n");
     load.print("| path | streams | ready after | started within | completed | failed | TTFT p50 | TTFT p99 | added TTFT p50"
         + " | added TTFT p99 | connecting p50 | stalls > 200 ms | stalls > 1 s | worst wait | CPU gateway | gateway CPU"
-        + " per stream | CPU upstream | CPU loadgen |");
-    load.print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        + " per stream | JIT share | CPU upstream | CPU loadgen |");
+    load.print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   }
 
   /**
@@ -144,6 +146,8 @@ final class Burst {
     }
     long deadline = cfg.burstSpec.frames() * cfg.burstSpec.intervalMs() * 3 + 30_000;
     Proc.Meter meter = new Proc.Meter(load.gatewayPid(name), cfg.upstreamPid, load.selfPid);
+    boolean llmgate = !name.equals("direct") && !name.equals("portkey");
+    long jitStart = llmgate ? Proc.threadCpuNanos(load.gatewayPid(name), COMPILER_THREADS) : 0;
     Map<Context, List<Integer>> byLoop = new java.util.HashMap<>();
     for (int i = 0; i < n; i++) {
       byLoop.computeIfAbsent(load.loop(), c -> new ArrayList<>()).add(i);
@@ -165,10 +169,12 @@ final class Burst {
         runScript(cfg.burstHook, "stop", label, String.valueOf(load.gatewayPid(name)));
       }
     }
-    return outcome(variant.isEmpty() ? name : name + " (" + variant + ")", n, rec, runs, meter, ready);
+    long jit = llmgate ? Proc.threadCpuNanos(load.gatewayPid(name), COMPILER_THREADS) - jitStart : -1;
+    return outcome(variant.isEmpty() ? name : name + " (" + variant + ")", n, rec, runs, meter, jit, ready);
   }
 
-  private static Outcome outcome(String name, int n, Recorder rec, List<Run> runs, Proc.Meter meter, String ready) {
+  private static Outcome outcome(String name, int n, Recorder rec, List<Run> runs, Proc.Meter meter, long jitNanos,
+      String ready) {
     long now = System.nanoTime();
     long failed = runs.stream().filter(r -> !r.ok).count();
     List<Run> done = runs.stream().filter(r -> r.ok).toList();
@@ -179,8 +185,8 @@ final class Burst {
     long last = runs.stream().mapToLong(r -> r.launchNanos).max().orElse(0);
     String failure = runs.stream().filter(r -> !r.ok).findFirst().map(r -> r.failure).orElse("");
     return new Outcome(name, n, rec, failed, stalls, longStalls, worst, last - first,
-        new double[] {meter.cores(0), meter.cores(1), meter.cores(2), meter.cpuNanosSince(0) / (double) n}, failure,
-        ready);
+        new double[] {meter.cores(0), meter.cores(1), meter.cores(2), meter.cpuNanosSince(0) / (double) n}, jitNanos,
+        failure, ready);
   }
 
   private Outcome row(Outcome o, Outcome direct) {
@@ -192,12 +198,19 @@ final class Burst {
         + (o == direct ? "–" : Load.added(ttft, base, 50)) + " | " + (o == direct ? "–" : Load.added(ttft, base, 99))
         + " | " + Load.us(o.rec().connecting.percentile(50)) + " | " + o.stalls() + " | " + o.longStalls() + " | "
         + Load.ms(o.worstNanos()) + " | " + (o == direct ? "–" : Load.cores(o.cpu()[0])) + " | "
-        + (o == direct ? "–" : Load.us((long) o.cpu()[3])) + " | "
+        + (o == direct ? "–" : Load.us((long) o.cpu()[3])) + " | " + jitShare(o) + " | "
         + Load.cores(o.cpu()[1]) + " | " + Load.cores(o.cpu()[2]) + " |");
     if (o.failed() > 0) {
       load.print("  (" + o.failed() + " failed, e.g. " + o.failure() + ")");
     }
     return o;
+  }
+
+  /** llmgate's JIT compiler threads' part of its CPU during the burst ("–" for the other processes). */
+  private static String jitShare(Outcome o) {
+    double cpu = o.cpu()[3] * o.n();
+    return o.jitNanos() < 0 || cpu <= 0 ? "–"
+        : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * o.jitNanos() / cpu);
   }
 
   private static String pathName(String name) {
