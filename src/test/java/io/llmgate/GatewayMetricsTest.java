@@ -11,6 +11,7 @@ import io.llmgate.provider.FakeUpstream;
 import io.llmgate.provider.Fixtures;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.testing.RecordingSink;
+import io.llmgate.testing.Requests;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -115,7 +116,7 @@ class GatewayMetricsTest {
     awaitScrape(text -> value(text, "llmgate_streams_detached_total", "transport=\"test\"") == 2);
     RecordingSink laptop = new RecordingSink();
     CompletableFuture<Boolean> resumed = new CompletableFuture<>();
-    vertx.runOnContext(v -> gateway.commands().resume(USER, new JsonObject().put("sessionId", "s-resumed"), laptop)
+    vertx.runOnContext(v -> gateway.streams().resume(USER, Requests.resume("s-resumed", -1), laptop)
         .onComplete(r -> resumed.complete(r.succeeded() && r.result().live())));
     assertThat(resumed.get(10, TimeUnit.SECONDS)).isTrue();
 
@@ -147,7 +148,7 @@ class GatewayMetricsTest {
 
   private void cancel(String sessionId) throws Exception {
     CompletableFuture<Boolean> cancelled = new CompletableFuture<>();
-    vertx.runOnContext(v -> gateway.commands().cancel(USER, new JsonObject().put("sessionId", sessionId))
+    vertx.runOnContext(v -> gateway.streams().cancel(USER, Requests.cancel(sessionId))
         .onComplete(r -> cancelled.complete(r.succeeded() && r.result())));
     assertThat(cancelled.get(10, TimeUnit.SECONDS)).isTrue();
   }

@@ -3,7 +3,6 @@ package io.llmgate.transport;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.Acknowledged;
 import io.llmgate.stream.EventSink;
-import io.llmgate.stream.Resumed;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -11,10 +10,11 @@ import java.util.function.Supplier;
 
 /**
  * A client's stream commands, read and dispatched once for every transport: each payload is read here into
- * its typed request (the stream service never sees the wire JSON) and run on the stream service. Socket.IO
- * and {@code /ws}, which carry commands as messages, {@link #run} one and get its acknowledgement's payload;
- * the HTTP routes call the command they stand for. A refusal is a failed future, which each transport
- * writes its own way ({@code llm:stream:error}, an HTTP status).
+ * its typed request (the stream service never sees the wire JSON) and run on the stream service, which
+ * completes with the acknowledgement's payload. Socket.IO and {@code /ws} carry commands as messages, SSE as
+ * {@code POST /v1/streams} (a chat, or with {@code Last-Event-ID} a resume) and {@code DELETE}; they differ
+ * only in how they write the answer. A refusal is a failed future, which each transport writes its own way
+ * ({@code llm:stream:error}, an HTTP status).
  */
 public final class StreamCommands {
   private final StreamService streams;
@@ -34,9 +34,8 @@ public final class StreamCommands {
   public Future<JsonObject> run(Command command, String user, Object payload, EventSink sink) {
     return switch (command) {
       case CHAT -> start(user, payload, sink).map(EventJson::acknowledged);
-      case CANCEL -> cancel(user, payload).map(cancelled ->
-          EventJson.cancelAcknowledged(ChatRequestParser.sessionIdOrEmpty(payload), cancelled, Instant.now()));
-      case RESUME -> resume(user, payload, sink).map(EventJson::resumed);
+      case CANCEL -> cancelled(user, payload);
+      case RESUME -> streams.resume(user, read(() -> parser.resume(payload)), sink).map(EventJson::resumed);
     };
   }
 
@@ -44,13 +43,10 @@ public final class StreamCommands {
     return streams.start(user, read(() -> parser.start(payload)), sink);
   }
 
-  /** Completes with whether a running stream was stopped. */
-  public Future<Boolean> cancel(String user, Object payload) {
-    return streams.cancel(user, read(() -> parser.cancel(payload)));
-  }
-
-  public Future<Resumed> resume(String user, Object payload, EventSink sink) {
-    return streams.resume(user, read(() -> parser.resume(payload)), sink);
+  /** A cancel, which needs no connection: its acknowledgement says whether a running stream was stopped. */
+  public Future<JsonObject> cancelled(String user, Object payload) {
+    return streams.cancel(user, read(() -> parser.cancel(payload))).map(cancelled ->
+        EventJson.cancelAcknowledged(ChatRequestParser.sessionIdOrEmpty(payload), cancelled, Instant.now()));
   }
 
   /** The request, or why it could not be read: the service refuses it after the checks every message meets. */

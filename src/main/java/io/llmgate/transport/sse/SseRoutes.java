@@ -8,6 +8,7 @@ import io.llmgate.session.StreamService;
 import io.llmgate.transport.AuthenticatedBody;
 import io.llmgate.transport.Bearer;
 import io.llmgate.transport.ChatRequestParser;
+import io.llmgate.transport.Command;
 import io.llmgate.transport.Connections;
 import io.llmgate.transport.ErrorStatus;
 import io.llmgate.transport.EventJson;
@@ -22,7 +23,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * The protocol's events as Server-Sent Events, for clients without Socket.IO: {@code POST /v1/streams}
@@ -60,20 +60,23 @@ public final class SseRoutes {
     router.delete("/v1/streams/:sessionId").handler(this::cancel);
   }
 
+  /**
+   * A stream's command as SSE carries it: the body is an {@code llm:chat:stream}, or with {@code Last-Event-ID}
+   * a resume. The acknowledgement opens the event stream; a refusal is an HTTP error instead.
+   */
   private void stream(RoutingContext ctx) {
     String lastEventId = ctx.request().getHeader(LAST_EVENT_ID);
-    if (lastEventId != null && !lastEventId.isBlank()) {
-      resume(ctx, lastEventId.trim());
-      return;
-    }
+    boolean resuming = lastEventId != null && !lastEventId.isBlank();
+    Command command = resuming ? Command.RESUME : Command.CHAT;
     SseSink sink = new SseSink(new EventStreamResponse(vertx, ctx.response(), heartbeat));
     Future.succeededFuture(AuthenticatedBody.user(ctx))
-        .compose(user -> commands.start(user, JsonBody.of(ctx), sink).map(ack -> {
-          sink.acknowledged(ack);
-          // After the final event this finds nothing to cancel; before it, the client hung up.
-          ResponseLifetime.track(ctx, connections, TRANSPORT, () -> streams.disconnected(user, sink));
-          return ack;
-        }))
+        .compose(user -> commands.run(command, user, resuming ? resumePayload(ctx, lastEventId.trim()) : JsonBody.of(ctx),
+            sink).map(reply -> {
+              sink.acknowledged(command, reply);
+              // After the final event this finds nothing to cancel; before it, the client hung up.
+              ResponseLifetime.track(ctx, connections, TRANSPORT, () -> streams.disconnected(user, sink));
+              return reply;
+            }))
         .onFailure(failure -> refuse(ctx, sessionIdOf(ctx), GatewayException.from(failure)));
   }
 
@@ -82,17 +85,6 @@ public final class SseRoutes {
    * -1 for none): the stream named by the body's {@code sessionId} is resumed after that index instead of
    * started again. The body may be the original {@code llm:chat:stream} payload or just {@code {sessionId}}.
    */
-  private void resume(RoutingContext ctx, String lastEventId) {
-    SseSink sink = new SseSink(new EventStreamResponse(vertx, ctx.response(), heartbeat));
-    Future.succeededFuture(AuthenticatedBody.user(ctx))
-        .compose(user -> commands.resume(user, resumePayload(ctx, lastEventId), sink).map(resumed -> {
-          sink.resumed(resumed);
-          ResponseLifetime.track(ctx, connections, TRANSPORT, () -> streams.disconnected(user, sink));
-          return resumed;
-        }))
-        .onFailure(failure -> refuse(ctx, sessionIdOf(ctx), GatewayException.from(failure)));
-  }
-
   private static JsonObject resumePayload(RoutingContext ctx, String lastEventId) {
     Object body = JsonBody.of(ctx);
     Object sessionId = body instanceof JsonObject json ? json.getValue("sessionId") : null;
@@ -107,8 +99,8 @@ public final class SseRoutes {
   private void cancel(RoutingContext ctx) {
     String sessionId = ctx.pathParam("sessionId");
     authenticator.authenticate(Bearer.token(ctx.request()))
-        .compose(user -> commands.cancel(user, new JsonObject().put("sessionId", sessionId)))
-        .onSuccess(cancelled -> json(ctx, 200, EventJson.cancelAcknowledged(sessionId, cancelled, Instant.now()).encode()))
+        .compose(user -> commands.cancelled(user, new JsonObject().put("sessionId", sessionId)))
+        .onSuccess(reply -> json(ctx, 200, reply.encode()))
         .onFailure(failure -> refuse(ctx, sessionId, GatewayException.from(failure)));
   }
 

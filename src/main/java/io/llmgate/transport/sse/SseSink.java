@@ -1,12 +1,11 @@
 package io.llmgate.transport.sse;
 
-import io.llmgate.stream.Acknowledged;
 import io.llmgate.stream.EventSink;
-import io.llmgate.stream.Resumed;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.transport.Command;
 import io.llmgate.transport.EventJson;
 import io.llmgate.transport.EventStreamResponse;
+import io.vertx.core.json.JsonObject;
 import java.util.OptionalLong;
 
 /**
@@ -21,16 +20,10 @@ final class SseSink implements EventSink {
     this.out = out;
   }
 
-  /** Opens the event stream with the acknowledgement, before the stream's first event. */
-  void acknowledged(Acknowledged ack) {
+  /** Opens the event stream with the command's acknowledgement, before the stream's first event. */
+  void acknowledged(Command command, JsonObject reply) {
     out.open();
-    out.write(Command.CHAT.acknowledgedName(), OptionalLong.empty(), json -> json.append(EventJson.acknowledged(ack).encode()));
-  }
-
-  /** Opens the event stream of a resume (a {@code Last-Event-ID} request) before the replayed events. */
-  void resumed(Resumed resumed) {
-    out.open();
-    out.write(Command.RESUME.acknowledgedName(), OptionalLong.empty(), json -> json.append(EventJson.resumed(resumed).encode()));
+    out.write(command.acknowledgedName(), OptionalLong.empty(), json -> json.append(reply.encode()));
   }
 
   @Override
