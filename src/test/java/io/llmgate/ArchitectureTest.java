@@ -110,11 +110,13 @@ class ArchitectureTest {
   @Test
   void noNettyTypeInTheProviderSpi() {
     check(codeUnits().that().arePublic().and().areDeclaredInClassesThat()
-        .resideInAnyPackage("io.llmgate.provider", "io.llmgate.provider.sse")
+        .resideInAnyPackage("io.llmgate.provider", "io.llmgate.provider.frame", "io.llmgate.provider.sse",
+            "io.llmgate.provider.ndjson")
         .should(haveNoNettyTypeInTheirSignature()));
     check(noClasses().that().resideInAnyPackage("io.llmgate.provider", "io.llmgate.provider.openai",
             "io.llmgate.provider.anthropic", "io.llmgate.provider.gemini", "io.llmgate.provider.deepseek",
-            "io.llmgate.provider.compatible", "io.llmgate.provider.local", "io.llmgate.provider.resilience")
+            "io.llmgate.provider.compatible", "io.llmgate.provider.local", "io.llmgate.provider.resilience",
+            "io.llmgate.provider.frame", "io.llmgate.provider.ndjson")
         .should().dependOnClassesThat().resideInAPackage("io.netty.."));
   }
 

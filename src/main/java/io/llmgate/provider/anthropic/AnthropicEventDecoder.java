@@ -2,6 +2,7 @@ package io.llmgate.provider.anthropic;
 
 import io.llmgate.error.UpstreamErrors;
 import io.llmgate.provider.UpstreamEvent;
+import io.llmgate.provider.frame.FrameDecoder;
 import io.llmgate.provider.http.ErrorEnvelope;
 import io.llmgate.provider.http.FrameReader;
 import io.llmgate.provider.http.AbstractStreamDecoder;
@@ -26,7 +27,7 @@ import java.util.function.Consumer;
  * acts on, so they are skipped with their deltas, as are {@code ping} and event types this code does not
  * know (Anthropic asks clients to ignore those).
  */
-final class AnthropicEventDecoder extends AbstractStreamDecoder {
+final class AnthropicEventDecoder extends AbstractStreamDecoder<SseEvent> {
   private final FrameReader<AnthropicWire.Event> frames;
   private String stopReason;
   private Long inputTokens;
@@ -38,7 +39,7 @@ final class AnthropicEventDecoder extends AbstractStreamDecoder {
   private long cacheCreationTokens;
 
   AnthropicEventDecoder(String provider, String requestedModel) {
-    super(provider, requestedModel);
+    super(SseDecoder::new, provider, requestedModel);
     this.frames = new FrameReader<>(provider, AnthropicWire.Event.class);
   }
 
@@ -64,7 +65,7 @@ final class AnthropicEventDecoder extends AbstractStreamDecoder {
   }
 
   @Override
-  public void onEnd(SseDecoder.Tail tail, Consumer<UpstreamEvent> out) {
+  public void onEnd(FrameDecoder.Tail tail, Consumer<UpstreamEvent> out) {
     throw UpstreamErrors.truncated(provider, "event: message_stop");
   }
 

@@ -2,6 +2,7 @@ package io.llmgate.provider.gemini;
 
 import io.llmgate.error.UpstreamErrors;
 import io.llmgate.provider.UpstreamEvent;
+import io.llmgate.provider.frame.FrameDecoder;
 import io.llmgate.provider.http.ErrorEnvelope;
 import io.llmgate.provider.http.FrameReader;
 import io.llmgate.provider.http.Json;
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
  * {@code functionCall} part is a whole call at once: one fragment with all its arguments, numbered in the
  * order calls came; without an {@code id} from Gemini, the stream gives it one.
  */
-final class GeminiEventDecoder extends AbstractStreamDecoder {
+final class GeminiEventDecoder extends AbstractStreamDecoder<SseEvent> {
   private static final Set<String> FILTERED = Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT",
       "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION");
 
@@ -32,7 +33,7 @@ final class GeminiEventDecoder extends AbstractStreamDecoder {
   private GeminiWire.UsageMetadata usage;
 
   GeminiEventDecoder(String provider, String requestedModel) {
-    super(provider, requestedModel);
+    super(SseDecoder::new, provider, requestedModel);
     this.frames = new FrameReader<>(provider, GeminiWire.Response.class);
   }
 
@@ -57,7 +58,7 @@ final class GeminiEventDecoder extends AbstractStreamDecoder {
   }
 
   @Override
-  public void onEnd(SseDecoder.Tail tail, Consumer<UpstreamEvent> out) {
+  public void onEnd(FrameDecoder.Tail tail, Consumer<UpstreamEvent> out) {
     if (!tail.unframed().isBlank()) {
       ErrorEnvelope.from(Json.tree(tail.unframed())).ifPresent(error -> {
         throw UpstreamErrors.inStream(provider, error);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.llmgate.error.UpstreamErrors;
-import io.llmgate.provider.sse.SseEvent;
+import io.llmgate.provider.frame.Frame;
 import java.io.IOException;
 
 /**
@@ -12,7 +12,7 @@ import java.io.IOException;
  *
  * <p>Setting up a Jackson parser (its contexts, symbol table, buffers) costs about 1 KB, more than all
  * the rest of relaying a token, so a stream keeps one non-blocking parser and feeds it each frame's UTF-8
- * bytes as the SSE decoder lends them. That parser is only given what it reads exactly as parsing the
+ * bytes as the frame decoder lends them. That parser is only given what it reads exactly as parsing the
  * decoded text alone would (the rule before): one complete JSON object, in well-formed UTF-8, and nothing
  * after it. Anything else — no provider sends it — is parsed alone from its text, as before.
  */
@@ -29,7 +29,7 @@ public final class FrameReader<T> {
   }
 
   /** Parses one frame's data, or fails with a malformed-frame error naming the provider and the frame. */
-  public T read(SseEvent frame) {
+  public T read(Frame frame) {
     byte[] data = frame.dataArray();
     int end = oneObjectEnd(data, frame.dataOffset(), frame.dataOffset() + frame.dataLength());
     if (end > 0 && frame.dataIsUtf8()) {

@@ -16,7 +16,7 @@ public class HttpStreamingProvider implements ChatProvider {
   /** Makes one stream's decoder: {@code (provider name, requested model) -> decoder}. */
   @FunctionalInterface
   public interface Decoders {
-    StreamDecoder create(String provider, String model);
+    StreamDecoder<?> create(String provider, String model);
   }
 
   private final HttpUpstream http;

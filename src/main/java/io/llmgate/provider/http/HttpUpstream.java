@@ -45,12 +45,12 @@ public final class HttpUpstream {
   }
 
   /** Opens {@code call} now; must run on a Vert.x context, whose thread then runs the stream's handlers. */
-  public ProviderStream stream(UpstreamCall call, StreamDecoder decoder, UpstreamTimeouts timeouts) {
+  public <F> ProviderStream stream(UpstreamCall call, StreamDecoder<F> decoder, UpstreamTimeouts timeouts) {
     Context context = Vertx.currentContext();
     if (context == null) {
       throw new IllegalStateException(call.provider() + ": open() outside a Vert.x context (expected: on a context)");
     }
-    return new UpstreamHttpStream(context, client(context), call, decoder, timeouts).start();
+    return new UpstreamHttpStream<>(context, client(context), call, decoder, timeouts).start();
   }
 
   private HttpClient client(Context context) {

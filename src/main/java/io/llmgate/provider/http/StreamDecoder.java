@@ -1,8 +1,8 @@
 package io.llmgate.provider.http;
 
 import io.llmgate.provider.UpstreamEvent;
-import io.llmgate.provider.sse.SseDecoder;
-import io.llmgate.provider.sse.SseEvent;
+import io.llmgate.provider.frame.FrameDecoder;
+import io.llmgate.provider.frame.Framing;
 import java.util.function.Consumer;
 
 /**
@@ -10,15 +10,20 @@ import java.util.function.Consumer;
  * on that stream's context only. It emits {@link UpstreamEvent.Opened} first, and
  * {@link UpstreamEvent.Finished} last and only on the provider's own end marker; an error the provider
  * reports, and an end without the marker, are thrown as {@code GatewayException}.
+ *
+ * @param <F> the frames its {@link #framing()} cuts the body into: {@code SseEvent} for every built-in provider
  */
-public interface StreamDecoder {
+public interface StreamDecoder<F> {
 
-  /** One SSE event from the upstream body. */
-  void onEvent(SseEvent event, Consumer<UpstreamEvent> out);
+  /** How the upstream body is cut into frames ({@code SseDecoder::new} for server-sent events). */
+  Framing<F> framing();
+
+  /** One frame of the upstream body. */
+  void onEvent(F frame, Consumer<UpstreamEvent> out);
 
   /**
    * The body ended. Emit what the end completes (Gemini ends at EOF) or throw a truncation; the tail
-   * holds any unframed text the SSE decoder kept (Gemini's raw error JSON).
+   * holds what the frame decoder kept after the last frame (Gemini's raw error JSON).
    */
-  void onEnd(SseDecoder.Tail tail, Consumer<UpstreamEvent> out);
+  void onEnd(FrameDecoder.Tail tail, Consumer<UpstreamEvent> out);
 }

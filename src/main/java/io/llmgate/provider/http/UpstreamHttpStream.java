@@ -6,8 +6,7 @@ import io.llmgate.error.UpstreamErrors;
 import io.llmgate.provider.AbstractProviderStream;
 import io.llmgate.provider.ProviderStream;
 import io.llmgate.provider.UpstreamEvent;
-import io.llmgate.provider.sse.SseDecoder;
-import io.llmgate.provider.sse.SseEvent;
+import io.llmgate.provider.frame.FrameDecoder;
 import io.llmgate.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.AsyncResult;
@@ -23,8 +22,8 @@ import java.util.function.Consumer;
 
 /**
  * One streaming HTTP exchange with a provider, as a {@link ProviderStream}. Everything runs on the
- * context that opened it, so plain fields suffice. Bytes go through the {@link SseDecoder} and the
- * provider's {@link StreamDecoder} into a small queue that honours the reader's demand; while the reader
+ * context that opened it, so plain fields suffice. Bytes go through the provider's frame decoder (SSE
+ * for every built-in provider) and its {@link StreamDecoder} into a small queue that honours the reader's demand; while the reader
  * is paused (or the queue holds what one network read produced) the HTTP response is paused, so a slow
  * client slows the upstream read instead of filling memory.
  *
@@ -32,7 +31,7 @@ import java.util.function.Consumer;
  * the connection is closed the moment it opens, without a byte sent; afterwards it resets the request,
  * which on HTTP/1.1 closes the connection, so the provider stops generating and billing.
  */
-final class UpstreamHttpStream extends AbstractProviderStream {
+final class UpstreamHttpStream<F> extends AbstractProviderStream {
   private static final int MAX_ERROR_BODY = 64 << 10;
 
   private enum Phase { CONNECTING, AWAITING_HEADERS, STREAMING, DRAINING, CLOSED }
@@ -40,9 +39,9 @@ final class UpstreamHttpStream extends AbstractProviderStream {
   private final Context context;
   private final HttpClient client;
   private final UpstreamCall call;
-  private final StreamDecoder decoder;
+  private final StreamDecoder<F> decoder;
   private final UpstreamTimeouts timeouts;
-  private final SseDecoder sse = new SseDecoder(this::onFrame);
+  private final FrameDecoder frames;
   // Made once: a method reference written per frame is an object per frame.
   private final Consumer<UpstreamEvent> enqueue = this::enqueue;
   private final ArrayDeque<UpstreamEvent> queue = new ArrayDeque<>();
@@ -63,18 +62,19 @@ final class UpstreamHttpStream extends AbstractProviderStream {
   private HttpClientResponse response;
   private CloseWatch closeWatch;
 
-  UpstreamHttpStream(Context context, HttpClient client, UpstreamCall call, StreamDecoder decoder,
+  UpstreamHttpStream(Context context, HttpClient client, UpstreamCall call, StreamDecoder<F> decoder,
       UpstreamTimeouts timeouts) {
     this.context = context;
     this.client = client;
     this.call = call;
     this.decoder = decoder;
     this.timeouts = timeouts;
+    this.frames = decoder.framing().open(this::onFrame);
     this.timers = new UpstreamTimers(context.owner(), call.provider(), timeouts, this::terminate);
   }
 
   /** Starts on the next turn of the loop, so the caller can set its handlers first. */
-  UpstreamHttpStream start() {
+  UpstreamHttpStream<F> start() {
     context.runOnContext(v -> connect());
     return this;
   }
@@ -148,9 +148,10 @@ final class UpstreamHttpStream extends AbstractProviderStream {
       // Decode straight from the network buffer's array when it has one (Vert.x hands heap buffers): no copy.
       ByteBuf buf = VertxInternals.byteBuf(bytes);
       if (buf.hasArray()) {
-        sse.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+        frames.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
       } else {
-        sse.feed(bytes.getBytes());
+        byte[] copy = bytes.getBytes();
+        frames.feed(copy, 0, copy.length);
       }
     } catch (IllegalStateException tooLong) {
       terminate(UpstreamErrors.malformed(call.provider(), "(line)", tooLong.getMessage()));
@@ -158,7 +159,7 @@ final class UpstreamHttpStream extends AbstractProviderStream {
     flowControl();
   }
 
-  private void onFrame(SseEvent frame) {
+  private void onFrame(F frame) {
     if (phase != Phase.STREAMING) {
       return;
     }
@@ -176,7 +177,7 @@ final class UpstreamHttpStream extends AbstractProviderStream {
       return;
     }
     try {
-      decoder.onEnd(sse.end(), enqueue);
+      decoder.onEnd(frames.end(), enqueue);
     } catch (GatewayException reported) {
       terminate(reported);
       return;
@@ -287,9 +288,9 @@ final class UpstreamHttpStream extends AbstractProviderStream {
    * until the exchange ends.
    */
   private static final class CloseWatch implements Handler<Void> {
-    private volatile UpstreamHttpStream stream;
+    private volatile UpstreamHttpStream<?> stream;
 
-    CloseWatch(UpstreamHttpStream stream) {
+    CloseWatch(UpstreamHttpStream<?> stream) {
       this.stream = stream;
     }
 
@@ -299,7 +300,7 @@ final class UpstreamHttpStream extends AbstractProviderStream {
 
     @Override
     public void handle(Void closed) {
-      UpstreamHttpStream watched = stream;
+      UpstreamHttpStream<?> watched = stream;
       if (watched != null) {
         // The handler runs on the connection's context, which may be another stream's: come back to ours.
         watched.context.runOnContext(v -> watched.onConnectionClosed());

@@ -2,6 +2,7 @@ package io.llmgate.provider.openai;
 
 import io.llmgate.error.UpstreamErrors;
 import io.llmgate.provider.UpstreamEvent;
+import io.llmgate.provider.frame.FrameDecoder;
 import io.llmgate.provider.http.ErrorEnvelope;
 import io.llmgate.provider.http.FrameReader;
 import io.llmgate.provider.http.AbstractStreamDecoder;
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
  * their {@code index}; a server that sends whole calls without one (older Ollama and vLLM) gets the next
  * index for each new id.
  */
-final class OpenAiEventDecoder extends AbstractStreamDecoder {
+final class OpenAiEventDecoder extends AbstractStreamDecoder<SseEvent> {
   private static final String END_MARKER = "data: [DONE]";
 
   private final FrameReader<OpenAiWire.Chunk> frames;
@@ -33,7 +34,7 @@ final class OpenAiEventDecoder extends AbstractStreamDecoder {
   private Usage usage;
 
   OpenAiEventDecoder(String provider, String requestedModel) {
-    super(provider, requestedModel);
+    super(SseDecoder::new, provider, requestedModel);
     this.frames = new FrameReader<>(provider, OpenAiWire.Chunk.class);
   }
 
@@ -64,7 +65,7 @@ final class OpenAiEventDecoder extends AbstractStreamDecoder {
   }
 
   @Override
-  public void onEnd(SseDecoder.Tail tail, Consumer<UpstreamEvent> out) {
+  public void onEnd(FrameDecoder.Tail tail, Consumer<UpstreamEvent> out) {
     throw UpstreamErrors.truncated(provider, END_MARKER);
   }
 

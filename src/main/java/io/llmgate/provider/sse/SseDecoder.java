@@ -1,9 +1,10 @@
 package io.llmgate.provider.sse;
 
+import io.llmgate.provider.frame.FrameDecoder;
+import io.llmgate.provider.frame.PendingLine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -20,7 +21,7 @@ import java.util.function.Consumer;
  * <p>An event's data stays bytes: the data lines are copied into one buffer, which the dispatched
  * {@link SseEvent} lends to the sink, so a JSON parser reads UTF-8 with no String per frame in between.
  */
-public final class SseDecoder {
+public final class SseDecoder implements FrameDecoder {
   /** A line longer than this is an upstream gone wrong, not data worth holding in memory. */
   public static final int DEFAULT_MAX_LINE_BYTES = 8 << 20;
   private static final int MAX_UNFRAMED_CHARS = 64 << 10;
@@ -28,9 +29,7 @@ public final class SseDecoder {
   private static final byte LF = '\n';
 
   private final Consumer<SseEvent> sink;
-  private final int maxLineBytes;
-  private byte[] line = new byte[512];
-  private int lineLength;
+  private final PendingLine line;
   private boolean skipLf;
   private boolean firstLine = true;
   private String eventType = "";
@@ -47,11 +46,8 @@ public final class SseDecoder {
 
   public SseDecoder(Consumer<SseEvent> sink, int maxLineBytes) {
     this.sink = sink;
-    this.maxLineBytes = maxLineBytes;
+    this.line = new PendingLine("SSE line", maxLineBytes);
   }
-
-  /** What was left when the stream ended. */
-  public record Tail(String unframed, boolean discardedEvent) {}
 
   /** Feeds the next bytes of the stream; complete events go to the sink before this returns. */
   public void feed(byte[] bytes) {
@@ -62,6 +58,7 @@ public final class SseDecoder {
    * Feeds {@code length} bytes of {@code bytes} from {@code offset}; they are not kept after this returns,
    * so the caller may pass a network buffer's own array.
    */
+  @Override
   public void feed(byte[] bytes, int offset, int length) {
     int start = offset;
     int end = offset + length;
@@ -76,20 +73,18 @@ public final class SseDecoder {
         start = i + 1;
         continue;
       }
-      if (lineLength == 0) {
-        checkLength(i - start); // the same limit whether or not the line was cut between reads
+      if (line.length() == 0) {
+        line.check(i - start); // the same limit whether or not the line was cut between reads
         completeLine(bytes, start, i); // the whole line is in this read: decode it where it is
       } else {
-        append(bytes, start, i - start);
-        int pending = lineLength;
-        lineLength = 0;
-        completeLine(line, 0, pending);
+        line.append(bytes, start, i - start);
+        completeLine(line.bytes(), 0, line.take());
       }
       start = i + 1;
     }
     if (start < end) {
       skipLf = false;
-      append(bytes, start, end - start);
+      line.append(bytes, start, end - start);
     }
   }
 
@@ -97,11 +92,10 @@ public final class SseDecoder {
    * The stream ended. An event without its terminating blank line is discarded, as the spec says; the
    * tail reports it so the caller can call that a truncation rather than drop it silently.
    */
+  @Override
   public Tail end() {
-    if (lineLength > 0) {
-      int pending = lineLength;
-      lineLength = 0;
-      completeLine(line, 0, pending);
+    if (line.length() > 0) {
+      completeLine(line.bytes(), 0, line.take());
     }
     boolean discarded = hasData || !eventType.isEmpty();
     resetEvent();
@@ -111,25 +105,6 @@ public final class SseDecoder {
   /** The last {@code retry:} value, in milliseconds. */
   public OptionalLong reconnectionTime() {
     return reconnectionTime;
-  }
-
-  private void append(byte[] bytes, int offset, int length) {
-    if (length == 0) {
-      return;
-    }
-    checkLength(lineLength + length);
-    if (lineLength + length > line.length) {
-      line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
-    }
-    System.arraycopy(bytes, offset, line, lineLength, length);
-    lineLength += length;
-  }
-
-  private void checkLength(int lineBytes) {
-    if (lineBytes > maxLineBytes) {
-      throw new IllegalStateException(
-          "SSE line: over " + maxLineBytes + " bytes without a line break (expected: at most " + maxLineBytes + ")");
-    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.llmgate.provider.sse;
 
+import io.llmgate.provider.frame.Frame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ import java.util.Objects;
  * parse the UTF-8 bytes as they came, without a String per frame. Read it there; never keep or modify it.
  * The bytes are offered as an array region, so a provider needs no Netty type to read them.
  */
-public final class SseEvent {
+public final class SseEvent implements Frame {
   private final String event;
   private final ByteBuf data;
   private final String id;
@@ -31,24 +32,29 @@ public final class SseEvent {
   }
 
   /** The array holding the data's UTF-8 bytes: {@link #dataLength()} of them from {@link #dataOffset()}. */
+  @Override
   public byte[] dataArray() {
     return data.array(); // a heap buffer, so it has one
   }
 
+  @Override
   public int dataOffset() {
     return data.arrayOffset() + data.readerIndex();
   }
 
+  @Override
   public int dataLength() {
     return data.readableBytes();
   }
 
   /** Whether the data is well-formed UTF-8, so that a parser may read the bytes as they are. */
+  @Override
   public boolean dataIsUtf8() {
     return ByteBufUtil.isText(data, StandardCharsets.UTF_8);
   }
 
   /** The data decoded; a new String on each call, for error messages and the rare non-JSON frame. */
+  @Override
   public String data() {
     return data.toString(StandardCharsets.UTF_8);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmgate.provider.Fixtures;
+import io.llmgate.provider.frame.FrameDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,11 +29,11 @@ class SseDecoderTest {
     for (byte[] read : reads) {
       decoder.feed(read);
     }
-    SseDecoder.Tail tail = decoder.end();
+    FrameDecoder.Tail tail = decoder.end();
     return new Decoded(events, tail, decoder);
   }
 
-  private record Decoded(List<Seen> events, SseDecoder.Tail tail, SseDecoder decoder) {
+  private record Decoded(List<Seen> events, FrameDecoder.Tail tail, SseDecoder decoder) {
     List<String> data() {
       return events.stream().map(Seen::data).toList();
     }
@@ -196,8 +197,8 @@ class SseDecoderTest {
   void anUnterminatedLastEventIsDiscardedButReported() {
     Decoded decoded = decode(Fixtures.bytes("sse-framing/synthetic/no-trailing-blank-line.sse"));
     assertThat(decoded.data()).containsExactly("{\"n\":1}");
-    assertThat(decoded.tail().discardedEvent()).isTrue();
-    assertThat(decode(utf8("data: x\n\n")).tail().discardedEvent()).isFalse();
+    assertThat(decoded.tail().discardedFrame()).isTrue();
+    assertThat(decode(utf8("data: x\n\n")).tail().discardedFrame()).isFalse();
   }
 
   @Test
