@@ -8,12 +8,14 @@ import java.util.function.ToIntFunction;
 
 /**
  * The per-user token bucket of {@link io.llmgate.ratelimit.LocalRateLimiter}, kept in Redis so every node
- * draws from the same bucket: one script, one round trip per message. Fails with
+ * draws from the same bucket: one script, one round trip per message. A stream's start takes its message
+ * from the bucket inside the stream-slot script instead ({@link RedisStreamRegistry#admit}), in the same
+ * round trip. Fails with
  * {@code cluster_unavailable} when Redis cannot be reached (never admits blindly: that would multiply
  * the limit by the node count again).
  */
 public final class RedisRateLimiter implements RateLimiter {
-  private static final RedisScript SCRIPT = RedisScript.load("rate-limit");
+  private static final RedisScript SCRIPT = RedisScript.load("rate-limit", "token-bucket");
 
   private final RedisStore store;
   private final ToIntFunction<String> capacityOf;
@@ -30,5 +32,18 @@ public final class RedisRateLimiter implements RateLimiter {
   public Future<Boolean> tryAcquire(String user) {
     return store.eval(SCRIPT, List.of(ClusterKeys.rate(user)), capacityOf.applyAsInt(user), windowMillis)
         .map(admitted -> admitted.toInteger() == 1);
+  }
+
+  /** Whether this limiter's buckets live in {@code other}: a script there can take from them. */
+  boolean keptIn(RedisStore other) {
+    return store == other;
+  }
+
+  int capacity(String user) {
+    return capacityOf.applyAsInt(user);
+  }
+
+  long windowMillis() {
+    return windowMillis;
   }
 }

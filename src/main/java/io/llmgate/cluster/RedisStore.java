@@ -28,6 +28,9 @@ import java.util.concurrent.TimeoutException;
  * fails a stream's start rather than hanging it), timed, and answered on the caller's context. A command
  * that cannot reach Redis fails with {@code cluster_unavailable}, and marks Redis unreachable until the next
  * command that gets through (the heartbeat sends one every interval, so recovery is noticed by itself).
+ * A connection refused or reset fails at once and marks it so; a command only timed out marks it so when
+ * no answer at all came from Redis within the timeout: on a starved machine an answer can sit behind a busy
+ * event loop past the timeout while Redis is fine, and readiness should not follow the node's load.
  */
 public final class RedisStore {
   private static final Duration[] LATENCY_SLOS = {
@@ -44,6 +47,8 @@ public final class RedisStore {
   private final MeterRegistry metrics;
   private final ConcurrentHashMap<String, Timer> latency = new ConcurrentHashMap<>();
   private volatile boolean reachable = true;
+  /** When the latest answer came, however late for its own command: Redis was alive then. */
+  private volatile long answeredNanos = System.nanoTime();
 
   public RedisStore(Vertx vertx, String url, Duration commandTimeout, MeterRegistry metrics) {
     this.timeoutMillis = commandTimeout.toMillis();
@@ -86,6 +91,7 @@ public final class RedisStore {
     Context caller = Vertx.currentContext();
     Promise<T> answered = Promise.promise();
     long started = System.nanoTime();
+    sent.onSuccess(answer -> answeredNanos = System.nanoTime());
     sent.timeout(timeoutMillis, TimeUnit.MILLISECONDS).onComplete(result -> {
       latency.computeIfAbsent(name, this::timer).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       Runnable answer = () -> {
@@ -131,7 +137,11 @@ public final class RedisStore {
     if (scriptError || (cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT"))) {
       return cause;
     }
-    reachable = false;
+    boolean redisAnswers = cause instanceof TimeoutException
+        && System.nanoTime() - answeredNanos < TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    if (!redisAnswers) {
+      reachable = false;
+    }
     return new GatewayException(ErrorCode.CLUSTER_UNAVAILABLE,
         "cluster store (Redis) " + (cause instanceof TimeoutException ? "did not answer within "
             + timeoutMillis + " ms" : "unreachable: " + cause.getMessage()) + " (expected: retry shortly)");

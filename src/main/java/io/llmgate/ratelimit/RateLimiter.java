@@ -1,5 +1,7 @@
 package io.llmgate.ratelimit;
 
+import io.llmgate.error.ErrorCode;
+import io.llmgate.error.GatewayException;
 import io.vertx.core.Future;
 
 /**
@@ -10,4 +12,10 @@ public interface RateLimiter {
 
   /** Completes with {@code true} when the message is within the user's budget. */
   Future<Boolean> tryAcquire(String user);
+
+  /** The refusal of a message over its user's budget. */
+  static GatewayException overLimit() {
+    return new GatewayException(ErrorCode.RATE_LIMITED,
+        "messages: over the limit per minute for this user (expected: slow down)");
+  }
 }

@@ -1,5 +1,6 @@
 package io.llmgate.session;
 
+import io.llmgate.ratelimit.RateLimiter;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,18 @@ public interface StreamRegistry {
    * allowed number. Nothing is recorded on failure.
    */
   Future<Void> register(StreamSession session);
+
+  /**
+   * A stream's start: counts its message against {@code limiter}, then {@link #register}s {@code session}.
+   * Fails with {@code rate_limited} (nothing counted, nothing recorded), else as {@link #register} does
+   * (the message still counts, as every client message does). A shared registry whose store also keeps
+   * the limiter's budgets does both atomically, in one round trip.
+   */
+  default Future<Void> admit(StreamSession session, RateLimiter limiter) {
+    return limiter.tryAcquire(session.user()).compose(admitted -> admitted
+        ? register(session)
+        : Future.failedFuture(RateLimiter.overLimit()));
+  }
 
   /** The stream ended (or never started): forget it, freeing its id and its place in the user's count. */
   void remove(StreamSession session);

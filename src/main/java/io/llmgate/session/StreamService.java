@@ -82,23 +82,31 @@ StreamRegistry sessions, StreamListener listener, ReplayStore replay,
   public Future<Acknowledged> start(String user, Future<StartRequest> request, EventSink sink) {
     // Captured now: the limiter and the registry may answer on another thread (a shared store's client).
     Context here = currentContext();
-    return admit(user).compose(v -> {
-      if (shuttingDown) {
-        throw shuttingDown();
-      }
-      return request;
-    }).compose(start -> start(user, start, sink, here))
+    return request.transform(read -> shuttingDown || read.failed()
+            ? refusedButCounted(user, shuttingDown ? shuttingDown() : read.cause())
+            : start(user, read.result(), sink, here))
         .onFailure(refusal -> listener.refused(sink.transport(), GatewayException.from(refusal).code()));
+  }
+
+  /** Still a message of the user's budget: over it the answer is {@code rate_limited}, whatever else is wrong. */
+  private <T> Future<T> refusedButCounted(String user, Throwable refusal) {
+    return admit(user).compose(v -> Future.failedFuture(refusal));
   }
 
   private Future<Acknowledged> start(String user, StartRequest start, EventSink sink, Context here) {
     ChatRequest request = start.chat();
     long graceMs = Math.min(disconnectGrace.toMillis(),
         start.resumeGrace().map(Duration::toMillis).orElse(Long.MAX_VALUE));
-    ChatProvider provider = providers.resolve(request);
+    ChatProvider provider;
+    try {
+      provider = providers.resolve(request);
+    } catch (RuntimeException unknown) {
+      return refusedButCounted(user, unknown);
+    }
     StreamSession session = new StreamSession(here, user, request, sink, listener, replay, graceMs,
         maxFullResponseChars);
-    return sessions.register(session).compose(registered -> onContext(here, () -> {
+    // The message rate and the stream cap in one step: with a shared store, one round trip before the upstream.
+    return sessions.admit(session, rateLimiter).compose(registered -> onContext(here, () -> {
       if (shuttingDown) {
         // The drain began while a shared registry was answering: it did not see this stream, so it
         // must not start.
@@ -186,8 +194,7 @@ StreamRegistry sessions, StreamListener listener, ReplayStore replay,
   public Future<Void> admit(String user) {
     return rateLimiter.tryAcquire(user).compose(admitted -> admitted
         ? Future.succeededFuture()
-        : Future.failedFuture(new GatewayException(ErrorCode.RATE_LIMITED,
-            "messages: over the limit per minute for this user (expected: slow down)")));
+        : Future.failedFuture(RateLimiter.overLimit()));
   }
 
   /**

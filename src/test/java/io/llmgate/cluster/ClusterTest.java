@@ -20,10 +20,16 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +43,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
-  private static final int MESSAGES_PER_MINUTE = 20;
+  /** Refilled over an hour: no message comes back within a test, however slow the machine. */
+  private static final int MESSAGES_PER_WINDOW = 20;
   private static final int STREAMS_PER_USER = 2;
 
   private TwoNodes nodes;
@@ -48,7 +55,7 @@ class ClusterTest {
 
   @BeforeAll
   void start() throws Exception {
-    nodes = TwoNodes.start(config -> config.withLimits(new Limits(MESSAGES_PER_MINUTE, Duration.ofMinutes(1),
+    nodes = TwoNodes.start(config -> config.withLimits(new Limits(MESSAGES_PER_WINDOW, Duration.ofHours(1),
         STREAMS_PER_USER, Limits.DEFAULT.maxRequestBytes())), upstream -> upstream
         .script("short", Script.upstream().every(2).opened("script-1").text("ok").finish(FinishReason.STOP))
         .script("long", Script.upstream().every(50).opened("script-1").tokens(400).finish(FinishReason.STOP))
@@ -67,7 +74,7 @@ class ClusterTest {
   @Test
   void theRateLimitIsOneBudgetAcrossNodes() throws Exception {
     String user = user();
-    for (int i = 0; i < MESSAGES_PER_MINUTE; i++) {
+    for (int i = 0; i < MESSAGES_PER_WINDOW; i++) {
       TestGateway node = i % 2 == 0 ? a : b;
       assertThat(stream(node, user, "short").awaitFinal(WAIT).event()).isEqualTo(DONE);
     }
@@ -75,6 +82,93 @@ class ClusterTest {
     assertThat(code(stream(a, user, "short").awaitFinal(WAIT))).isEqualTo("rate_limited");
     assertThat(code(stream(b, user, "short").awaitFinal(WAIT))).isEqualTo("rate_limited");
     assertThat(code(stream(b, user(), "short").awaitFinal(WAIT))).as("another user's budget").isNull();
+  }
+
+  @Test
+  void startsRacingOnBothNodesGetExactlyTheRateAndTheCapAndARefusedStartTakesNothing() throws Exception {
+    String user = user();
+    int starts = MESSAGES_PER_WINDOW + 10;
+    List<JsonObject> requests = new ArrayList<>();
+    List<EventRecorder> answers = new ArrayList<>();
+    for (int i = 0; i < starts; i++) {
+      requests.add(request("long"));
+      answers.add(stream(i % 2 == 0 ? a : b, user, requests.get(i)));
+    }
+
+    Map<String, List<String>> byOutcome = new TreeMap<>();
+    for (int i = 0; i < starts; i++) {
+      String outcome = outcome(answers.get(i));
+      byOutcome.computeIfAbsent(outcome, k -> new ArrayList<>()).add(requests.get(i).getString("sessionId"));
+    }
+
+    // Every message up to the budget counts, the refused-for-the-cap ones too; the rest take no token.
+    assertThat(byOutcome).containsOnlyKeys("started", "too_many_streams", "rate_limited");
+    assertThat(byOutcome.get("rate_limited")).hasSize(starts - MESSAGES_PER_WINDOW);
+    assertThat(byOutcome.get("started")).hasSize(STREAMS_PER_USER);
+    assertThat(byOutcome.get("too_many_streams")).hasSize(MESSAGES_PER_WINDOW - STREAMS_PER_USER);
+    assertThat(redis.call("HLEN", "llmgate:slots:" + user)).as("slots held").isEqualTo(":" + STREAMS_PER_USER);
+    for (String refused : concat(byOutcome.get("too_many_streams"), byOutcome.get("rate_limited"))) {
+      assertThat(redis.call("EXISTS", "llmgate:replay-owner:" + user.length() + ":" + user + ":" + refused))
+          .as("a refused start leaves no stream directory entry").isEqualTo(":0");
+    }
+    for (String started : byOutcome.get("started")) {
+      assertThat(deleteOn(b, user, started).getBoolean("cancelled")).isTrue();
+    }
+  }
+
+  @Test
+  void aStreamStartWaitsForOneRedisRoundTripBeforeItsUpstreamRequest() throws Exception {
+    Map<String, Double> before = redisRoundTrips(a);
+    String user = user();
+    JsonObject slow = request("slow");
+    EventRecorder running = stream(a, user, slow);
+    a.upstream().awaitGeneration("slow", 0, WAIT);
+    Map<String, Double> after = redisRoundTrips(a);
+
+    // Not awaited before the upstream, or not the stream's: the replay log's pipelines, the heartbeat, and
+    // the release of an earlier test's slot.
+    Map<String, Double> awaited = new TreeMap<>();
+    after.forEach((command, count) -> {
+      double delta = count - before.getOrDefault(command, 0.0);
+      if (delta > 0 && !Set.of("replay-append", "heartbeat", "release-stream").contains(command)) {
+        awaited.put(command, delta);
+      }
+    });
+    System.out.println("Redis round trips of node A from the start to its upstream request: " + awaited);
+    assertThat(awaited).isEqualTo(Map.of("start-stream", 1.0));
+    deleteOn(b, user, slow.getString("sessionId"));
+    running.awaitFinal(WAIT);
+  }
+
+  /** Node A's Redis round trips so far, by command or script ({@code llmgate_redis_latency_seconds_count}). */
+  private Map<String, Double> redisRoundTrips(TestGateway node) throws Exception {
+    String metrics = http.request(HttpMethod.GET, node.port(), "127.0.0.1", "/metrics")
+        .compose(r -> r.send().compose(res -> res.body())).await(10, TimeUnit.SECONDS).toString();
+    Map<String, Double> counts = new TreeMap<>();
+    Matcher line = Pattern.compile("(?m)^llmgate_redis_latency_seconds_count\\{command=\"([^\"]+)\",?\\} (\\S+)$")
+        .matcher(metrics);
+    while (line.find()) {
+      counts.put(line.group(1), Double.parseDouble(line.group(2)));
+    }
+    return counts;
+  }
+
+  /** {@code started} once the stream's start event came, else its refusal's code. */
+  private static String outcome(EventRecorder answer) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (answer.named(EventRecorder.START).isEmpty() && answer.finalCount() == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("neither started nor refused: " + answer.summary());
+      }
+      Thread.sleep(20);
+    }
+    return answer.named(EventRecorder.START).isEmpty() ? code(answer.named(ERROR).get(0)) : "started";
+  }
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    List<String> both = new ArrayList<>(first);
+    both.addAll(second);
+    return both;
   }
 
   @Test
