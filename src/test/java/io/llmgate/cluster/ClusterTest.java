@@ -290,6 +290,27 @@ class ClusterTest {
     awaitHealth(a, h -> h.getJsonObject("cluster") != null && h.getJsonObject("cluster").getInteger("nodes") == 2);
   }
 
+  @Test
+  void aStalledRedisRefusesNewStreamsWithinTheCommandTimeoutAndMakesTheNodeUnreadyUntilItAnswersAgain()
+      throws Exception {
+    try (TestGateway node = nodes.node(cluster -> cluster.withHeartbeat(TwoNodes.HEARTBEAT)
+        .withCommandTimeout(Duration.ofMillis(500)))) {
+      awaitReadiness(node, 200);
+      redis.pause();
+      try {
+        Received refused = stream(node, user(), "short").awaitFinal(WAIT);
+        assertThat(code(refused)).isEqualTo("cluster_unavailable");
+        assertThat(refused.data().getString("error")).contains("did not answer within 500 ms");
+        assertThat(awaitReadiness(node, 503).getString("status")).isEqualTo("cluster_unavailable");
+      } finally {
+        redis.resume();
+      }
+
+      assertThat(awaitReadiness(node, 200).getString("status")).isEqualTo("ready");
+      assertThat(stream(node, user(), "short").awaitFinal(WAIT).event()).isEqualTo(DONE);
+    }
+  }
+
   private JsonObject awaitReadiness(TestGateway node, int status) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (true) {

@@ -67,6 +67,22 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /** Stops the server without closing its connections (SIGSTOP): a stalled Redis, silent until {@link #resume}. */
+  public synchronized void pause() throws IOException, InterruptedException {
+    signal("-STOP");
+  }
+
+  public synchronized void resume() throws IOException, InterruptedException {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+    }
+  }
+
   /** Sends one command (as redis-cli would) and returns the first line of the reply, e.g. {@code :2}. */
   public String call(String... command) throws IOException {
     StringBuilder resp = new StringBuilder("*").append(command.length).append("\r\n");

@@ -54,8 +54,13 @@ public final class TwoNodes implements AutoCloseable {
 
   /** One more node on the same Redis, with the same settings and scripts; the caller closes it. */
   public TestGateway node(Duration heartbeat) {
+    return node(cluster -> cluster.withHeartbeat(heartbeat));
+  }
+
+  /** One more node as {@link #node(Duration)}, its cluster settings shaped by {@code cluster}. */
+  public TestGateway node(UnaryOperator<ClusterConfig> cluster) {
     TestGateway node = TestGateway.start(config -> settings.apply(config.withCluster(
-        ClusterConfig.STANDALONE.withRedisUrl(Optional.of(redis.url())).withHeartbeat(heartbeat))));
+        cluster.apply(ClusterConfig.STANDALONE.withRedisUrl(Optional.of(redis.url()))))));
     scripts.accept(node.upstream());
     return node;
   }
