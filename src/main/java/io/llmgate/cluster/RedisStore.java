@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The one way llmgate talks to Redis: every command is bounded by the command timeout (a stalled Redis
@@ -41,8 +42,22 @@ public final class RedisStore {
   /** Blocking reads (XREAD BLOCK) each hold a connection: a pool of their own keeps them off the commands' one. */
   static final int MAX_BLOCKING_CONNECTIONS = 256;
 
+  /**
+   * Commands in flight on one connection at most; the client's default (2048) would refuse appends of a few
+   * thousand streams at once.
+   */
+  static final int MAX_PIPELINED = 65_536;
+
   private final Redis redis;
   private final Redis blocking;
+  /**
+   * The connection every command and batch is pipelined on. The client's connection-less {@code send} leases a
+   * pooled connection until its reply, so no more commands are in flight than the pool has connections and the
+   * rest queue: with 2,000 streams' log appends, a stream's start waited in that queue past the command
+   * timeout while Redis sat idle. One connection carries any number of commands in flight, each answered in
+   * order (Redis's own pipelining), as Lettuce and ioredis share one connection.
+   */
+  private final AtomicReference<Future<RedisConnection>> commands = new AtomicReference<>();
   private final long timeoutMillis;
   private final MeterRegistry metrics;
   private final ConcurrentHashMap<String, Timer> latency = new ConcurrentHashMap<>();
@@ -56,7 +71,7 @@ public final class RedisStore {
     // A refused or silent connect must fail within the command timeout too.
     this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
         .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) timeoutMillis).setTcpNoDelay(true))
-        .setMaxPoolSize(8).setMaxPoolWaiting(1024));
+        .setMaxPoolSize(8).setMaxPoolWaiting(1024).setMaxWaitingHandlers(MAX_PIPELINED));
     // RESP2: an XREAD reply is then the same nested arrays as in every Redis version's documentation.
     this.blocking = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
         .setPreferredProtocolVersion(ProtocolVersion.RESP2)
@@ -79,12 +94,28 @@ public final class RedisStore {
 
   /** Sends {@code request}; {@code name} labels its latency and errors (a command or script name). */
   public Future<Response> send(String name, Request request) {
-    return timed(name, redis.send(request));
+    return timed(name, commandConnection().compose(connection -> connection.send(request)));
   }
 
   /** Sends {@code requests} pipelined on one connection, in order: one round trip for them all. */
   Future<List<Response>> batch(String name, List<Request> requests) {
-    return timed(name, redis.batch(requests));
+    return timed(name, commandConnection().compose(connection -> connection.batch(requests)));
+  }
+
+  /** The shared command connection, connected again after it failed or closed (the next command does it). */
+  private Future<RedisConnection> commandConnection() {
+    Future<RedisConnection> current = commands.get();
+    if (current != null) {
+      return current;
+    }
+    Future<RedisConnection> fresh = redis.connect().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+    if (!commands.compareAndSet(null, fresh)) {
+      return commands.get();
+    }
+    fresh.onSuccess(connection -> connection.exceptionHandler(failure -> commands.compareAndSet(fresh, null))
+        .endHandler(end -> commands.compareAndSet(fresh, null)))
+        .onFailure(failure -> commands.compareAndSet(fresh, null));
+    return fresh;
   }
 
   private <T> Future<T> timed(String name, Future<T> sent) {
