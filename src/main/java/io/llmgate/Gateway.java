@@ -335,6 +335,7 @@ public final class Gateway {
     return streams.drain(config.drainTimeout())
         .compose(v -> socketIo.close())
         .compose(v -> Future.all(servers.stream().map(HttpServer::close).toList()).<Void>mapEmpty())
+        .compose(v -> streams.providers().close().otherwiseEmpty())
         .compose(v -> cluster instanceof RedisCluster redis ? redis.leave() : Future.<Void>succeededFuture())
         .onComplete(closed -> {
           authenticator.close();

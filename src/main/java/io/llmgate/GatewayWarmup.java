@@ -41,11 +41,16 @@ final class GatewayWarmup {
 
   /** Runs the warm-up {@code node} configures; completes (never fails) when it is over. */
   static Future<SelfWarmup.Result> run(Vertx vertx, GatewayConfig node) {
-    return WarmupUpstream.start(vertx).compose(upstream -> Gateway.startQuiet(vertx, config(node), providers(vertx, upstream))
-        .compose(gateway -> new SelfWarmup(vertx, node.warmup(), gateway.port(), PROVIDER,
-            user -> gateway.authenticator().issue(user, TOKEN_SECONDS)).run()
-            .compose(result -> gateway.shutdown().transform(closed -> Future.succeededFuture(result))))
-        .eventually(upstream::close))
+    return WarmupUpstream.start(vertx).compose(upstream -> {
+      // The gateway's shutdown closes its providers; closed here too when it never started (a second close is a no-op).
+      ProviderRegistry providers = providers(vertx, upstream);
+      return Gateway.startQuiet(vertx, config(node), providers)
+          .compose(gateway -> new SelfWarmup(vertx, node.warmup(), gateway.port(), PROVIDER,
+              user -> gateway.authenticator().issue(user, TOKEN_SECONDS)).run()
+              .compose(result -> gateway.shutdown().transform(closed -> Future.succeededFuture(result))))
+          .eventually(providers::close)
+          .eventually(upstream::close);
+    })
         .recover(e -> {
           LOG.warn("warm-up: could not run ({}); ready anyway", e.getMessage());
           return Future.succeededFuture(new SelfWarmup.Result(0, 1, 0, false));

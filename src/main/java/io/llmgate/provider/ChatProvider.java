@@ -1,6 +1,7 @@
 package io.llmgate.provider;
 
 import io.llmgate.stream.ChatRequest;
+import io.vertx.core.Future;
 import java.util.List;
 
 /** A source of streamed chat completions: the local model, OpenAI, Claude, Gemini, … */
@@ -27,4 +28,12 @@ public interface ChatProvider {
    * handlers run there). The returned stream is paused-capable and cancellable from its first moment.
    */
   ProviderStream open(ChatRequest request);
+
+  /**
+   * Releases what the provider holds (its HTTP clients and their pooled connections); called once, when the
+   * gateway that offered it shuts down, after its streams have ended.
+   */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
 }

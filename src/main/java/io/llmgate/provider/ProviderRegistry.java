@@ -4,6 +4,7 @@ import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
 import io.llmgate.provider.resilience.FallbackProvider;
 import io.llmgate.stream.ChatRequest;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -103,5 +104,10 @@ public final class ProviderRegistry {
 
   public Collection<ChatProvider> all() {
     return providers.values();
+  }
+
+  /** Closes every provider registered here (their HTTP clients); for the gateway's shutdown. */
+  public Future<Void> close() {
+    return Future.join(providers.values().stream().map(ChatProvider::close).toList()).mapEmpty();
   }
 }

@@ -4,6 +4,7 @@ import io.llmgate.provider.Capabilities;
 import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.ProviderStream;
 import io.llmgate.stream.ChatRequest;
+import io.vertx.core.Future;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -62,6 +63,12 @@ public class HttpStreamingProvider implements ChatProvider {
   public final ProviderStream open(ChatRequest request) {
     String model = request.model().orElse(endpoint.defaultModel());
     return http.stream(mapper.apply(request, model), decoders.create(name(), model), endpoint.timeouts());
+  }
+
+  /** Closes the HTTP client, which the providers of one registry share: they are closed together. */
+  @Override
+  public Future<Void> close() {
+    return http.close();
   }
 
   @Override

@@ -3,10 +3,13 @@ package io.llmgate.provider.http;
 import io.llmgate.config.UpstreamTimeouts;
 import io.llmgate.provider.ProviderStream;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,6 +29,7 @@ public final class HttpUpstream {
   private final PoolOptions pool;
   private final HttpClient shared;
   private final ConcurrentHashMap<Thread, HttpClient> perLoop = new ConcurrentHashMap<>();
+  private Future<Void> closed;
 
   private HttpUpstream(Vertx vertx, HttpClientOptions options, PoolOptions pool) {
     this.vertx = vertx;
@@ -53,8 +57,25 @@ public final class HttpUpstream {
     return new UpstreamHttpStream<>(context, client(context), call, decoder, timeouts).start();
   }
 
+  /**
+   * Closes every client and the connections they pool; once, whoever asks again gets the same answer. A
+   * stream opened afterwards fails as unreachable: it gets the closed shared client, no new one.
+   */
+  public synchronized Future<Void> close() {
+    if (closed == null) {
+      List<Future<Void>> all = new ArrayList<>(List.of(shared.close()));
+      perLoop.values().forEach(client -> all.add(client.close()));
+      closed = Future.join(all).mapEmpty();
+    }
+    return closed;
+  }
+
+  private synchronized boolean isClosed() {
+    return closed != null;
+  }
+
   private HttpClient client(Context context) {
-    if (!context.isEventLoopContext()) {
+    if (!context.isEventLoopContext() || isClosed()) {
       return shared;
     }
     return perLoop.computeIfAbsent(Thread.currentThread(), loop -> vertx.createHttpClient(options, pool));

@@ -6,6 +6,7 @@ import io.llmgate.provider.Capabilities;
 import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.ProviderStream;
 import io.llmgate.stream.ChatRequest;
+import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +51,11 @@ public final class RetryingProvider implements ChatProvider {
   @Override
   public Capabilities capabilities() {
     return delegate.capabilities();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return delegate.close();
   }
 
   @Override
