@@ -4,6 +4,7 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { io } from 'socket.io-client';
+import { outcome } from './socket-outcome.mjs';
 
 const URL = process.env.LLMGATE_URL;
 const PER_USER = Number(process.env.PER_USER);
@@ -14,14 +15,6 @@ function connect(token, transports = ['websocket'], extra = {}) {
   const socket = io(URL, { auth: { token }, transports, reconnection: false, forceNew: true, ...extra });
   opened.push(socket);
   return socket;
-}
-
-/** Resolves with the socket once it joined, or with the connect_error. */
-function outcome(socket) {
-  return new Promise((resolve) => {
-    socket.once('connect', () => resolve({ connected: true, socket }));
-    socket.once('connect_error', (error) => resolve({ connected: false, error }));
-  });
 }
 
 async function connected(token, transports, extra) {

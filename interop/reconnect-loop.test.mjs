@@ -7,6 +7,7 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { io } from 'socket.io-client';
+import { outcome } from './socket-outcome.mjs';
 
 const URL = process.env.LLMGATE_URL;
 const TOKEN = process.env.TOKEN;
@@ -21,14 +22,6 @@ function connect(transports) {
   const socket = io(URL, { auth: { token: TOKEN }, transports, reconnection: false, forceNew: true });
   opened.push(socket);
   return socket;
-}
-
-/** Resolves with the socket once it joined, or with the connect_error. */
-function outcome(socket) {
-  return new Promise((resolve) => {
-    socket.once('connect', () => resolve({ connected: true, socket }));
-    socket.once('connect_error', (error) => resolve({ connected: false, error }));
-  });
 }
 
 /** Connects, retrying while the server has not yet seen the previous round's connection go (bounded). */
