@@ -25,6 +25,8 @@ with_portkey=${BENCH_PORTKEY:-1}
 # of heap memory cheap on this VM (see bench/README.md, "JVM settings").
 llmgate_java_opts=${BENCH_LLMGATE_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx512m -XX:+UseTransparentHugePages}
 llmgate_java=${BENCH_LLMGATE_JAVA:-java}
+# The JDK 25 the cold phase's `jdk25` and `aot` variants run on (JEP 483/514/515's AOT cache needs 25 or later).
+java25=${BENCH_JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 loadgen_java_opts=${BENCH_LOADGEN_JAVA_OPTS:--Xms512m -Xmx2g -XX:+UseParallelGC}
 
 ulimit -n "$(ulimit -Hn)"
@@ -32,6 +34,13 @@ ulimit -n "$(ulimit -Hn)"
 echo "== building llmgate and the load generator"
 ./mvnw -B -q -DskipTests package
 ./mvnw -B -q -f bench/loadgen/pom.xml package
+# The `aot` variants start from an AOT cache trained by the JDK 25 that runs them, with the same JVM options.
+if [[ ",${BENCH_COLD_LLMGATE:-}," == *aot* ]]; then
+  echo "== training llmgate's AOT cache with $java25 (target/llmgate.aot)"
+  # shellcheck disable=SC2086
+  "$java25" $llmgate_java_opts -XX:AOTCacheOutput=target/llmgate.aot -Xlog:aot=off -Xlog:cds=off \
+    -jar target/llmgate.jar --warm-up-and-exit > /dev/null
+fi
 bench_jar=$root/bench/loadgen/target/llmgate-bench.jar
 
 if [ "$with_portkey" = 1 ]; then
@@ -96,7 +105,10 @@ config_no_warmup=$results/llmgate-bench-no-warmup.yaml
 # The gateways start through one generated script, so that the load generator's cold phase can restart them
 # (`gateways.sh llmgate|portkey [variant]`: stops the running one, starts a new one in the background, prints
 # its pid). llmgate's variants (BENCH_COLD_LLMGATE): `default`; a name holding `no-warmup` turns the
-# self-warm-up off, one holding `cds` adds the class-data archive the build made (target/llmgate.jsa).
+# self-warm-up off, one holding `cds` adds the class-data archive the build made (target/llmgate.jsa), one
+# holding `jdk25` runs on JDK 25, one holding `aot` on JDK 25 with the AOT cache trained above, and one
+# holding `base` runs the jar BENCH_BASE_JAR instead of this build's (a before/after in one run), one holding
+# `c1` compiles with C1 only (-XX:TieredStopAtLevel=1).
 gateways=$results/gateways-$stamp.sh
 cat > "$gateways" <<SCRIPT
 #!/usr/bin/env bash
@@ -111,11 +123,15 @@ case \$1 in
   llmgate)
     config=$config
     case \${2:-default} in *no-warmup*) config=$config_no_warmup ;; esac
-    archive=
+    archive= java=$llmgate_java jar=target/llmgate.jar
     case \${2:-default} in *cds*) archive=-XX:SharedArchiveFile=target/llmgate.jsa ;; esac
+    case \${2:-default} in *jdk25*) java=$java25 ;; esac
+    case \${2:-default} in *aot*) java=$java25 archive=-XX:AOTCache=target/llmgate.aot ;; esac
+    case \${2:-default} in *base*) jar=${BENCH_BASE_JAR:-} ;; esac
+    case \${2:-default} in *c1*) archive="\$archive -XX:TieredStopAtLevel=1" ;; esac
     echo "== llmgate \${2:-default}" >> "$results/llmgate-$stamp.log"
     LLMGATE_PORT=$llmgate_port LLMGATE_HOST=127.0.0.1 LLMGATE_JWT_SECRET=$secret LLMGATE_CONFIG=\$config \\
-      $llmgate_java $llmgate_java_opts \$archive -jar target/llmgate.jar >> "$results/llmgate-$stamp.log" 2>&1 &
+      \$java $llmgate_java_opts \$archive -jar "\$jar" >> "$results/llmgate-$stamp.log" 2>&1 &
     ;;
   portkey)
     (cd bench && exec node node_modules/@portkey-ai/gateway/build/start-server.js --headless --port=$portkey_port) \\
