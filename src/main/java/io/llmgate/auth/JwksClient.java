@@ -105,8 +105,11 @@ final class JwksClient {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
         .setConnectTimeout(TIMEOUT_MS).setIdleTimeout(TIMEOUT_MS).putHeader("accept", "application/json");
     return client.request(options)
-        .compose(request -> request.send())
-        .compose(JwksClient::boundedBody)
+        // The body reader is set in the callback that gets the response, on the response's context. Chained
+        // after the request's future instead, it could run later on another context (a fetch asked from
+        // outside Vert.x: the start-up fetch, a test), after the body had gone by with no handler: the
+        // fetch failed and a rotated-in key's tokens were refused as signed by an unknown key.
+        .compose(request -> request.send().compose(JwksClient::boundedBody))
         .map(body -> JwkSet.usable(new JsonObject(body)))
         .onSuccess(keys -> {
           onKeys.accept(keys);
