@@ -72,7 +72,7 @@ final class GatewayWarmup {
 
   private static ProviderRegistry providers(Vertx vertx, WarmupUpstream upstream) {
     CompatibleProviderSettings settings = new CompatibleProviderSettings(PROVIDER, upstream.baseUrl(), Optional.empty(),
-        PROVIDER, List.of(PROVIDER), List.of(), UpstreamTimeouts.DEFAULT, RetrySettings.DEFAULT);
+        Optional.empty(), PROVIDER, List.of(PROVIDER), List.of(), UpstreamTimeouts.DEFAULT, RetrySettings.DEFAULT);
     return new ProviderRegistry().register(
         CompatibleProvider.create(HttpUpstream.create(vertx, UPSTREAM_CONNECTIONS), settings, Optional.empty()));
   }

@@ -94,6 +94,15 @@ public final class UpstreamErrors {
         provider + ": malformed frame " + abbreviate(frame) + " (expected: " + expected + ")", false);
   }
 
+  /**
+   * The provider's request hook failed (a signer, a token or key source): nothing was sent, and a retry
+   * or the next provider may do better.
+   */
+  public static GatewayException notPrepared(String provider, String reason) {
+    return new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
+        provider + ": the request could not be prepared (" + reason + ")", true);
+  }
+
   /** No connection could be made; nothing reached the provider, so a retry is always safe. */
   public static GatewayException unreachable(String provider, String target, String reason) {
     return new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,

@@ -8,6 +8,7 @@ import io.llmgate.provider.anthropic.AnthropicProvider;
 import io.llmgate.provider.compatible.CompatibleProvider;
 import io.llmgate.provider.deepseek.DeepSeekProvider;
 import io.llmgate.provider.gemini.GeminiProvider;
+import io.llmgate.provider.http.ApiKeyFile;
 import io.llmgate.provider.http.HttpUpstream;
 import io.llmgate.provider.http.ProviderEndpoint;
 import io.llmgate.provider.local.LocalProvider;
@@ -59,7 +60,7 @@ public final class Providers {
     }
     for (CompatibleProviderSettings compatible : settings.compatible()) {
       checkFallback(compatible.name(), compatible.fallback(), known);
-      addCompatible(registry, http, env, compatible);
+      addCompatible(registry, vertx, http, env, compatible);
     }
     return registry;
   }
@@ -124,16 +125,25 @@ public final class Providers {
     LOG.info("{}: on ({})", builtIn.name(), endpoint);
   }
 
-  private static void addCompatible(ProviderRegistry registry, HttpUpstream http, Map<String, String> env,
-      CompatibleProviderSettings settings) {
+  private static void addCompatible(ProviderRegistry registry, Vertx vertx, HttpUpstream http,
+      Map<String, String> env, CompatibleProviderSettings settings) {
     registry.defaultFallback(settings.name(), settings.fallback());
+    if (settings.apiKeyFile().isPresent()) {
+      ApiKeyFile keyFile = ApiKeyFile.read(vertx, settings.name(),
+          "providers.compatible." + settings.name() + ".api-key-file", settings.apiKeyFile().get());
+      register(registry, CompatibleProvider.create(http, settings, keyFile), settings);
+      return;
+    }
     Optional<String> key = settings.apiKeyEnv().flatMap(name -> value(env, name));
     if (settings.apiKeyEnv().isPresent() && key.isEmpty()) {
       registry.unconfigured(settings.name(), "set " + settings.apiKeyEnv().get());
       LOG.info("{}: off (set {} to enable it)", settings.name(), settings.apiKeyEnv().get());
       return;
     }
-    ChatProvider provider = CompatibleProvider.create(http, settings, key);
+    register(registry, CompatibleProvider.create(http, settings, key), settings);
+  }
+
+  private static void register(ProviderRegistry registry, ChatProvider provider, CompatibleProviderSettings settings) {
     registry.register(new RetryingProvider(provider, settings.retry()));
     LOG.info("{}: on (OpenAI-compatible at {}, default model {})", settings.name(), settings.baseUrl(),
         settings.defaultModel());

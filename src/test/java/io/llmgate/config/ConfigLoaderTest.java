@@ -191,7 +191,9 @@ class ConfigLoaderTest {
 
     assertThat(providers.of("openai").retry().maxAttempts()).isEqualTo(2);
     assertThat(providers.of("openai").timeouts().firstToken()).isEqualTo(Duration.ofMinutes(20));
-    assertThat(providers.compatible()).extracting(CompatibleProviderSettings::name).containsExactly("ollama", "openrouter");
+    assertThat(providers.compatible()).extracting(CompatibleProviderSettings::name)
+        .containsExactly("ollama", "openrouter", "vllm");
+    assertThat(providers.compatible().get(2).apiKeyFile()).contains("/run/secrets/vllm-key");
   }
 
   private static String firstYamlBlock(String doc) throws Exception {

@@ -25,6 +25,7 @@ public class HttpStreamingProvider implements ChatProvider {
   private final BiFunction<ChatRequest, String, UpstreamCall> mapper;
   private final Decoders decoders;
   private final Capabilities capabilities;
+  private final RequestHook hook;
 
   /**
    * {@code mapper} turns a request and the model to use into the POST that streams it; it is only handed
@@ -32,11 +33,19 @@ public class HttpStreamingProvider implements ChatProvider {
    */
   protected HttpStreamingProvider(HttpUpstream http, ProviderEndpoint endpoint,
       BiFunction<ChatRequest, String, UpstreamCall> mapper, Decoders decoders, Capabilities capabilities) {
+    this(http, endpoint, mapper, decoders, capabilities, RequestHook.NONE);
+  }
+
+  /** A provider whose every request {@code hook} prepares before it is sent (signing, a fresh token or key). */
+  protected HttpStreamingProvider(HttpUpstream http, ProviderEndpoint endpoint,
+      BiFunction<ChatRequest, String, UpstreamCall> mapper, Decoders decoders, Capabilities capabilities,
+      RequestHook hook) {
     this.http = http;
     this.endpoint = endpoint;
     this.mapper = mapper;
     this.decoders = decoders;
     this.capabilities = capabilities;
+    this.hook = hook;
   }
 
   @Override
@@ -62,7 +71,8 @@ public class HttpStreamingProvider implements ChatProvider {
   @Override
   public final ProviderStream open(ChatRequest request) {
     String model = request.model().orElse(endpoint.defaultModel());
-    return http.stream(mapper.apply(request, model), decoders.create(name(), model), endpoint.timeouts());
+    return http.stream(mapper.apply(request, model), decoders.create(name(), model), endpoint.timeouts(),
+        hook);
   }
 
   /** Closes the HTTP client, which the providers of one registry share: they are closed together. */

@@ -48,13 +48,17 @@ public final class HttpUpstream {
     return new HttpUpstream(vertx, options, pool);
   }
 
-  /** Opens {@code call} now; must run on a Vert.x context, whose thread then runs the stream's handlers. */
-  public <F> ProviderStream stream(UpstreamCall call, StreamDecoder<F> decoder, UpstreamTimeouts timeouts) {
+  /**
+   * Opens {@code call} now, as {@code hook} prepares it; must run on a Vert.x context, whose thread then
+   * runs the stream's handlers.
+   */
+  public <F> ProviderStream stream(UpstreamCall call, StreamDecoder<F> decoder, UpstreamTimeouts timeouts,
+      RequestHook hook) {
     Context context = Vertx.currentContext();
     if (context == null) {
       throw new IllegalStateException(call.provider() + ": open() outside a Vert.x context (expected: on a context)");
     }
-    return new UpstreamHttpStream<>(context, client(context), call, decoder, timeouts).start();
+    return new UpstreamHttpStream<>(context, client(context), call, decoder, timeouts, hook).start();
   }
 
   /**

@@ -11,7 +11,9 @@ import io.llmgate.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -27,8 +29,11 @@ import java.util.function.Consumer;
  * is paused (or the queue holds what one network read produced) the HTTP response is paused, so a slow
  * client slows the upstream read instead of filling memory.
  *
+ * <p>A provider's {@link RequestHook} prepares the request first, within the first-token timeout; the
+ * trivial one ({@link RequestHook#NONE}) is skipped, so a static provider pays nothing for it.
+ *
  * <p>{@link #cancel()} aborts at once in every phase: before the connection exists it marks the stream so
- * the connection is closed the moment it opens, without a byte sent; afterwards it resets the request,
+ * the connection is closed the moment it opens (or never asked for, while the hook runs), without a byte sent; afterwards it resets the request,
  * which on HTTP/1.1 closes the connection, so the provider stops generating and billing.
  */
 final class UpstreamHttpStream<F> extends AbstractProviderStream {
@@ -38,7 +43,7 @@ final class UpstreamHttpStream<F> extends AbstractProviderStream {
 
   private final Context context;
   private final HttpClient client;
-  private final UpstreamCall call;
+  private final RequestHook hook;
   private final StreamDecoder<F> decoder;
   private final UpstreamTimeouts timeouts;
   private final FrameDecoder frames;
@@ -58,15 +63,18 @@ final class UpstreamHttpStream<F> extends AbstractProviderStream {
   private boolean connectionClosed;
   private boolean closeReported;
   private GatewayException failure;
+  // The mapper's call, then the hook's: its headers are sent, its secret blanked from messages.
+  private UpstreamCall call;
   private HttpClientRequest request;
   private HttpClientResponse response;
   private CloseWatch closeWatch;
 
   UpstreamHttpStream(Context context, HttpClient client, UpstreamCall call, StreamDecoder<F> decoder,
-      UpstreamTimeouts timeouts) {
+      UpstreamTimeouts timeouts, RequestHook hook) {
     this.context = context;
     this.client = client;
     this.call = call;
+    this.hook = hook;
     this.decoder = decoder;
     this.timeouts = timeouts;
     this.frames = decoder.framing().open(this::onFrame);
@@ -75,15 +83,47 @@ final class UpstreamHttpStream<F> extends AbstractProviderStream {
 
   /** Starts on the next turn of the loop, so the caller can set its handlers first. */
   UpstreamHttpStream<F> start() {
-    context.runOnContext(v -> connect());
+    context.runOnContext(v -> prepare());
     return this;
   }
 
-  private void connect() {
+  private void prepare() {
     if (phase != Phase.CONNECTING) {
       return;
     }
     timers.startFirstToken();
+    if (hook == RequestHook.NONE) {
+      connect();
+      return;
+    }
+    Future<UpstreamCall> prepared;
+    try {
+      prepared = hook.prepare(call);
+    } catch (RuntimeException e) {
+      prepared = Future.failedFuture(e);
+    }
+    prepared.onComplete(this::onPrepared);
+  }
+
+  /** The hook's answer, from whichever thread it completed on. */
+  private void onPrepared(AsyncResult<UpstreamCall> prepared) {
+    if (Vertx.currentContext() != context) {
+      context.runOnContext(v -> onPrepared(prepared));
+      return;
+    }
+    if (phase != Phase.CONNECTING) {
+      return; // cancelled or timed out while the hook ran: nothing was asked for, nothing is sent
+    }
+    if (prepared.failed() || prepared.result() == null) {
+      terminate(prepared.failed() && prepared.cause() instanceof GatewayException reported ? reported
+          : UpstreamErrors.notPrepared(call.provider(), prepared.failed() ? reason(prepared.cause()) : "no request"));
+      return;
+    }
+    call = prepared.result();
+    connect();
+  }
+
+  private void connect() {
     connecting = true;
     client.request(call.options(timeouts.connect())).onComplete(this::onConnected);
   }

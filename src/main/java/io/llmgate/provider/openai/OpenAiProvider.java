@@ -5,6 +5,7 @@ import io.llmgate.provider.ProviderDescriptor;
 import io.llmgate.provider.http.HttpStreamingProvider;
 import io.llmgate.provider.http.HttpUpstream;
 import io.llmgate.provider.http.ProviderEndpoint;
+import io.llmgate.provider.http.RequestHook;
 import java.util.List;
 
 /**
@@ -35,6 +36,13 @@ public final class OpenAiProvider extends HttpStreamingProvider {
   /** A server of this dialect known to take less (DeepSeek: no images, no json_schema). */
   public OpenAiProvider(HttpUpstream http, ProviderEndpoint endpoint, TokenLimit tokenLimit,
       Capabilities capabilities) {
-    super(http, endpoint, new OpenAiRequestMapper(endpoint, tokenLimit)::map, OpenAiEventDecoder::new, capabilities);
+    this(http, endpoint, tokenLimit, capabilities, RequestHook.NONE);
+  }
+
+  /** One whose every request {@code hook} prepares before it is sent (a key re-read from its file). */
+  public OpenAiProvider(HttpUpstream http, ProviderEndpoint endpoint, TokenLimit tokenLimit,
+      Capabilities capabilities, RequestHook hook) {
+    super(http, endpoint, new OpenAiRequestMapper(endpoint, tokenLimit)::map, OpenAiEventDecoder::new, capabilities,
+        hook);
   }
 }

@@ -33,7 +33,7 @@ class OllamaCompatibleContractTest extends AbstractProviderContractTest {
   @Override
   protected ChatProvider provider(String baseUrl, UpstreamTimeouts timeouts) {
     return CompatibleProvider.create(http, new CompatibleProviderSettings("ollama", baseUrl + "/v1",
-        Optional.of("OLLAMA_API_KEY"), "llama3.2", List.of("llama3.2", "qwen3"), List.of(), timeouts,
+        Optional.of("OLLAMA_API_KEY"), Optional.empty(), "llama3.2", List.of("llama3.2", "qwen3"), List.of(), timeouts,
         RetrySettings.none()), Optional.of(TestKeys.KEY));
   }
 
@@ -104,7 +104,7 @@ class OllamaCompatibleContractTest extends AbstractProviderContractTest {
   void sendsNoAuthorizationWithoutAKey() {
     upstream.enqueue(Reply.stream(Fixtures.bytes(STREAM)));
     ChatProvider keyless = CompatibleProvider.create(http, new CompatibleProviderSettings("ollama",
-        upstream.baseUrl() + "/v1", Optional.empty(), "llama3.2", List.of(), List.of(), UpstreamTimeouts.DEFAULT,
+        upstream.baseUrl() + "/v1", Optional.empty(), Optional.empty(), "llama3.2", List.of(), List.of(), UpstreamTimeouts.DEFAULT,
         RetrySettings.none()), Optional.empty());
     stream(keyless).awaitEnd();
     assertThat(upstream.takeRequest().headers().get("authorization")).isNull();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgate.error.ErrorCode;
 import io.llmgate.error.GatewayException;
-import io.llmgate.provider.FakeUpstream;
 import io.llmgate.provider.FakeUpstream.Chunking;
 import io.llmgate.provider.FakeUpstream.Reply;
 import io.llmgate.provider.Fixtures;
@@ -15,14 +14,11 @@ import io.llmgate.stream.ChatRequest;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Role;
 import io.llmgate.stream.Usage;
-import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -33,23 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * cut, a mid-stream error line fails the stream with the provider's message, and a body cut inside a line
  * is a truncation.
  */
-class JsonLinesStreamTest {
-  private Vertx vertx;
-  private HttpUpstream http;
-  private FakeUpstream upstream;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-    http = HttpUpstream.create(vertx, 8);
-    upstream = FakeUpstream.start(vertx);
-  }
-
-  @AfterEach
-  void stop() {
-    upstream.close();
-    vertx.close().await();
-  }
+class JsonLinesStreamTest extends FakeUpstreamTest {
 
   static ChatRequest request() {
     return new ChatRequest("s-1", OllamaNativeTestProvider.NAME, List.of(new ChatMessage(Role.USER, "Why is the sky blue?")),

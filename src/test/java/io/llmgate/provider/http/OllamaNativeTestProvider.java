@@ -19,8 +19,8 @@ import java.util.function.Consumer;
 
 /**
  * A provider only the tests have: Ollama's native {@code /api/chat}, which streams JSON lines, not SSE. It
- * proves on the real HTTP path that a provider picks its framing; its mapping is the least that does (the
- * model and {@code stream: true}).
+ * proves on the real HTTP path that a provider picks its framing, and that a {@link RequestHook} prepares
+ * what is sent; its mapping is the least that does (the model and {@code stream: true}).
  */
 final class OllamaNativeTestProvider extends HttpStreamingProvider {
   static final String NAME = "ollama-native";
@@ -35,10 +35,15 @@ final class OllamaNativeTestProvider extends HttpStreamingProvider {
   record Message(String content) {}
 
   OllamaNativeTestProvider(HttpUpstream http, String baseUrl) {
-    super(http, new ProviderEndpoint(NAME, baseUrl, Optional.of(KEY), "llama3.2", List.of(), UpstreamTimeouts.DEFAULT),
+    this(http, baseUrl, UpstreamTimeouts.DEFAULT, RequestHook.NONE);
+  }
+
+  /** With its requests prepared by {@code hook} (RequestHookTest). */
+  OllamaNativeTestProvider(HttpUpstream http, String baseUrl, UpstreamTimeouts timeouts, RequestHook hook) {
+    super(http, new ProviderEndpoint(NAME, baseUrl, Optional.of(KEY), "llama3.2", List.of(), timeouts),
         (request, model) -> new UpstreamCall(NAME, baseUrl + "/api/chat", Map.of("authorization", "Bearer " + KEY),
             Buffer.buffer("{\"model\":\"" + model + "\",\"stream\":true}"), KEY),
-        Decoder::new, Capabilities.TEXT_ONLY);
+        Decoder::new, Capabilities.TEXT_ONLY, hook);
   }
 
   private static final class Decoder extends AbstractStreamDecoder<JsonLine> {

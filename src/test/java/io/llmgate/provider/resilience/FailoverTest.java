@@ -50,7 +50,7 @@ class FailoverTest {
 
   private ChatProvider provider(String name, FakeUpstream at) {
     return CompatibleProvider.create(http, new CompatibleProviderSettings(name, at.baseUrl() + "/v1",
-        Optional.empty(), "llama3.2", List.of(), List.of(), UpstreamTimeouts.DEFAULT, RetrySettings.none()),
+        Optional.empty(), Optional.empty(), "llama3.2", List.of(), List.of(), UpstreamTimeouts.DEFAULT, RetrySettings.none()),
         Optional.empty());
   }
 
