@@ -4,6 +4,7 @@ import io.llmgate.config.UpstreamTimeouts;
 import io.llmgate.provider.ProviderStream;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -29,7 +30,8 @@ public final class HttpUpstream {
   private final PoolOptions pool;
   private final HttpClient shared;
   private final ConcurrentHashMap<Thread, HttpClient> perLoop = new ConcurrentHashMap<>();
-  private Future<Void> closed;
+  /** Written once by {@link #close()}; read on every stream open without a lock. */
+  private volatile Future<Void> closed;
 
   private HttpUpstream(Vertx vertx, HttpClientOptions options, PoolOptions pool) {
     this.vertx = vertx;
@@ -67,21 +69,26 @@ public final class HttpUpstream {
    */
   public synchronized Future<Void> close() {
     if (closed == null) {
+      Promise<Void> done = Promise.promise();
+      closed = done.future();
       List<Future<Void>> all = new ArrayList<>(List.of(shared.close()));
       perLoop.values().forEach(client -> all.add(client.close()));
-      closed = Future.join(all).mapEmpty();
+      Future.join(all).<Void>mapEmpty().onComplete(done);
     }
     return closed;
   }
 
-  private synchronized boolean isClosed() {
-    return closed != null;
-  }
-
   private HttpClient client(Context context) {
-    if (!context.isEventLoopContext() || isClosed()) {
+    if (!context.isEventLoopContext() || closed != null) {
       return shared;
     }
-    return perLoop.computeIfAbsent(Thread.currentThread(), loop -> vertx.createHttpClient(options, pool));
+    HttpClient client = perLoop.computeIfAbsent(Thread.currentThread(), loop -> vertx.createHttpClient(options, pool));
+    // close() sets closed before it closes the clients it finds: a client added as it ran is either found
+    // there or seen closed here, and closed here (closing a client twice is harmless).
+    if (closed != null) {
+      client.close();
+      return shared;
+    }
+    return client;
   }
 }
