@@ -132,7 +132,7 @@ public final class Gateway {
     this.streams = new StreamService(vertx, providers, rateLimiter(vertx, redis, messagesPerUser, limits),
         redis == null ? new InMemoryStreamRegistry(streamsPerUser) : redis.streams(),
         StreamListener.all(new StreamMetrics(registry), logStreams ? new StreamLog() : StreamListener.NONE, listener),
-        replayStore(vertx, redis, config), config.resume().disconnectGrace(), limits.maxFullResponseChars());
+        replayStore(redis, config), config.resume().disconnectGrace(), limits.maxFullResponseChars());
     this.commands = new StreamCommands(streams, new ChatRequestParser(limits.maxRequestBytes()));
     this.joining = redis == null ? Future.succeededFuture() : redis.join().otherwiseEmpty();
     new JvmMemoryMetrics().bindTo(registry);
@@ -155,12 +155,12 @@ public final class Gateway {
   }
 
   /** In memory, and in cluster mode in Redis too, so that a client can resume on any node. */
-  private ReplayStore replayStore(Vertx vertx, RedisCluster cluster, GatewayConfig config) {
+  private static ReplayStore replayStore(RedisCluster cluster, GatewayConfig config) {
     ResumeConfig resume = config.resume();
     InMemoryReplayStore local = new InMemoryReplayStore(resume.window(), resume.maxEventsPerStream(),
         resume.maxCharsPerStream(), resume.maxEvents());
-    return cluster == null ? local : new RedisReplayStore(vertx, local, cluster.store(), cluster.nodeId(),
-        resume.window(), config.cluster().heartbeat(), registry);
+    return cluster == null ? local : new RedisReplayStore(local, cluster, resume.window(),
+        config.cluster().heartbeat());
   }
 
   /** The listed keys and the single {@code LLMGATE_API_KEY}, whose user is {@code api-key}. */

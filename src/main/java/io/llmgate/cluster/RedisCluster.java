@@ -1,6 +1,7 @@
 package io.llmgate.cluster;
 
 import io.llmgate.session.InMemoryStreamRegistry;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -29,6 +30,7 @@ public final class RedisCluster implements Cluster {
   private final Duration heartbeat;
   private final Duration ttl;
   private final Supplier<JsonObject> counters;
+  private final ReplayWriter replayWriter;
   private final RedisStreamRegistry streams;
   private long timer = -1;
 
@@ -41,8 +43,11 @@ public final class RedisCluster implements Cluster {
     this.heartbeat = heartbeat;
     this.ttl = ttl;
     this.counters = counters;
-    this.streams = new RedisStreamRegistry(new InMemoryStreamRegistry(maxStreamsPerUser), store, nodeId,
-        maxStreamsPerUser);
+    this.replayWriter = new ReplayWriter(vertx, store, Counter.builder("llmgate.redis.replay.dropped")
+        .description("replay-log writes not kept in Redis (unreachable, or over the queue bound)")
+        .register(store.metrics()));
+    this.streams = new RedisStreamRegistry(new InMemoryStreamRegistry(maxStreamsPerUser), store, replayWriter,
+        nodeId, maxStreamsPerUser);
   }
 
   public RedisStore store() {
@@ -52,6 +57,11 @@ public final class RedisCluster implements Cluster {
   /** The registry of this node's streams, with their slots in the cluster's per-user cap. */
   public RedisStreamRegistry streams() {
     return streams;
+  }
+
+  /** The replay logs' writes, which a stream's slot is released after. */
+  ReplayWriter replayWriter() {
+    return replayWriter;
   }
 
   public String nodeId() {

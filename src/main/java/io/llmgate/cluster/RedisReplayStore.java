@@ -7,11 +7,8 @@ import io.llmgate.session.ReplayStore;
 import io.llmgate.stream.EventSink;
 import io.llmgate.stream.Resumed;
 import io.llmgate.stream.StreamEvent;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -47,16 +44,14 @@ public final class RedisReplayStore implements ReplayStore {
   private final long heartbeatMillis;
   private final Set<ReplayFollower> followers = ConcurrentHashMap.newKeySet();
 
-  public RedisReplayStore(Vertx vertx, InMemoryReplayStore local, RedisStore store, String nodeId, Duration window,
-      Duration heartbeat, MeterRegistry metrics) {
+  public RedisReplayStore(InMemoryReplayStore local, RedisCluster cluster, Duration window, Duration heartbeat) {
     this.local = local;
-    this.store = store;
-    this.nodeId = nodeId;
+    this.store = cluster.store();
+    this.nodeId = cluster.nodeId();
     // An expiry of 0 would delete the log at once: a zero window still leaves a resumer a moment.
     this.windowMillis = Math.max(1000, window.toMillis());
     this.heartbeatMillis = heartbeat.toMillis();
-    this.writer = new ReplayWriter(vertx, store, Counter.builder("llmgate.redis.replay.dropped")
-        .description("replay-log writes not kept in Redis (unreachable, or over the queue bound)").register(metrics));
+    this.writer = cluster.replayWriter();
   }
 
   @Override

@@ -79,6 +79,10 @@ public final class RedisStore {
         .setMaxPoolSize(MAX_BLOCKING_CONNECTIONS).setMaxPoolWaiting(1024));
   }
 
+  MeterRegistry metrics() {
+    return metrics;
+  }
+
   public long timeoutMillis() {
     return timeoutMillis;
   }

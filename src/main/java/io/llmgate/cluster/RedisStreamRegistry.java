@@ -38,16 +38,18 @@ public final class RedisStreamRegistry implements StreamRegistry {
 
   private final StreamRegistry local;
   private final RedisStore store;
+  private final ReplayWriter replayWrites;
   private final String nodeId;
   private final ToIntFunction<String> maxPerUser;
   private final Queue<Slot> unreleased = new ConcurrentLinkedQueue<>();
   private final CancelChannel cancels;
 
-  public RedisStreamRegistry(StreamRegistry local, RedisStore store, String nodeId,
+  RedisStreamRegistry(StreamRegistry local, RedisStore store, ReplayWriter replayWrites, String nodeId,
       ToIntFunction<String> maxPerUser) {
     this.local = local;
     this.cancels = new CancelChannel(store, nodeId, local);
     this.store = store;
+    this.replayWrites = replayWrites;
     this.nodeId = nodeId;
     this.maxPerUser = maxPerUser;
   }
@@ -99,10 +101,17 @@ public final class RedisStreamRegistry implements StreamRegistry {
     }
   }
 
+  /**
+   * The slot goes back once the stream's replay-log writes, queued before, were answered: all commands share
+   * one connection, but the writes wait for their batch, and a release sent at once reached Redis first. A
+   * client reusing the session id on another node at once then had its new log take the old stream's last
+   * entries (and owner), which also refused the new stream's own lower ids.
+   */
   @Override
   public void remove(StreamSession session) {
     local.remove(session);
-    release(new Slot(session.user(), session.sessionId()));
+    Slot slot = new Slot(session.user(), session.sessionId());
+    replayWrites.written().onComplete(written -> release(slot));
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.llmgate.cluster;
 
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
@@ -14,7 +16,9 @@ import java.util.List;
  * the next one when the answer comes: one pipeline at a time keeps the writes of each stream in order (a
  * Redis Stream refuses an entry id lower than its last), and the slower Redis answers, the larger the batch.
  * Nothing waits for Redis on the token path. A Redis that cannot be reached drops writes (counted): the
- * stream goes on, and a resumer on another node finds the gap and is told so.
+ * stream goes on, and a resumer on another node finds the gap and is told so. What must reach Redis only after
+ * a stream's last writes (the release of its slot: another node may reuse the session id at once, and a late
+ * write would land in the new stream's log) waits for {@link #written()}.
  */
 final class ReplayWriter {
   /** Writes queued beyond this, while Redis does not answer, are dropped rather than held without bound. */
@@ -24,6 +28,8 @@ final class ReplayWriter {
   private final RedisStore store;
   private final Counter dropped;
   private List<Request> queued = new ArrayList<>();
+  /** Waiting for the writes queued before them: completed when the batch that takes them is answered. */
+  private List<Promise<Void>> waiting = new ArrayList<>();
   /** A flush is scheduled or in flight: the next write only queues. */
   private boolean flushing;
 
@@ -49,23 +55,51 @@ final class ReplayWriter {
     (here != null ? here : vertx.getOrCreateContext()).runOnContext(v -> flush());
   }
 
+  /**
+   * Completes once every write queued so far was answered by Redis, or dropped (a Redis that cannot be
+   * reached answers nothing else either). Never fails.
+   */
+  Future<Void> written() {
+    synchronized (this) {
+      if (!flushing) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> promise = Promise.promise();
+      waiting.add(promise);
+      return promise.future();
+    }
+  }
+
   private void flush() {
     List<Request> batch;
+    List<Promise<Void>> answered;
     synchronized (this) {
       batch = queued;
       queued = new ArrayList<>();
+      answered = waiting;
+      waiting = new ArrayList<>();
     }
     store.batch("replay-append", batch).onComplete(sent -> {
       if (sent.failed()) {
         dropped.increment(batch.size());
       }
+      answered.forEach(Promise::complete);
+      List<Promise<Void>> idle;
       synchronized (this) {
-        if (queued.isEmpty()) {
+        if (!queued.isEmpty()) {
+          idle = null;
+        } else {
           flushing = false;
-          return;
+          // Asked for while this batch was in flight, with nothing queued since: what they wait for is written.
+          idle = waiting;
+          waiting = new ArrayList<>();
         }
       }
-      flush();
+      if (idle == null) {
+        flush();
+      } else {
+        idle.forEach(Promise::complete);
+      }
     });
   }
 }
