@@ -12,6 +12,7 @@ import io.llmgate.provider.Fixtures;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.testing.RecordingSink;
 import io.llmgate.testing.Requests;
+import io.llmgate.transport.Command;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -141,7 +142,7 @@ class GatewayMetricsTest {
     JsonObject payload = new JsonObject().put("sessionId", sessionId).put("provider", "openai")
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")))
         .mergeIn(extra);
-    vertx.runOnContext(v -> gateway.commands().start(USER, payload, client.sink())
+    vertx.runOnContext(v -> gateway.commands().run(Command.CHAT, USER, payload, client.sink())
         .onFailure(refusal -> client.refusal().complete(GatewayException.from(refusal).code().wire())));
     return client;
   }

@@ -31,7 +31,8 @@ import java.util.Set;
  * Turns a client's payloads into the stream service's typed requests: {@code llm:chat:stream} into a
  * {@link StartRequest} (its {@link ChatRequest} and resume grace), {@code llm:stream:cancel} and
  * {@code llm:stream:resume} into theirs, or an {@code invalid_request} failure whose message names the field,
- * the value and what was expected. The one reader of them for every transport.
+ * the value and what was expected. The one reader of them for every transport; the OpenAI API's route reads
+ * its own body's chat with {@link #read} too, through {@link ChatFields}.
  */
 public final class ChatRequestParser {
   static final int MAX_SESSION_ID_LENGTH = 128;
@@ -51,12 +52,12 @@ public final class ChatRequestParser {
   }
 
   public CancelRequest cancel(Object payload) {
-    return new CancelRequest(sessionId(payload));
+    return new CancelRequest(sessionIdOf(payload));
   }
 
   /** {@code { sessionId, lastIndex? }}, lastIndex -1 (from the first event) by default. */
   public ResumeRequest resume(Object payload) {
-    String sessionId = sessionId(payload);
+    String sessionId = sessionIdOf(payload);
     Object value = ((JsonObject) payload).getValue("lastIndex");
     if (value == null) {
       return new ResumeRequest(sessionId, -1);
@@ -71,18 +72,27 @@ public final class ChatRequestParser {
     JsonObject json = requireObject(payload, "request");
     checkDepth(json);
     checkSize(json);
+    return read(json::getValue);
+  }
+
+  /**
+   * The chat of {@code fields}, each value checked in the protocol's order (the first fault is the one
+   * refused), each refusal naming the protocol's field. The request's depth and size are its reader's to
+   * check first.
+   */
+  public static ChatRequest read(ChatFields fields) {
     return new ChatRequest(
-        sessionId(json),
-        requireString(json, "provider"),
-        messages(json),
-        optionalString(json, "model"),
-        optionalString(json, "system"),
-        temperature(json),
-        maxTokens(json),
-        fallback(json),
-        metadata(json),
-        GenerationOptionsParser.parse(json),
-        ToolUseParser.toolUse(json));
+        sessionId(fields.get("sessionId")),
+        text(fields.get("provider"), "provider"),
+        messages(fields),
+        optionalString(fields.get("model"), "model"),
+        optionalString(fields.get("system"), "system"),
+        temperature(fields.get("temperature")),
+        maxTokens(fields.get("maxTokens")),
+        fallback(fields.get("fallback")),
+        metadata(fields.get("metadata")),
+        GenerationOptionsParser.parse(fields),
+        ToolUseParser.toolUse(fields));
   }
 
   /**
@@ -101,8 +111,8 @@ public final class ChatRequestParser {
   }
 
   /** The {@code sessionId} of any client message that names one (cancel, resume). */
-  private static String sessionId(Object payload) {
-    return sessionId(requireObject(payload, "request"));
+  private static String sessionIdOf(Object payload) {
+    return sessionId(requireObject(payload, "request").getValue("sessionId"));
   }
 
   /** Best effort, for error replies to payloads that failed validation. */
@@ -113,8 +123,8 @@ public final class ChatRequestParser {
     return "";
   }
 
-  private static String sessionId(JsonObject json) {
-    String id = requireString(json, "sessionId");
+  private static String sessionId(Object value) {
+    String id = text(value, "sessionId");
     if (id.length() > MAX_SESSION_ID_LENGTH) {
       throw invalid("sessionId: " + id.length() + " characters (expected: at most " + MAX_SESSION_ID_LENGTH + ")");
     }
@@ -125,7 +135,7 @@ public final class ChatRequestParser {
    * Refuses JSON nested deeper than {@link #MAX_DEPTH} before anything walks it recursively: encoding a
    * request nested 1,000 deep (as deep as the decoders let through) overflows the stack.
    */
-  private static void checkDepth(JsonObject json) {
+  public static void checkDepth(JsonObject json) {
     Deque<Object> values = new ArrayDeque<>();
     Deque<Integer> depths = new ArrayDeque<>();
     values.push(json);
@@ -156,15 +166,15 @@ public final class ChatRequestParser {
     }
   }
 
-  private static List<ChatMessage> messages(JsonObject json) {
-    Object value = json.getValue("messages");
+  private static List<ChatMessage> messages(ChatFields fields) {
+    Object value = fields.get("messages");
     if (!(value instanceof JsonArray array) || array.isEmpty()) {
       throw invalid("messages: " + describe(value) + " (expected: a non-empty array of {role, content})");
     }
     List<ChatMessage> messages = new ArrayList<>(array.size());
     Set<String> callIds = new HashSet<>();
     for (int i = 0; i < array.size(); i++) {
-      ChatMessage message = message(array.getValue(i), "messages[" + i + "]");
+      ChatMessage message = message(array.getValue(i), "messages[" + i + "]", fields);
       message.toolCalls().forEach(call -> callIds.add(call.id()));
       if (message.toolCallId().isPresent() && !callIds.contains(message.toolCallId().get())) {
         throw invalid("messages[" + i + "].toolCallId: " + describe(message.toolCallId().get())
@@ -175,21 +185,21 @@ public final class ChatRequestParser {
     return messages;
   }
 
-  private static ChatMessage message(Object value, String field) {
+  private static ChatMessage message(Object value, String field, ChatFields fields) {
     JsonObject json = requireObject(value, field);
-    Object role = json.getValue("role");
+    Object role = fields.role(json);
     Role parsed = role instanceof String name ? roleOf(name) : null;
     if (parsed == null) {
       throw invalid(field + ".role: " + describe(role) + " (expected: system, user, assistant or tool)");
     }
-    List<ToolCall> toolCalls = parsed == Role.ASSISTANT ? ToolUseParser.toolCalls(json, field) : List.of();
+    List<ToolCall> toolCalls = parsed == Role.ASSISTANT ? ToolUseParser.toolCalls(json, field, fields) : List.of();
     Object content = json.getValue("content");
     if (content == null && !toolCalls.isEmpty()) {
       content = ""; // an assistant turn that only called tools
     }
-    List<ContentPart> parts = ContentParts.parse(content, parsed, field + ".content");
+    List<ContentPart> parts = ContentParts.parse(content, parsed, field + ".content", fields);
     Optional<String> toolCallId = parsed == Role.TOOL
-        ? Optional.of(requireString(json, "toolCallId", field + ".toolCallId"))
+        ? Optional.of(text(fields.toolCallId(json), field + ".toolCallId"))
         : Optional.empty();
     return new ChatMessage(parsed, parts, toolCalls, toolCallId);
   }
@@ -203,8 +213,7 @@ public final class ChatRequestParser {
     return null;
   }
 
-  private static OptionalDouble temperature(JsonObject json) {
-    Object value = json.getValue("temperature");
+  private static OptionalDouble temperature(Object value) {
     if (value == null) {
       return OptionalDouble.empty();
     }
@@ -214,8 +223,7 @@ public final class ChatRequestParser {
     return OptionalDouble.of(number.doubleValue());
   }
 
-  private static OptionalInt maxTokens(JsonObject json) {
-    Object value = json.getValue("maxTokens");
+  private static OptionalInt maxTokens(Object value) {
     if (value == null) {
       return OptionalInt.empty();
     }
@@ -226,8 +234,7 @@ public final class ChatRequestParser {
     return OptionalInt.of(((Number) value).intValue());
   }
 
-  private static List<String> fallback(JsonObject json) {
-    Object value = json.getValue("fallback");
+  private static List<String> fallback(Object value) {
     if (value == null) {
       return List.of();
     }
@@ -239,16 +246,14 @@ public final class ChatRequestParser {
     return names;
   }
 
-  private static Map<String, Object> metadata(JsonObject json) {
-    Object value = json.getValue("metadata");
+  private static Map<String, Object> metadata(Object value) {
     if (value == null) {
       return Map.of();
     }
     return requireObject(value, "metadata").getMap();
   }
 
-  private static Optional<String> optionalString(JsonObject json, String field) {
-    Object value = json.getValue(field);
+  private static Optional<String> optionalString(Object value, String field) {
     if (value == null) {
       return Optional.empty();
     }
@@ -258,13 +263,13 @@ public final class ChatRequestParser {
     return Optional.of(text);
   }
 
-  private static String requireString(JsonObject json, String field) {
-    return requireString(json, field, field);
-  }
-
   /** {@code json}'s {@code key}, named {@code field} (its path in the request) when missing or empty. */
   static String requireString(JsonObject json, String key, String field) {
-    Object value = json.getValue(key);
+    return text(json.getValue(key), field);
+  }
+
+  /** {@code value} as a non-empty string, named {@code field} when it is not one. */
+  static String text(Object value, String field) {
     if (!(value instanceof String text) || text.isEmpty()) {
       throw invalid(field + ": " + describe(value) + " (expected: a non-empty string)");
     }

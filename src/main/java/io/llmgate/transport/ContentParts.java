@@ -27,7 +27,7 @@ final class ContentParts {
 
   private ContentParts() {}
 
-  static List<ContentPart> parse(Object content, Role role, String field) {
+  static List<ContentPart> parse(Object content, Role role, String field, ChatFields fields) {
     if (content instanceof String text) {
       return List.of(new ContentPart.Text(text));
     }
@@ -36,12 +36,12 @@ final class ContentParts {
     }
     List<ContentPart> parts = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
-      parts.add(part(requireObject(array.getValue(i), field + "[" + i + "]"), role, field + "[" + i + "]"));
+      parts.add(part(requireObject(array.getValue(i), field + "[" + i + "]"), role, field + "[" + i + "]", fields));
     }
     return parts;
   }
 
-  private static ContentPart part(JsonObject part, Role role, String field) {
+  private static ContentPart part(JsonObject part, Role role, String field, ChatFields fields) {
     Object type = part.getValue("type");
     if ("text".equals(type)) {
       if (!(part.getValue("text") instanceof String text)) {
@@ -50,7 +50,7 @@ final class ContentParts {
       return new ContentPart.Text(text);
     }
     if ("image_url".equals(type) && role == Role.USER) {
-      return image(requireObject(part.getValue("imageUrl"), field + ".imageUrl"), field + ".imageUrl");
+      return image(requireObject(fields.imageUrl(part), field + ".imageUrl"), field + ".imageUrl");
     }
     String expected = role == Role.USER ? "text or image_url" : "text; images only in user messages";
     throw invalid(field + ".type: " + describe(type) + " (expected: " + expected + ")");

@@ -31,16 +31,16 @@ final class GenerationOptionsParser {
 
   private GenerationOptionsParser() {}
 
-  static GenerationOptions parse(JsonObject json) {
+  static GenerationOptions parse(ChatFields fields) {
     return new GenerationOptions(
-        stop(json.getValue("stop")),
-        number(json, "topP", 0, 1),
-        seed(json.getValue("seed")),
-        number(json, "presencePenalty", -2, 2),
-        number(json, "frequencyPenalty", -2, 2),
-        user(json.getValue("user")),
-        responseFormat(json.getValue("responseFormat")),
-        reasoning(json.getValue("reasoning")));
+        stop(fields.get("stop")),
+        number(fields, "topP", 0, 1),
+        seed(fields.get("seed")),
+        number(fields, "presencePenalty", -2, 2),
+        number(fields, "frequencyPenalty", -2, 2),
+        user(fields.get("user")),
+        responseFormat(fields.get("responseFormat"), fields),
+        fields.reasoning());
   }
 
   private static List<String> stop(Object value) {
@@ -60,8 +60,8 @@ final class GenerationOptionsParser {
     return sequences;
   }
 
-  private static OptionalDouble number(JsonObject json, String field, int min, int max) {
-    Object value = json.getValue(field);
+  private static OptionalDouble number(ChatFields fields, String field, int min, int max) {
+    Object value = fields.get(field);
     if (value == null) {
       return OptionalDouble.empty();
     }
@@ -95,7 +95,7 @@ final class GenerationOptionsParser {
   }
 
   /** {@code {type: text | json_object | json_schema, jsonSchema: {name, description?, schema?, strict?}}}. */
-  private static Optional<ResponseFormat> responseFormat(Object value) {
+  private static Optional<ResponseFormat> responseFormat(Object value, ChatFields fields) {
     if (value == null) {
       return Optional.empty();
     }
@@ -109,7 +109,7 @@ final class GenerationOptionsParser {
     if (!"json_schema".equals(type)) {
       throw invalid("responseFormat.type: " + describe(type) + " (expected: text, json_object or json_schema)");
     }
-    return Optional.of(jsonSchema(requireObject(((JsonObject) value).getValue("jsonSchema"), "responseFormat.jsonSchema")));
+    return Optional.of(jsonSchema(requireObject(fields.jsonSchema((JsonObject) value), "responseFormat.jsonSchema")));
   }
 
   private static ResponseFormat jsonSchema(JsonObject json) {
@@ -155,17 +155,22 @@ final class GenerationOptionsParser {
   }
 
   /** {@code {effort?: none | minimal | low | medium | high, budgetTokens?: integer >= 0}}, at least one. */
-  private static Optional<Reasoning> reasoning(Object value) {
+  static Optional<Reasoning> reasoning(Object value) {
     if (value == null) {
       return Optional.empty();
     }
     JsonObject json = requireObject(value, "reasoning");
-    Optional<Reasoning.Effort> effort = effort(json.getValue("effort"));
-    OptionalInt budget = budget(json.getValue("budgetTokens"));
-    if (effort.isEmpty() && budget.isEmpty()) {
+    Optional<Reasoning> reasoning = reasoning(json.getValue("effort"), json.getValue("budgetTokens"));
+    if (reasoning.isEmpty()) {
       throw invalid("reasoning: {} (expected: effort, budgetTokens or both)");
     }
-    return Optional.of(new Reasoning(effort, budget));
+    return reasoning;
+  }
+
+  static Optional<Reasoning> reasoning(Object effortValue, Object budgetValue) {
+    Optional<Reasoning.Effort> effort = effort(effortValue);
+    OptionalInt budget = budget(budgetValue);
+    return effort.isEmpty() && budget.isEmpty() ? Optional.empty() : Optional.of(new Reasoning(effort, budget));
   }
 
   private static Optional<Reasoning.Effort> effort(Object value) {

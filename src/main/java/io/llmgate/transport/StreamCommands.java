@@ -1,5 +1,6 @@
 package io.llmgate.transport;
 
+import io.llmgate.session.StartRequest;
 import io.llmgate.session.StreamService;
 import io.llmgate.stream.Acknowledged;
 import io.llmgate.stream.EventSink;
@@ -33,14 +34,18 @@ public final class StreamCommands {
   /** Runs {@code command} for {@code user}; a started or resumed stream sends its events to {@code sink}. */
   public Future<JsonObject> run(Command command, String user, Object payload, EventSink sink) {
     return switch (command) {
-      case CHAT -> start(user, payload, sink).map(EventJson::acknowledged);
+      case CHAT -> start(user, () -> parser.start(payload), sink).map(EventJson::acknowledged);
       case CANCEL -> cancelled(user, payload);
       case RESUME -> streams.resume(user, read(() -> parser.resume(payload)), sink).map(EventJson::resumed);
     };
   }
 
-  public Future<Acknowledged> start(String user, Object payload, EventSink sink) {
-    return streams.start(user, read(() -> parser.start(payload)), sink);
+  /**
+   * Starts the stream {@code chat} reads, for a route that reads its API's own request (OpenAI's); a
+   * refusal of {@code chat} meets the checks every message meets first.
+   */
+  public Future<Acknowledged> start(String user, Supplier<StartRequest> chat, EventSink sink) {
+    return streams.start(user, read(chat), sink);
   }
 
   /** A cancel, which needs no connection: its acknowledgement says whether a running stream was stopped. */

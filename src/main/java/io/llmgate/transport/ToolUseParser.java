@@ -30,18 +30,18 @@ final class ToolUseParser {
 
   private ToolUseParser() {}
 
-  static ToolUse toolUse(JsonObject json) {
-    List<ToolDefinition> tools = tools(json.getValue("tools"));
-    Optional<ToolChoice> choice = choice(json.getValue("toolChoice"), tools);
-    Object parallel = json.getValue("parallelToolCalls");
+  static ToolUse toolUse(ChatFields fields) {
+    List<ToolDefinition> tools = tools(fields.get("tools"), fields);
+    Optional<ToolChoice> choice = choice(fields.get("toolChoice"), tools, fields);
+    Object parallel = fields.get("parallelToolCalls");
     if (parallel != null && !(parallel instanceof Boolean)) {
       throw invalid("parallelToolCalls: " + describe(parallel) + " (expected: true or false)");
     }
     return new ToolUse(tools, choice, Optional.ofNullable((Boolean) parallel));
   }
 
-  static List<ToolCall> toolCalls(JsonObject message, String field) {
-    Object value = message.getValue("toolCalls");
+  static List<ToolCall> toolCalls(JsonObject message, String field, ChatFields fields) {
+    Object value = fields.toolCalls(message);
     if (value == null) {
       return List.of();
     }
@@ -52,8 +52,9 @@ final class ToolUseParser {
     for (int i = 0; i < array.size(); i++) {
       String at = field + ".toolCalls[" + i + "]";
       JsonObject call = requireObject(array.getValue(i), at);
-      calls.add(new ToolCall(requireString(call, "id", at + ".id"), name(call, at),
-          arguments(call.getValue("arguments"), at + ".arguments")));
+      String id = requireString(call, "id", at + ".id");
+      JsonObject function = fields.function(call);
+      calls.add(new ToolCall(id, name(function, at), arguments(function.getValue("arguments"), at + ".arguments")));
     }
     return calls;
   }
@@ -78,7 +79,7 @@ final class ToolUseParser {
     return text;
   }
 
-  private static List<ToolDefinition> tools(Object value) {
+  private static List<ToolDefinition> tools(Object value, ChatFields fields) {
     if (value == null) {
       return List.of();
     }
@@ -89,7 +90,7 @@ final class ToolUseParser {
     Set<String> names = new HashSet<>();
     for (int i = 0; i < array.size(); i++) {
       String at = "tools[" + i + "]";
-      JsonObject tool = requireObject(array.getValue(i), at);
+      JsonObject tool = fields.function(requireObject(array.getValue(i), at));
       String name = name(tool, at);
       if (!names.add(name)) {
         throw invalid(at + ".name: \"" + name + "\" (expected: a name no other tool has)");
@@ -108,13 +109,13 @@ final class ToolUseParser {
     return tools;
   }
 
-  private static Optional<ToolChoice> choice(Object value, List<ToolDefinition> tools) {
+  private static Optional<ToolChoice> choice(Object value, List<ToolDefinition> tools, ChatFields fields) {
     if (value == null) {
       return Optional.empty();
     }
     String expected = " (expected: \"auto\", \"none\", \"required\" or {name} of one of tools)";
     if (value instanceof JsonObject named) {
-      String name = requireString(named, "name", "toolChoice.name");
+      String name = requireString(fields.function(named), "name", "toolChoice.name");
       if (tools.stream().noneMatch(tool -> tool.name().equals(name))) {
         throw invalid("toolChoice.name: " + describe(name) + expected);
       }

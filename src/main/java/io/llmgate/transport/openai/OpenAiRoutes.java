@@ -72,7 +72,7 @@ public final class OpenAiRoutes {
         ? new ChunkSink(new EventStreamResponse(vertx, ctx.response(), heartbeat), ctx.response(), id, created,
             request.includeUsage())
         : new CompletionSink(ctx.response(), id, created);
-    return commands.start(user, request.payload(), sink)
+    return commands.start(user, request.chat()::start, sink)
         .recover(failure -> Future.failedFuture(naming(request.model(), GatewayException.from(failure))))
         .map(ack -> {
           ResponseLifetime.track(ctx, connections, TRANSPORT, () -> streams.abandoned(user, sink));
@@ -103,7 +103,7 @@ public final class OpenAiRoutes {
    */
   private static GatewayException naming(String model, GatewayException failure) {
     if (failure.code() == ErrorCode.INVALID_REQUEST) {
-      return new GatewayException(failure.code(), CompletionRequest.inOpenAiNames(failure.getMessage()),
+      return new GatewayException(failure.code(), OpenAiChat.inOpenAiNames(failure.getMessage()),
           failure.retryable());
     }
     if (failure.code() != ErrorCode.UNKNOWN_PROVIDER) {

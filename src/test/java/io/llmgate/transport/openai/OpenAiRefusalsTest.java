@@ -174,7 +174,9 @@ class OpenAiRefusalsTest {
             b -> b.put("response_format", new JsonObject().put("type", "json_schema").put("json_schema",
                 new JsonObject().put("name", "s").put("schema", nested(40))))),
         refused("request: nested deeper than 32 levels (expected: at most 32)",
-            b -> b.put("messages", new JsonArray().add(user("plain").put("extra", nested(40))))));
+            b -> b.put("messages", new JsonArray().add(user("plain").put("extra", nested(40))))),
+        // counted on the body the client sent, also in what this API does not read
+        refused("request: nested deeper than 32 levels (expected: at most 32)", b -> b.put("metadata", nested(40))));
   }
 
   static Stream<Arguments> firstOfSeveral() {
@@ -279,6 +281,35 @@ class OpenAiRefusalsTest {
       Answer answer = post(body.toBuffer());
       assertThat(answer.status).as(body.encode() + " -> " + answer.body).isEqualTo(200);
     }
+  }
+
+  /**
+   * The body's limit is the request's (413 over it): the protocol payload this route once built from the
+   * body, and measured again, was larger (the stream's id, its provider), so a body near the limit was
+   * refused 400 for bytes the client never sent.
+   */
+  @Test
+  void aBodyWithinMaxRequestBytesIsNotRefusedForItsSize() throws Exception {
+    JsonObject body = body().put("messages", new JsonArray().add(new JsonObject().put("role", "system")
+        .put("content", "")).add(user("plain")));
+    int padding = MAX_REQUEST_BYTES - body.toBuffer().length();
+    body.getJsonArray("messages").getJsonObject(0).put("content", "x".repeat(padding));
+    assertThat(body.toBuffer().length()).isEqualTo(MAX_REQUEST_BYTES);
+
+    Answer answer = post(body.toBuffer());
+
+    assertThat(answer.status).as(answer.body.toString()).isEqualTo(200);
+  }
+
+  /** Only OpenAI's names are read: the protocol payload built from a copy of each message let its own through. */
+  @Test
+  void theProtocolsNamesInsideAnOpenAiMessageAreNotRead() throws Exception {
+    assertRefused(conversation(body(), new JsonObject().put("role", "tool").put("toolCallId", "c1")
+        .put("content", "42")), "messages[2].tool_call_id: missing (expected: a non-empty string)");
+    assertRefused(body().put("messages", new JsonArray().add(user("plain").put("content",
+        new JsonArray().add(new JsonObject().put("type", "image_url").put("imageUrl", new JsonObject()
+            .put("url", "https://example.com/a.png")))))),
+        "messages[0].content[0].image_url: missing (expected: an object)");
   }
 
   @Test
