@@ -8,16 +8,19 @@ import java.util.Set;
 /**
  * The settings of one built-in provider ({@code providers.openai}, {@code providers.claude} …). Absent
  * values fall back to the provider's own defaults; {@code baseUrl} here loses to the provider's
- * {@code *_BASE_URL} environment variable. {@code fallback} names the providers tried, in order, when
+ * {@code *_BASE_URL} environment variable. {@code apiKeyFile} is a file holding its key (a mounted secret,
+ * re-read when it changes) instead of its key variable. {@code fallback} names the providers tried, in order, when
  * this one fails before its first token and the request named no fallback of its own.
  */
-public record ProviderSettings(Optional<String> baseUrl, Optional<String> defaultModel, List<String> models,
-    List<String> fallback, UpstreamTimeouts timeouts, RetrySettings retry) {
+public record ProviderSettings(Optional<String> baseUrl, Optional<String> apiKeyFile, Optional<String> defaultModel,
+    List<String> models, List<String> fallback, UpstreamTimeouts timeouts, RetrySettings retry) {
 
-  static final Set<String> KEYS = Set.of("base-url", "default-model", "models", "fallback", "timeouts", "retry");
+  static final Set<String> KEYS =
+      Set.of("base-url", "api-key-file", "default-model", "models", "fallback", "timeouts", "retry");
 
   public ProviderSettings {
     Objects.requireNonNull(baseUrl, "baseUrl");
+    Objects.requireNonNull(apiKeyFile, "apiKeyFile");
     Objects.requireNonNull(defaultModel, "defaultModel");
     models = List.copyOf(models);
     fallback = List.copyOf(fallback);
@@ -26,11 +29,11 @@ public record ProviderSettings(Optional<String> baseUrl, Optional<String> defaul
   }
 
   public static ProviderSettings defaults(UpstreamTimeouts timeouts, RetrySettings retry) {
-    return new ProviderSettings(Optional.empty(), Optional.empty(), List.of(), List.of(), timeouts, retry);
+    return new ProviderSettings(Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(), timeouts, retry);
   }
 
   static ProviderSettings read(Settings in, UpstreamTimeouts timeouts, RetrySettings retry) {
-    return new ProviderSettings(in.text("base-url"), in.text("default-model"), in.texts("models"),
+    return new ProviderSettings(in.text("base-url"), in.text("api-key-file"), in.text("default-model"), in.texts("models"),
         in.texts("fallback"), ProvidersSettings.timeouts(in, timeouts), ProvidersSettings.retry(in, retry));
   }
 }

@@ -2,6 +2,7 @@ package io.llmgate.provider;
 
 import io.llmgate.provider.http.HttpUpstream;
 import io.llmgate.provider.http.ProviderEndpoint;
+import io.llmgate.provider.http.RequestHook;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -20,10 +21,13 @@ public record ProviderDescriptor(String name, List<String> aliases, String keyVa
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
   private static final Pattern VARIABLE = Pattern.compile("[A-Z][A-Z0-9_]*");
 
-  /** Makes the provider reached at {@code endpoint} (its base URL, key, models, timeouts) over {@code http}. */
+  /**
+   * Makes the provider reached at {@code endpoint} (its base URL, key, models, timeouts) over {@code http},
+   * its requests prepared by {@code hook}: {@link RequestHook#NONE}, or its {@code api-key-file}'s.
+   */
   @FunctionalInterface
   public interface Factory {
-    ChatProvider create(HttpUpstream http, ProviderEndpoint endpoint);
+    ChatProvider create(HttpUpstream http, ProviderEndpoint endpoint, RequestHook hook);
   }
 
   public ProviderDescriptor {

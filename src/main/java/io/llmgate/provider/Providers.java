@@ -11,6 +11,7 @@ import io.llmgate.provider.gemini.GeminiProvider;
 import io.llmgate.provider.http.ApiKeyFile;
 import io.llmgate.provider.http.HttpUpstream;
 import io.llmgate.provider.http.ProviderEndpoint;
+import io.llmgate.provider.http.RequestHook;
 import io.llmgate.provider.local.LocalProvider;
 import io.llmgate.provider.openai.OpenAiProvider;
 import io.llmgate.provider.resilience.RetryingProvider;
@@ -56,7 +57,7 @@ public final class Providers {
     for (ProviderDescriptor builtIn : BUILT_IN) {
       ProviderSettings own = settingsOf(builtIn, settings);
       checkFallback(builtIn.name(), own.fallback(), known);
-      addBuiltIn(registry, http, env, builtIn, own);
+      addBuiltIn(registry, vertx, http, env, builtIn, own);
     }
     for (CompatibleProviderSettings compatible : settings.compatible()) {
       checkFallback(compatible.name(), compatible.fallback(), known);
@@ -107,10 +108,11 @@ public final class Providers {
     }
   }
 
-  private static void addBuiltIn(ProviderRegistry registry, HttpUpstream http, Map<String, String> env,
+  private static void addBuiltIn(ProviderRegistry registry, Vertx vertx, HttpUpstream http, Map<String, String> env,
       ProviderDescriptor builtIn, ProviderSettings settings) {
     registry.defaultFallback(builtIn.name(), settings.fallback());
-    Optional<String> key = value(env, builtIn.keyVariable());
+    Optional<ApiKeyFile> keyFile = keyFile(vertx, env, builtIn, settings);
+    Optional<String> key = keyFile.map(ApiKeyFile::key).or(() -> value(env, builtIn.keyVariable()));
     if (key.isEmpty()) {
       builtIn.settingsKeys().forEach(name -> registry.unconfigured(name, "set " + builtIn.keyVariable()));
       LOG.info("{}: off (set {} to enable it)", builtIn.name(), builtIn.keyVariable());
@@ -120,9 +122,20 @@ public final class Providers {
     String model = settings.defaultModel().orElse(builtIn.defaultModel());
     List<String> models = settings.models().isEmpty() ? builtIn.models() : settings.models();
     ProviderEndpoint endpoint = new ProviderEndpoint(builtIn.name(), baseUrl, key, model, models, settings.timeouts());
-    ChatProvider provider = builtIn.factory().create(http, endpoint);
+    ChatProvider provider = builtIn.factory().create(http, endpoint, keyFile.<RequestHook>map(file -> file).orElse(RequestHook.NONE));
     registry.register(new RetryingProvider(provider, settings.retry()), builtIn.aliases().toArray(String[]::new));
     LOG.info("{}: on ({})", builtIn.name(), endpoint);
+  }
+
+  /** Its {@code api-key-file}, read now, if it has one; refused next to its key variable. */
+  private static Optional<ApiKeyFile> keyFile(Vertx vertx, Map<String, String> env, ProviderDescriptor builtIn,
+      ProviderSettings settings) {
+    String setting = "providers." + builtIn.name() + ".api-key-file";
+    if (settings.apiKeyFile().isPresent() && value(env, builtIn.keyVariable()).isPresent()) {
+      throw new IllegalArgumentException(setting + ": given while " + builtIn.keyVariable()
+          + " is set too (expected: one of them, where the key is)");
+    }
+    return settings.apiKeyFile().map(file -> ApiKeyFile.read(vertx, builtIn.name(), setting, file));
   }
 
   private static void addCompatible(ProviderRegistry registry, Vertx vertx, HttpUpstream http,

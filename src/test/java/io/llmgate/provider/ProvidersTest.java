@@ -112,7 +112,7 @@ class ProvidersTest {
     assertThatThrownBy(() -> ProvidersSettings.fromJson(new JsonObject("{\"openai\": {\"fallbak\": [\"claude\"]}}")))
         .hasMessage("providers.openai.fallbak: unknown key (did you mean fallback?)");
     assertThatThrownBy(() -> ProvidersSettings.fromJson(new JsonObject("{\"openai\": {\"url\": \"http://x\"}}")))
-        .hasMessageStartingWith("providers.openai.url: unknown key (expected one of: base-url, default-model, ");
+        .hasMessageStartingWith("providers.openai.url: unknown key (expected one of: api-key-file, base-url, default-model, ");
     assertThatThrownBy(() -> ProvidersSettings.fromJson(new JsonObject("{\"timeouts\": {\"idle\": \"soon\"}}")))
         .hasMessage("providers.timeouts.idle: \"soon\" (expected: a duration like 500ms, 30s, 10m)");
     assertThatThrownBy(() -> ProvidersSettings.fromJson(new JsonObject("{\"retry\": {\"max-attempts\": 0}}")))

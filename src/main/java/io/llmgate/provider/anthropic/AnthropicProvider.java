@@ -5,6 +5,7 @@ import io.llmgate.provider.ProviderDescriptor;
 import io.llmgate.provider.http.HttpStreamingProvider;
 import io.llmgate.provider.http.HttpUpstream;
 import io.llmgate.provider.http.ProviderEndpoint;
+import io.llmgate.provider.http.RequestHook;
 import java.util.List;
 import java.util.Set;
 
@@ -18,7 +19,7 @@ public final class AnthropicProvider extends HttpStreamingProvider {
   /** Images yes; the Messages API has no JSON mode or schema-constrained output (docs/providers.md). */
   static final Capabilities CAPABILITIES = new Capabilities(true, true, Set.of());
 
-  public AnthropicProvider(HttpUpstream http, ProviderEndpoint endpoint) {
-    super(http, endpoint, new AnthropicRequestMapper(endpoint)::map, AnthropicEventDecoder::new, CAPABILITIES);
+  public AnthropicProvider(HttpUpstream http, ProviderEndpoint endpoint, RequestHook hook) {
+    super(http, endpoint, new AnthropicRequestMapper(endpoint)::map, AnthropicEventDecoder::new, CAPABILITIES, hook);
   }
 }

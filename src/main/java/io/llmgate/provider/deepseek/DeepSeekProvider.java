@@ -5,6 +5,7 @@ import io.llmgate.provider.ChatProvider;
 import io.llmgate.provider.ProviderDescriptor;
 import io.llmgate.provider.http.HttpUpstream;
 import io.llmgate.provider.http.ProviderEndpoint;
+import io.llmgate.provider.http.RequestHook;
 import io.llmgate.provider.openai.OpenAiProvider;
 import io.llmgate.stream.ResponseFormat;
 import java.util.List;
@@ -28,7 +29,7 @@ public final class DeepSeekProvider {
 
   private DeepSeekProvider() {}
 
-  public static ChatProvider create(HttpUpstream http, ProviderEndpoint endpoint) {
-    return new OpenAiProvider(http, endpoint, OpenAiProvider.TokenLimit.MAX_TOKENS, CAPABILITIES);
+  public static ChatProvider create(HttpUpstream http, ProviderEndpoint endpoint, RequestHook hook) {
+    return new OpenAiProvider(http, endpoint, OpenAiProvider.TokenLimit.MAX_TOKENS, CAPABILITIES, hook);
   }
 }

@@ -17,7 +17,7 @@ public final class OpenAiProvider extends HttpStreamingProvider {
   public static final String DEFAULT_MODEL = "gpt-4o-mini";
   public static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor("openai", List.of(), "OPENAI_API_KEY",
       "OPENAI_BASE_URL", DEFAULT_BASE_URL, DEFAULT_MODEL, List.of(DEFAULT_MODEL, "gpt-4o", "gpt-4.1-mini"),
-      (http, endpoint) -> new OpenAiProvider(http, endpoint, TokenLimit.MAX_COMPLETION_TOKENS));
+      (http, endpoint, hook) -> new OpenAiProvider(http, endpoint, TokenLimit.MAX_COMPLETION_TOKENS, Capabilities.ALL, hook));
 
   /**
    * Which field carries {@code maxTokens}: OpenAI's reasoning models reject {@code max_tokens}

@@ -12,6 +12,7 @@ import io.llmgate.provider.Fixtures;
 import io.llmgate.provider.TestKeys;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.provider.http.ProviderEndpoint;
+import io.llmgate.provider.http.RequestHook;
 import io.llmgate.error.GatewayException;
 import io.llmgate.stream.ChatMessage;
 import io.llmgate.stream.ChatRequest;
@@ -41,7 +42,7 @@ class AnthropicContractTest extends AbstractProviderContractTest {
   @Override
   protected ChatProvider provider(String baseUrl, UpstreamTimeouts timeouts) {
     return new AnthropicProvider(http, new ProviderEndpoint("claude", baseUrl, Optional.of(TestKeys.KEY),
-        AnthropicProvider.DEFAULT_MODEL, List.of(), timeouts));
+        AnthropicProvider.DEFAULT_MODEL, List.of(), timeouts), RequestHook.NONE);
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.llmgate.provider.FakeUpstream.Recorded;
 import io.llmgate.provider.FakeUpstream.Reply;
 import io.llmgate.provider.TestKeys;
 import io.llmgate.provider.http.ProviderEndpoint;
+import io.llmgate.provider.http.RequestHook;
 import io.llmgate.provider.openai.ChatChunks;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Usage;
@@ -32,7 +33,7 @@ class DeepSeekContractTest extends AbstractProviderContractTest {
   @Override
   protected ChatProvider provider(String baseUrl, UpstreamTimeouts timeouts) {
     return DeepSeekProvider.create(http, new ProviderEndpoint("deepseek", baseUrl, Optional.of(TestKeys.KEY),
-        DeepSeekProvider.DEFAULT_MODEL, DeepSeekProvider.MODELS, timeouts));
+        DeepSeekProvider.DEFAULT_MODEL, DeepSeekProvider.MODELS, timeouts), RequestHook.NONE);
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.llmgate.provider.Fixtures;
 import io.llmgate.provider.TestKeys;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.provider.http.ProviderEndpoint;
+import io.llmgate.provider.http.RequestHook;
 import io.llmgate.provider.resilience.RetryingProvider;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Usage;
@@ -35,7 +36,7 @@ class GeminiContractTest extends AbstractProviderContractTest {
   @Override
   protected ChatProvider provider(String baseUrl, UpstreamTimeouts timeouts) {
     return new GeminiProvider(http, new ProviderEndpoint("gemini", baseUrl, Optional.of(TestKeys.KEY),
-        GeminiProvider.DEFAULT_MODEL, List.of(), timeouts));
+        GeminiProvider.DEFAULT_MODEL, List.of(), timeouts), RequestHook.NONE);
   }
 
   @Override

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,9 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code providers.compatible[].api-key-file}: a compatible server's key read from a mounted secret, as
- * the fake upstream sees it in each request's {@code Authorization}. A rotated key is used without a
- * restart; a file caught empty or gone keeps the last key; a file that holds no key stops the start.
+ * {@code api-key-file}: a provider's key read from a mounted secret, as the fake upstream sees it in each
+ * request (a compatible server's {@code Authorization}, Claude's {@code x-api-key}). A rotated key is used
+ * without a restart; a file caught empty or gone keeps the last key; a file that holds no key stops the start.
  */
 class ApiKeyFileTest extends FakeUpstreamTest {
   private static final String STREAM = "ollama/synthetic/v1-chat-stream-include-usage.sse";
@@ -59,13 +60,26 @@ class ApiKeyFileTest extends FakeUpstreamTest {
         .put("retry", new JsonObject().put("max-attempts", 1)));
   }
 
+  /** Claude, its base URL the fake upstream's, its key in {@code file}. */
+  private ChatProvider claude(Map<String, String> env, Path file) {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("ANTHROPIC_BASE_URL", upstream.baseUrl());
+    return Providers.fromEnvironment(vertx, all, ProvidersSettings.fromJson(new JsonObject()
+        .put("anthropic", new JsonObject().put("api-key-file", file.toString())))).require("claude");
+  }
+
   /** Streams once to its end and returns the Authorization the upstream received. */
   private String streamOnce(ChatProvider provider) {
-    upstream.enqueue(Reply.stream(Fixtures.bytes(STREAM)));
-    ChatRequest request = new ChatRequest("s-1", "vault-llm", List.of(new ChatMessage(Role.USER, "Hi")),
+    return streamOnce(provider, STREAM, "authorization");
+  }
+
+  /** Streams {@code fixture} once to its end and returns the {@code header} the upstream received. */
+  private String streamOnce(ChatProvider provider, String fixture, String header) {
+    upstream.enqueue(Reply.stream(Fixtures.bytes(fixture)));
+    ChatRequest request = new ChatRequest("s-1", provider.name(), List.of(new ChatMessage(Role.USER, "Hi")),
         Optional.empty(), Optional.empty(), OptionalDouble.empty(), OptionalInt.empty(), List.of(), Map.of());
     Recorder.open(vertx, provider, request).awaitEnd();
-    return upstream.takeRequest().headers().get("authorization");
+    return upstream.takeRequest().headers().get(header);
   }
 
   /** Streams until the upstream sees {@code expected} (the key is checked once a second), at most 15 s. */
@@ -104,6 +118,29 @@ class ApiKeyFileTest extends FakeUpstreamTest {
     assertThat(seen).containsOnly("Bearer key-1", "Bearer key-2");
     waitPastAKeyCheck();
     assertThat(streamOnce(provider)).as("the new key stays").isEqualTo("Bearer key-2");
+  }
+
+  /** A built-in provider's key from a file, in whichever header its mapper puts the key. */
+  @Test
+  void aBuiltInProvidersKeyComesFromItsFileAndRotates() throws Exception {
+    ChatProvider claude = claude(Map.of(), keyFile);
+    assertThat(streamOnce(claude, "anthropic/text.sse", "x-api-key")).isEqualTo("key-1");
+
+    rotate("key-2\n");
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    String seen = "key-1";
+    while (seen.equals("key-1") && System.nanoTime() < deadline) {
+      seen = streamOnce(claude, "anthropic/text.sse", "x-api-key");
+    }
+    assertThat(seen).isEqualTo("key-2");
+  }
+
+  @Test
+  void aBuiltInProvidersKeyFileAndItsVariableAreNotBothGiven() {
+    assertThatThrownBy(() -> claude(Map.of("ANTHROPIC_API_KEY", "sk-ant-1"), keyFile))
+        .hasMessage("providers.claude.api-key-file: given while ANTHROPIC_API_KEY is set too"
+            + " (expected: one of them, where the key is)");
   }
 
   /** A rotation that truncates before it writes, or a secret unmounted: streams go on with the last key. */
