@@ -11,6 +11,7 @@ import io.llmgate.config.WarmupConfig;
 import io.llmgate.provider.ProviderRegistry;
 import io.llmgate.provider.compatible.CompatibleProvider;
 import io.llmgate.provider.http.HttpUpstream;
+import io.llmgate.warmup.JitSettle;
 import io.llmgate.warmup.SelfWarmup;
 import io.llmgate.warmup.WarmupUpstream;
 import io.vertx.core.Future;
@@ -41,6 +42,11 @@ final class GatewayWarmup {
 
   /** Runs the warm-up {@code node} configures; completes (never fails) when it is over. */
   static Future<SelfWarmup.Result> run(Vertx vertx, GatewayConfig node) {
+    long deadline = System.nanoTime() + node.warmup().maxDuration().toNanos();
+    return streams(vertx, node).compose(result -> settle(vertx, node.warmup(), deadline).map(result));
+  }
+
+  private static Future<SelfWarmup.Result> streams(Vertx vertx, GatewayConfig node) {
     return WarmupUpstream.start(vertx).compose(upstream -> {
       // The gateway's shutdown closes its providers; closed here too when it never started (a second close is a no-op).
       ProviderRegistry providers = providers(vertx, upstream);
@@ -55,6 +61,23 @@ final class GatewayWarmup {
           LOG.warn("warm-up: could not run ({}); ready anyway", e.getMessage());
           return Future.succeededFuture(new SelfWarmup.Result(0, 1, 0, false));
         });
+  }
+
+  /** The wait for the compilers after the streams (off with {@code jit-settle: 0}), within the warm-up's deadline. */
+  private static Future<Void> settle(Vertx vertx, WarmupConfig warmup, long deadline) {
+    if (warmup.jitSettle().isZero()) {
+      return Future.succeededFuture();
+    }
+    long start = System.nanoTime();
+    return JitSettle.ofThisJvm(vertx, warmup.jitSettle()).await(deadline).map(settled -> {
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      if (settled.settled()) {
+        LOG.info("warm-up: JIT settled after {} ms", millis);
+      } else {
+        LOG.warn("warm-up: JIT still compiling at warmup.max-duration (waited {} ms); ready anyway", millis);
+      }
+      return null;
+    });
   }
 
   /**

@@ -64,7 +64,7 @@ class SelfWarmupTest {
 
   @Test
   void readinessWaitsForTheWarmupWhichNoProviderMetricOrHealthCounterSees() throws Exception {
-    startGateway(new WarmupConfig(150, 4, Duration.ofSeconds(60)), Limits.DEFAULT);
+    startGateway(new WarmupConfig(150, 4, Duration.ofSeconds(60), Duration.ZERO), Limits.DEFAULT);
 
     JsonObject healthDuring = new JsonObject(get("/websocket/health").body());
     HttpResponse<String> during = get("/readyz");
@@ -93,7 +93,7 @@ class SelfWarmupTest {
   @Test
   void aWarmupEndedByAFailedStreamStillMakesTheNodeReady() throws Exception {
     // Smaller than any warm-up request: the warm-up gateway, built from the node's settings, refuses the first.
-    startGateway(new WarmupConfig(150, 1, Duration.ofSeconds(60)), new Limits(60, Duration.ofMinutes(1), 8, 32));
+    startGateway(new WarmupConfig(150, 1, Duration.ofSeconds(60), Duration.ZERO), new Limits(60, Duration.ofMinutes(1), 8, 32));
 
     SelfWarmup.Result result = gateway.warmedUp().await(60, TimeUnit.SECONDS);
 
@@ -108,7 +108,7 @@ class SelfWarmupTest {
 
   @Test
   void aWarmupStoppedAtItsMaxDurationStillMakesTheNodeReady() throws Exception {
-    startGateway(new WarmupConfig(1_000_000, 2, Duration.ofMillis(300)), Limits.DEFAULT);
+    startGateway(new WarmupConfig(1_000_000, 2, Duration.ofMillis(300), Duration.ZERO), Limits.DEFAULT);
 
     SelfWarmup.Result result = gateway.warmedUp().await(60, TimeUnit.SECONDS);
 

@@ -50,7 +50,7 @@ public final class ConfigLoader {
         cluster(env, file.object("cluster", Set.of("redis-url", "command-timeout", "heartbeat"))),
         security(env, file.object("security", Set.of("allowed-origins"))),
         AuthConfig.read(file.object("auth", AuthConfig.KEYS)),
-        warmup(file.object("warmup", Set.of("streams", "concurrency", "max-duration"))),
+        warmup(file.object("warmup", Set.of("streams", "concurrency", "max-duration", "jit-settle"))),
         ProvidersSettings.read(file.namedObjects("providers")),
         variables);
     env.refuseMisspelt();
@@ -123,7 +123,7 @@ public final class ConfigLoader {
   private static WarmupConfig warmup(Settings in) {
     WarmupConfig defaults = WarmupConfig.DEFAULT;
     return new WarmupConfig(in.integer("streams", defaults.streams()), in.integer("concurrency", defaults.concurrency()),
-        in.duration("max-duration", defaults.maxDuration()));
+        in.duration("max-duration", defaults.maxDuration()), in.duration("jit-settle", defaults.jitSettle()));
   }
 
   private static JsonObject readYaml(String file) {

@@ -63,6 +63,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void warmupSettingsAreReadFromTheYamlFile() throws Exception {
+    Path file = Files.writeString(dir.resolve("llmgate.yaml"),
+        "warmup:\n  streams: 90\n  concurrency: 3\n  max-duration: 7s\n  jit-settle: 0\n");
+
+    assertThat(ConfigLoader.load(Map.of("LLMGATE_CONFIG", file.toString())).warmup())
+        .isEqualTo(new WarmupConfig(90, 3, Duration.ofSeconds(7), Duration.ZERO));
+    assertThat(ConfigLoader.load(Map.of()).warmup()).isEqualTo(WarmupConfig.DEFAULT);
+  }
+
+  @Test
   void aNonPositiveBoundIsRefusedAtStart() throws Exception {
     Path file = Files.writeString(dir.resolve("llmgate.yaml"), "resume:\n  max-events: 0\n");
 
@@ -114,6 +124,8 @@ class ConfigLoaderTest {
       providers: {openai: {fallbak: [claude]}}          | providers.openai.fallbak: unknown key (did you mean fallback?)
       providers: {timeout: {connect: 2s}}               | providers.timeout: unknown key (did you mean timeouts?)
       providers: {openai: [gpt-4.1]}                    | providers.openai: ["gpt-4.1"] (expected: a map)
+      warmup: {jit-settle: -5ms}                        | warmup.jit-settle: "-5ms" (expected: a duration like 500ms, 30s, 10m)
+      warmup: {jit-setle: 20ms}                         | warmup.jit-setle: unknown key (did you mean jit-settle?)
       """)
   void aWrongValueStopsTheStartNamingIt(String yaml, String message) throws Exception {
     Path file = Files.writeString(dir.resolve("llmgate.yaml"), yaml);
