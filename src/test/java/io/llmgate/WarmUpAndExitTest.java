@@ -2,6 +2,7 @@ package io.llmgate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgate.config.WarmupConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ class WarmUpAndExitTest {
       assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("exited").isTrue();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
-      assertThat(output).contains("warm-up: 300 streams in ").doesNotContain("listening on");
+      assertThat(output).contains("warm-up: " + WarmupConfig.DEFAULT.streams() + " streams in ").doesNotContain("listening on");
       assertThat(process.exitValue()).isZero();
     } finally {
       process.destroyForcibly();

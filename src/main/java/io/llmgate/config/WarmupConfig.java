@@ -11,7 +11,7 @@ import java.time.Duration;
  */
 public record WarmupConfig(int streams, int concurrency, Duration maxDuration, Duration jitSettle) {
   /** Measured in bench/README.md ("What moved the numbers"). */
-  public static final WarmupConfig DEFAULT = new WarmupConfig(300, 8, Duration.ofSeconds(15), Duration.ofMillis(20));
+  public static final WarmupConfig DEFAULT = new WarmupConfig(1200, 16, Duration.ofSeconds(15), Duration.ofMillis(20));
   /** What tests start by default: hundreds of gateways started by the suite need no warm JIT. */
   public static final WarmupConfig OFF = new WarmupConfig(0, 8, Duration.ofSeconds(15), Duration.ZERO);
 

@@ -35,7 +35,7 @@ public final class SelfWarmup {
   private static final Logger LOG = LoggerFactory.getLogger(SelfWarmup.class);
   /** The user ids warm-up streams run as (one per stream, so no per-user limit is reached). */
   private static final String USER_PREFIX = "llmgate-warmup-";
-  private static final int TOKENS = 4;
+  private static final int TOKENS = WarmupUpstream.TOKENS;
   /** The warm-up gateway listens on loopback only. */
   private static final String HOST = "127.0.0.1";
   private static final String DONE = StreamEvent.Kind.DONE.eventName();

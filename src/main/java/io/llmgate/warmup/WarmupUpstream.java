@@ -9,14 +9,18 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * The provider the self-warm-up streams from: an OpenAI-style Chat Completions endpoint on a loopback port of
- * this process, answering every request with a few chunks, the finish reason, the usage and {@code [DONE]},
+ * this process, answering every request with {@link #TOKENS} chunks, the finish reason, the usage and {@code [DONE]},
  * each its own write. It stands for a real provider, so that the warm-up runs llmgate's upstream client,
  * frame reader and decoder as a real stream does, and never reaches, or is billed by, a real one.
  */
 public final class WarmupUpstream {
   /** The path a provider whose base URL is {@link #baseUrl()} posts to. */
   static final String PATH = "/v1/chat/completions";
-  private static final int TOKENS = 4;
+  /**
+   * Tokens per answer: enough that the per-token code (the upstream frame reader and decoder, the encoders,
+   * the writes) runs past C2's thresholds within the warm-up's streams (bench/README.md).
+   */
+  static final int TOKENS = 16;
 
   private final HttpServer server;
 
