@@ -33,6 +33,7 @@ import io.llmgate.transport.Connections;
 import io.llmgate.transport.StreamCommands;
 import io.llmgate.transport.http1.Http1Hardening;
 import io.llmgate.transport.openai.OpenAiRoutes;
+import io.llmgate.transport.socketio.SocketIoNamespace;
 import io.llmgate.transport.socketio.SocketIoOptions;
 import io.llmgate.transport.socketio.SocketIoServer;
 import io.llmgate.transport.socketio.chat.SocketIoChatHandler;
@@ -151,7 +152,10 @@ public final class Gateway {
     this.socketIo = SocketIoServer.create(vertx, socketIoOptions(config).setAllowRequest(origins::allows));
     // Unlike llmgate.connections.active, also the sessions of clients that never authenticated.
     registry.gauge("llmgate.engineio.sessions", socketIo, SocketIoServer::connectedClients);
-    new SocketIoChatHandler(commands, credentials, connections, connectionLimits).bind(socketIo.namespace("/"));
+    SocketIoNamespace chat = socketIo.namespace("/");
+    registry.gauge("llmgate.socketio.recovery.sessions", chat, SocketIoNamespace::persistedSessions);
+    registry.gauge("llmgate.socketio.recovery.bytes", chat, SocketIoNamespace::persistedBytes);
+    new SocketIoChatHandler(commands, credentials, connections, connectionLimits).bind(chat);
   }
 
   /** In memory, and in cluster mode in Redis too, so that a client can resume on any node. */
@@ -201,7 +205,8 @@ public final class Gateway {
         .setConnectTimeout(config.socketIo().connectTimeout().toMillis())
         .setMaxPayload(config.socketIo().maxPayload())
         .setMaxDisconnectionDuration(config.socketIo().maxDisconnectionDuration().toMillis())
-        .setRecoveryPackets(config.socketIo().recoveryPackets());
+        .setRecoveryPackets(config.socketIo().recoveryPackets())
+        .setRecoveryMaxBytes(config.socketIo().recoveryMaxBytes());
   }
 
   /** Builds the providers from {@code config} (loading the local model off the event loop) and listens. */

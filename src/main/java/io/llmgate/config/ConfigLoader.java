@@ -43,7 +43,7 @@ public final class ConfigLoader {
         local(file.object("local",
             Set.of("checkpoint", "tokenizer", "token-delay", "max-tokens", "temperature", "top-p"))),
         socketIo(file.object("socketio", Set.of("ping-interval", "ping-timeout", "connect-timeout", "max-payload",
-            "max-disconnection-duration", "recovery-packets"))),
+            "max-disconnection-duration", "recovery-packets", "recovery-max-bytes"))),
         api(env, file.object("api", Set.of("default-model", "heartbeat", "body-timeout", "header-timeout"))),
         resume(file.object("resume", Set.of("window", "max-events-per-stream", "max-events", "disconnect-grace",
             "max-chars-per-stream"))),
@@ -86,7 +86,8 @@ public final class ConfigLoader {
         in.duration("ping-timeout", defaults.pingTimeout()), in.duration("connect-timeout", defaults.connectTimeout()),
         in.integer("max-payload", defaults.maxPayload()),
         in.duration("max-disconnection-duration", defaults.maxDisconnectionDuration()),
-        in.integer("recovery-packets", defaults.recoveryPackets()));
+        in.integer("recovery-packets", defaults.recoveryPackets()),
+        in.integer("recovery-max-bytes", defaults.recoveryMaxBytes()));
   }
 
   private static ApiConfig api(Environment env, Settings in) {

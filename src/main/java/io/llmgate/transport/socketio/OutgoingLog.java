@@ -16,11 +16,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * connection that recovers it, after the socket it belonged to closed.
  */
 final class OutgoingLog {
-  private record Sent(String offset, List<EnginePacket> frames) {}
+  /**
+   * What a kept packet costs on the heap besides its frames' bytes: the record, its offset string, the
+   * list, the packet and its frame's string (jmap: 211,001 kept token packets, frames of ~142 bytes, held
+   * 82 MB, ~387 bytes each).
+   */
+  static final int PACKET_OVERHEAD = 240;
+
+  private record Sent(String offset, List<EnginePacket> frames, int bytes) {}
 
   private final Deque<Sent> sent = new ArrayDeque<>();
   private final AtomicLong nextOffset = new AtomicLong();
   private final int capacity;
+  private long bytes;
 
   OutgoingLog(int capacity) {
     this.capacity = capacity;
@@ -33,10 +41,20 @@ final class OutgoingLog {
 
   /** Keeps a packet that went out, in sending order. */
   synchronized void add(String offset, List<EnginePacket> frames) {
-    sent.addLast(new Sent(offset, frames));
-    if (sent.size() > capacity) {
-      sent.removeFirst();
+    int size = PACKET_OVERHEAD;
+    for (EnginePacket frame : frames) {
+      size += frame.size();
     }
+    sent.addLast(new Sent(offset, frames, size));
+    bytes += size;
+    if (sent.size() > capacity) {
+      bytes -= sent.removeFirst().bytes();
+    }
+  }
+
+  /** About what the kept packets hold on the heap, in bytes. */
+  synchronized long bytes() {
+    return bytes;
   }
 
   synchronized boolean holds(String offset) {

@@ -104,6 +104,11 @@ public final class SocketIoNamespace {
     return persisted.size();
   }
 
+  /** About what the packets kept for those sockets hold on the heap, in bytes. */
+  public long persistedBytes() {
+    return persisted.bytes();
+  }
+
   void onDisconnected(SocketIoSocket socket) {
     sockets.remove(socket.id(), socket);
   }

@@ -21,6 +21,7 @@ public final class SocketIoOptions {
   public static final int DEFAULT_WRITE_QUEUE_MAX_SIZE = 64 * 1024;
   public static final long DEFAULT_WRITE_COALESCING_DELAY = 0;
   public static final int DEFAULT_RECOVERY_PACKETS = 1000;
+  public static final long DEFAULT_RECOVERY_MAX_BYTES = 64L << 20;
 
   private String path = DEFAULT_PATH;
   private long pingInterval = DEFAULT_PING_INTERVAL;
@@ -34,6 +35,7 @@ public final class SocketIoOptions {
   private Predicate<HttpServerRequest> allowRequest = request -> true;
   private long maxDisconnectionDuration;
   private int recoveryPackets = DEFAULT_RECOVERY_PACKETS;
+  private long recoveryMaxBytes = DEFAULT_RECOVERY_MAX_BYTES;
 
   public SocketIoOptions() {}
 
@@ -50,6 +52,7 @@ public final class SocketIoOptions {
     this.allowRequest = other.allowRequest;
     this.maxDisconnectionDuration = other.maxDisconnectionDuration;
     this.recoveryPackets = other.recoveryPackets;
+    this.recoveryMaxBytes = other.recoveryMaxBytes;
   }
 
   /**
@@ -228,6 +231,20 @@ public final class SocketIoOptions {
 
   public SocketIoOptions setRecoveryPackets(int packets) {
     this.recoveryPackets = (int) positive("recoveryPackets", packets);
+    return this;
+  }
+
+  /**
+   * With recovery on, about how many bytes of heap the packets of all sockets kept for it (those whose
+   * connection dropped) may hold together, per namespace; past it the oldest kept socket is forgotten
+   * (its client gets a new socket, {@code recovered} false). Bounds what dropped connections cost in all.
+   */
+  public long getRecoveryMaxBytes() {
+    return recoveryMaxBytes;
+  }
+
+  public SocketIoOptions setRecoveryMaxBytes(long bytes) {
+    this.recoveryMaxBytes = positive("recoveryMaxBytes", bytes);
     return this;
   }
 

@@ -51,7 +51,7 @@ public final class SocketIoServer {
       throw new IllegalArgumentException("namespace: " + name + " (expected: starting with '/')");
     }
     return namespaces.computeIfAbsent(name, n -> new SocketIoNamespace(n,
-        new PersistedSessions(vertx, options.getMaxDisconnectionDuration())));
+        new PersistedSessions(vertx, options.getMaxDisconnectionDuration(), options.getRecoveryMaxBytes())));
   }
 
   /** Routes {@code <path>*} of the router to this server and returns that route. */

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,12 +34,12 @@ class ConnectionStateRecoveryTest {
 
   @BeforeEach
   void start() {
-    start(60_000);
+    start(60_000, SocketIoOptions.DEFAULT_RECOVERY_MAX_BYTES);
   }
 
-  private void start(long maxDisconnectionMs) {
+  private void start(long maxDisconnectionMs, long maxBytes) {
     SocketIoOptions options = new SocketIoOptions().setMaxDisconnectionDuration(maxDisconnectionMs)
-        .setRecoveryPackets(3);
+        .setRecoveryPackets(3).setRecoveryMaxBytes(maxBytes);
     io = SocketIoServer.create(vertx, options);
     // The principal is the auth token, so two clients with the same token are the same user.
     io.namespace("/").authHandler(auth -> Future.succeededFuture(auth.getString("token", "")))
@@ -57,6 +58,14 @@ class ConnectionStateRecoveryTest {
   void tearDown() {
     client.close();
     await(vertx.close());
+  }
+
+  /** Stops this server and starts another with these settings; the caller tears it down. */
+  private ConnectionStateRecoveryTest restarted(long maxDisconnectionMs, long maxBytes) {
+    tearDown();
+    ConnectionStateRecoveryTest other = new ConnectionStateRecoveryTest();
+    other.start(maxDisconnectionMs, maxBytes);
+    return other;
   }
 
   private SocketIoSocket nextSocket() throws InterruptedException {
@@ -185,11 +194,7 @@ class ConnectionStateRecoveryTest {
 
   @Test
   void aSessionIsForgottenAfterTheMaxDisconnectionDuration() throws Exception {
-    client.close();
-    await(vertx.close());
-    // a fresh server whose sessions last 100 ms
-    ConnectionStateRecoveryTest shortLived = new ConnectionStateRecoveryTest();
-    shortLived.start(100);
+    ConnectionStateRecoveryTest shortLived = restarted(100, SocketIoOptions.DEFAULT_RECOVERY_MAX_BYTES);
     try {
       String pid;
       List<String> events;
@@ -203,19 +208,44 @@ class ConnectionStateRecoveryTest {
         Thread.sleep(10);
       }
 
-      try (TestWebSocket ws = shortLived.client.webSocket(WS)) {
-        assertThat(reply(reconnect(ws, "alice", pid, offsetOf(events.get(0)))).getString("pid")).isNotEqualTo(pid);
-        assertThat(shortLived.nextSocket().recovered()).isFalse();
-      }
+      shortLived.assertNotRecovered("alice", pid, offsetOf(events.get(0)));
     } finally {
       shortLived.tearDown();
     }
   }
 
   @Test
+  void pastTheMemoryBoundTheOldestDroppedSocketIsForgottenFirst() throws Exception {
+    // room for what one dropped socket keeps (3 packets of ~15 bytes), not for two
+    ConnectionStateRecoveryTest bounded = restarted(60_000, 3 * (OutgoingLog.PACKET_OVERHEAD + 40));
+    try {
+      List<String> pids = new ArrayList<>();
+      List<String> lastOffsets = new ArrayList<>();
+      for (String user : List.of("alice", "bob")) {
+        try (TestWebSocket ws = bounded.client.webSocket(WS)) {
+          pids.add(reply(ws.connect("", "{\"token\":\"" + user + "\"}")).getString("pid"));
+          lastOffsets.add(offsetOf(bounded.eventsSent(ws, bounded.nextSocket(), 3).get(2)));
+        }
+        assertThat(bounded.disconnectReasons.poll(5, TimeUnit.SECONDS)).isEqualTo("transport close");
+      }
+
+      assertThat(bounded.io.namespace("/").persistedSessions()).isEqualTo(1);
+      assertThat(bounded.io.namespace("/").persistedBytes()).isBetween(1L, 3L * (OutgoingLog.PACKET_OVERHEAD + 40));
+      bounded.assertNotRecovered("alice", pids.get(0), lastOffsets.get(0));
+      try (TestWebSocket ws = bounded.client.webSocket(WS)) {
+        assertThat(reply(bounded.reconnect(ws, "bob", pids.get(1), lastOffsets.get(1))).getString("pid"))
+            .isEqualTo(pids.get(1));
+        assertThat(bounded.nextSocket().recovered()).isTrue();
+      }
+      assertThat(bounded.io.namespace("/").persistedBytes()).isZero();
+    } finally {
+      bounded.tearDown();
+    }
+  }
+
+  @Test
   void withRecoveryOffNothingChangesOnTheWire() throws Exception {
-    client.close();
-    await(vertx.close());
+    tearDown();
     Vertx other = Vertx.vertx();
     try {
       SocketIoServer plain = SocketIoServer.create(other, new SocketIoOptions());
