@@ -70,6 +70,11 @@ final class EnginePacket {
     return new EnginePacket(Type.MESSAGE, frame.toString(), null);
   }
 
+  /** A MESSAGE from its whole text frame, type code first, as this process encoded it earlier (kept for recovery). */
+  static EnginePacket encodedMessage(String frame) {
+    return new EnginePacket(Type.MESSAGE, frame, null);
+  }
+
   static EnginePacket binaryMessage(Buffer data) {
     return new EnginePacket(Type.MESSAGE, String.valueOf(Type.MESSAGE.code()), Objects.requireNonNull(data, "data"));
   }

@@ -42,6 +42,7 @@ final class PersistedSessions {
   }
 
   void persist(Session session) {
+    session.log().trim();
     long timer = vertx.setTimer(maxDisconnectionMs, t -> expire(session));
     synchronized (this) {
       forget(byPid.put(session.pid(), new Entry(session, session.log().bytes(), timer)));
