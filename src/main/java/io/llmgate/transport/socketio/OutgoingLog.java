@@ -143,31 +143,38 @@ final class OutgoingLog {
   }
 
   synchronized boolean holds(String offset) {
-    return after(offset).isPresent();
+    return scan(offset, null);
   }
 
   /** The frames of every packet after {@code offset}, in order; empty when the log no longer holds it. */
   synchronized Optional<List<EnginePacket>> after(String offset) {
+    List<EnginePacket> missed = new ArrayList<>();
+    return scan(offset, missed) ? Optional.of(missed) : Optional.empty();
+  }
+
+  /** Whether the log holds {@code offset}; decodes the packets after it into {@code missed} unless null. */
+  private boolean scan(String offset, List<EnginePacket> missed) {
     long wanted;
     try {
       wanted = Long.parseLong(offset);
     } catch (NumberFormatException e) {
-      return Optional.empty(); // a client's word, not one this log gave out
+      return false; // a client's word, not one this log gave out
     }
-    List<EnginePacket> missed = new ArrayList<>();
     boolean found = false;
     int at = head;
     for (ByteBuffer chunk : chunks) {
       for (; at < chunk.position(); at = skip(chunk, at)) {
-        if (found) {
+        if (!found) {
+          found = chunk.getLong(at) == wanted;
+        } else if (missed != null) {
           addFrames(chunk, at, missed);
         } else {
-          found = chunk.getLong(at) == wanted;
+          return true;
         }
       }
       at = 0;
     }
-    return found ? Optional.of(missed) : Optional.empty();
+    return found;
   }
 
   private static void addFrames(ByteBuffer chunk, int at, List<EnginePacket> out) {
