@@ -154,7 +154,7 @@ public final class Gateway {
     registry.gauge("llmgate.engineio.sessions", socketIo, SocketIoServer::connectedClients);
     SocketIoNamespace chat = socketIo.namespace("/");
     registry.gauge("llmgate.socketio.recovery.sessions", chat, SocketIoNamespace::persistedSessions);
-    registry.gauge("llmgate.socketio.recovery.bytes", chat, SocketIoNamespace::persistedBytes);
+    registry.gauge("llmgate.socketio.recovery.bytes", chat, SocketIoNamespace::recoveryBytes);
     new SocketIoChatHandler(commands, credentials, connections, connectionLimits).bind(chat);
   }
 

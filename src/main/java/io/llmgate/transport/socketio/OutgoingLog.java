@@ -25,8 +25,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #PACKET_OVERHEAD}, and a chunk is one array the collector does not look into. Chunks start small
  * (most sockets send a few packets) and double up to {@link #MAX_CHUNK_BYTES}, so a log wastes at most
  * one chunk's free tail and the dropped head of its first.
+ *
+ * <p>Every chunk is charged to the {@link Memory} that all logs of a namespace share, live sockets' and
+ * kept ones' alike, so their packets together stay within one byte bound: a thousand packets of a long
+ * answer cost a connected socket ~160 KB, and a node with many connected sockets would otherwise hold
+ * them all whatever the bound for dropped ones said. Refused a chunk, a log drops its own oldest packets
+ * first; a log never skips a packet while keeping later ones, which would replay a recovery with a hole.
  */
 final class OutgoingLog {
+  /** The byte bound logs share; called under a log's lock, so it never takes the lock of a live log. */
+  interface Memory {
+    /** Whether {@code bytes} more may be held: true once they are counted. */
+    boolean reserve(long bytes);
+
+    void release(long bytes);
+  }
+
   /** What a kept packet costs besides its frames' bytes: its offset and the lengths that frame it. */
   static final int PACKET_OVERHEAD = Long.BYTES + 2 * Integer.BYTES;
   static final int FIRST_CHUNK_BYTES = 256;
@@ -36,12 +50,14 @@ final class OutgoingLog {
   private final Deque<ByteBuffer> chunks = new ArrayDeque<>();
   private final AtomicLong nextOffset = new AtomicLong();
   private final int capacity;
+  private final Memory memory;
   private int head;
   private int count;
   private long bytes;
 
-  OutgoingLog(int capacity) {
+  OutgoingLog(int capacity, Memory memory) {
     this.capacity = capacity;
+    this.memory = memory;
   }
 
   /** A fresh offset, unique within this log's sequence; from any thread (packets are encoded there). */
@@ -60,6 +76,13 @@ final class OutgoingLog {
       dropOldest();
     }
     ByteBuffer chunk = room(size);
+    while (chunk == null && !chunks.isEmpty()) {
+      dropFirstChunk();
+      chunk = room(size);
+    }
+    if (chunk == null) {
+      return; // nothing older is kept either, so a client that missed this packet is not recovered
+    }
     chunk.putLong(Long.parseLong(offset)).putInt(text.length).put(text).putInt(frames.size() - 1);
     for (int i = 1; i < frames.size(); i++) {
       Buffer attachment = frames.get(i).binary();
@@ -68,7 +91,10 @@ final class OutgoingLog {
     count++;
   }
 
-  /** A chunk with {@code size} bytes free at its end: the last one, compacted if it is the only one, or a new one. */
+  /**
+   * A chunk with {@code size} bytes free at its end: the last one, compacted if it is the only one, or a
+   * new one; null when the memory has no room for a new one.
+   */
   private ByteBuffer room(int size) {
     ByteBuffer last = chunks.peekLast();
     if (last != null && last.remaining() >= size) {
@@ -81,9 +107,13 @@ final class OutgoingLog {
       return last;
     }
     int capacity = last == null ? FIRST_CHUNK_BYTES : Math.min(last.capacity() * 2, MAX_CHUNK_BYTES);
-    ByteBuffer chunk = ByteBuffer.allocate(Math.max(capacity, size));
+    int chunkBytes = Math.max(capacity, size);
+    if (!memory.reserve(chunkBytes)) {
+      return null;
+    }
+    ByteBuffer chunk = ByteBuffer.allocate(chunkBytes);
     chunks.addLast(chunk);
-    bytes += chunk.capacity();
+    bytes += chunkBytes;
     return chunk;
   }
 
@@ -107,8 +137,30 @@ final class OutgoingLog {
   /** A copy of {@code chunk}'s packets from {@code from}, in a chunk that has no room to spare. */
   private ByteBuffer exact(ByteBuffer chunk, int from) {
     ByteBuffer copy = ByteBuffer.allocate(chunk.position() - from).put(chunk.array(), from, chunk.position() - from);
-    bytes += copy.capacity() - chunk.capacity();
+    free(chunk.capacity() - copy.capacity());
     return copy;
+  }
+
+  /** Forgets every packet and gives their bytes back: for a socket that closed for good. */
+  synchronized void clear() {
+    free(bytes);
+    chunks.clear();
+    head = 0;
+    count = 0;
+  }
+
+  private void free(long chunkBytes) {
+    bytes -= chunkBytes;
+    memory.release(chunkBytes);
+  }
+
+  private void dropFirstChunk() {
+    ByteBuffer first = chunks.removeFirst();
+    for (int at = head; at < first.position(); at = skip(first, at)) {
+      count--;
+    }
+    head = 0;
+    free(first.capacity());
   }
 
   private void dropOldest() {
@@ -118,7 +170,7 @@ final class OutgoingLog {
     if (head == first.position()) {
       head = 0;
       if (chunks.size() > 1) {
-        bytes -= chunks.removeFirst().capacity();
+        free(chunks.removeFirst().capacity());
       } else {
         first.clear();
       }

@@ -84,6 +84,11 @@ public final class SocketIoNamespace {
     }
   }
 
+  /** The bound every outgoing log of this namespace's sockets is charged to. */
+  OutgoingLog.Memory recoveryMemory() {
+    return persisted;
+  }
+
   /** With connection state recovery on: keeps a socket that lost its connection, to restore it. */
   void persist(PersistedSessions.Session session) {
     persisted.persist(session);
@@ -104,8 +109,11 @@ public final class SocketIoNamespace {
     return persisted.size();
   }
 
-  /** About what the packets kept for those sockets hold on the heap, in bytes. */
-  public long persistedBytes() {
+  /**
+   * About what the outgoing logs of connected sockets and of those that may recover hold on the heap, in
+   * bytes; at most the recovery byte bound.
+   */
+  public long recoveryBytes() {
     return persisted.bytes();
   }
 

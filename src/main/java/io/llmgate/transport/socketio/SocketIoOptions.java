@@ -235,9 +235,10 @@ public final class SocketIoOptions {
   }
 
   /**
-   * With recovery on, about how many bytes of heap the packets of all sockets kept for it (those whose
-   * connection dropped) may hold together, per namespace; past it the oldest kept socket is forgotten
-   * (its client gets a new socket, {@code recovered} false). Bounds what dropped connections cost in all.
+   * With recovery on, about how many bytes of heap the packets all sockets keep for it (connected ones and
+   * those whose connection dropped) may hold together, per namespace; past it the oldest kept socket is
+   * forgotten (its client gets a new socket, {@code recovered} false), and with none left a connected
+   * socket that needs room drops its own oldest packets. Bounds what recovery costs in all.
    */
   public long getRecoveryMaxBytes() {
     return recoveryMaxBytes;

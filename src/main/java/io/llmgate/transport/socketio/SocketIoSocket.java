@@ -108,7 +108,7 @@ public final class SocketIoSocket {
     boolean recovery = client.options().recoversConnectionState();
     return new SocketIoSocket(client, namespace, Ids.next(), principal, auth,
         recovery ? Ids.next() : null,
-        recovery ? new OutgoingLog(client.options().getRecoveryPackets()) : null,
+        recovery ? new OutgoingLog(client.options().getRecoveryPackets(), namespace.recoveryMemory()) : null,
         false, null);
   }
 
@@ -385,6 +385,8 @@ public final class SocketIoSocket {
     connected = false;
     if (log != null && RECOVERABLE_REASONS.contains(reason)) {
       namespace.persist(new PersistedSessions.Session(id, pid, principal, data, log));
+    } else if (log != null) {
+      log.clear();
     }
     for (PendingAck pending : new ArrayList<>(pendingAcks.values())) {
       client.vertx().cancelTimer(pending.timer());

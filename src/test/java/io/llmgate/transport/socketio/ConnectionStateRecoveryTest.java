@@ -216,8 +216,10 @@ class ConnectionStateRecoveryTest {
 
   @Test
   void pastTheMemoryBoundTheOldestDroppedSocketIsForgottenFirst() throws Exception {
-    // room for what one dropped socket keeps (3 packets of 13 bytes), not for two
-    ConnectionStateRecoveryTest bounded = restarted(60_000, 3 * (OutgoingLog.PACKET_OVERHEAD + 20));
+    // room for a connected socket's first chunk, not for it beside what a dropped one keeps (3 packets)
+    long keptAtLeast = 3L * OutgoingLog.PACKET_OVERHEAD;
+    long keptAtMost = 3L * (OutgoingLog.PACKET_OVERHEAD + 20);
+    ConnectionStateRecoveryTest bounded = restarted(60_000, OutgoingLog.FIRST_CHUNK_BYTES + keptAtLeast);
     try {
       List<String> pids = new ArrayList<>();
       List<String> lastOffsets = new ArrayList<>();
@@ -225,18 +227,28 @@ class ConnectionStateRecoveryTest {
         try (TestWebSocket ws = bounded.client.webSocket(WS)) {
           pids.add(reply(ws.connect("", "{\"token\":\"" + user + "\"}")).getString("pid"));
           lastOffsets.add(offsetOf(bounded.eventsSent(ws, bounded.nextSocket(), 3).get(2)));
+          // what a connected socket's log holds counts against the same bound
+          assertThat(bounded.io.namespace("/").recoveryBytes()).isEqualTo(OutgoingLog.FIRST_CHUNK_BYTES);
         }
         assertThat(bounded.disconnectReasons.poll(5, TimeUnit.SECONDS)).isEqualTo("transport close");
       }
 
       assertThat(bounded.io.namespace("/").persistedSessions()).isEqualTo(1);
-      assertThat(bounded.io.namespace("/").persistedBytes()).isBetween(1L, 3L * (OutgoingLog.PACKET_OVERHEAD + 20));
+      assertThat(bounded.io.namespace("/").recoveryBytes()).isBetween(keptAtLeast, keptAtMost);
       bounded.assertNotRecovered("alice", pids.get(0), lastOffsets.get(0));
       try (TestWebSocket ws = bounded.client.webSocket(WS)) {
         assertThat(reply(bounded.reconnect(ws, "bob", pids.get(1), lastOffsets.get(1))).getString("pid"))
             .isEqualTo(pids.get(1));
         assertThat(bounded.nextSocket().recovered()).isTrue();
-        assertThat(bounded.io.namespace("/").persistedBytes()).isZero();
+        assertThat(bounded.io.namespace("/").recoveryBytes()).isBetween(keptAtLeast, keptAtMost);
+
+        ws.send("41"); // leaving on purpose: nothing is kept, and the log's bytes are given back
+        String reason;
+        do { // the socket assertNotRecovered connected closes in its own time
+          reason = bounded.disconnectReasons.poll(5, TimeUnit.SECONDS);
+        } while ("transport close".equals(reason));
+        assertThat(reason).isEqualTo("client namespace disconnect");
+        assertThat(bounded.io.namespace("/").recoveryBytes()).isZero();
       }
     } finally {
       bounded.tearDown();

@@ -9,6 +9,34 @@ import org.junit.jupiter.api.Test;
 
 class OutgoingLogTest {
 
+  /** A byte bound as a namespace's sessions keep it, without kept sessions to forget. */
+  private static final class Budget implements OutgoingLog.Memory {
+    private final long max;
+    private long used;
+
+    Budget(long max) {
+      this.max = max;
+    }
+
+    @Override
+    public boolean reserve(long bytes) {
+      if (used + bytes > max) {
+        return false;
+      }
+      used += bytes;
+      return true;
+    }
+
+    @Override
+    public void release(long bytes) {
+      used -= bytes;
+    }
+  }
+
+  private static OutgoingLog unbounded(int capacity) {
+    return new OutgoingLog(capacity, new Budget(Long.MAX_VALUE));
+  }
+
   /** Adds an event packet under the log's next offset; returns the offset. */
   private static String send(OutgoingLog log, List<EnginePacket> frames) {
     String offset = log.nextOffset();
@@ -27,7 +55,7 @@ class OutgoingLogTest {
 
   @Test
   void givesBackTheFramesOfEveryPacketAfterAnOffsetExactly() {
-    OutgoingLog log = new OutgoingLog(100);
+    OutgoingLog log = unbounded(100);
     List<List<EnginePacket>> sent = List.of(
         event("2[\"token\",\"plain\",\"0\"]"),
         event("2[\"token\",\"naïve \\\"quoted\\\" 😀 日本\",\"1\"]"),
@@ -43,7 +71,7 @@ class OutgoingLogTest {
 
   @Test
   void anOffsetItNeverGaveOutIsNotHeld() {
-    OutgoingLog log = new OutgoingLog(10);
+    OutgoingLog log = unbounded(10);
     send(log, event("2[\"a\",\"0\"]"));
 
     for (String offset : new String[] {"1", "-1", "x", "", "99999999999999999999"}) {
@@ -54,7 +82,7 @@ class OutgoingLogTest {
 
   @Test
   void keepsTheNewestPacketsAcrossChunksAndCompactions() {
-    OutgoingLog log = new OutgoingLog(50);
+    OutgoingLog log = unbounded(50);
     List<String> offsets = new ArrayList<>();
     List<List<EnginePacket>> sent = new ArrayList<>();
     for (int i = 0; i < 2_000; i++) {
@@ -76,22 +104,25 @@ class OutgoingLogTest {
 
   @Test
   void holdsAboutItsPacketsBytesAndAtMostTwoChunksMore() {
-    OutgoingLog small = new OutgoingLog(1000);
+    OutgoingLog small = unbounded(1000);
     send(small, event("2[\"a\",\"0\"]"));
     assertThat(small.bytes()).isEqualTo(OutgoingLog.FIRST_CHUNK_BYTES);
 
-    OutgoingLog full = new OutgoingLog(1000);
+    Budget budget = new Budget(Long.MAX_VALUE);
+    OutgoingLog full = new OutgoingLog(1000, budget);
     String frame = "2[\"token\",{\"text\":\"" + "y".repeat(100) + "\"},\"123\"]";
     for (int i = 0; i < 5_000; i++) {
       send(full, event(frame));
     }
     long packets = 1000L * (OutgoingLog.PACKET_OVERHEAD + frame.length() + 1);
     assertThat(full.bytes()).isBetween(packets, packets + 2L * OutgoingLog.MAX_CHUNK_BYTES);
+    assertThat(budget.used).isEqualTo(full.bytes());
   }
 
   @Test
   void trimmedItHoldsItsPacketsBytesExactlyAndStillTakesMore() {
-    OutgoingLog log = new OutgoingLog(30);
+    Budget budget = new Budget(Long.MAX_VALUE);
+    OutgoingLog log = new OutgoingLog(30, budget);
     List<String> offsets = new ArrayList<>();
     List<List<EnginePacket>> sent = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
@@ -104,11 +135,65 @@ class OutgoingLogTest {
     log.trim();
 
     assertThat(log.bytes()).isEqualTo(packets);
+    assertThat(budget.used).isEqualTo(packets);
     assertThat(log.after(offsets.get(70))).contains(flat(sent.subList(71, 100)));
     sent.add(event("2[\"after\"]"));
     offsets.add(send(log, sent.get(100)));
     assertThat(log.after(offsets.get(71))).contains(flat(sent.subList(72, 101)));
     assertThat(log.holds(offsets.get(70))).isFalse();
+  }
+
+  @Test
+  void logsSharingABoundStayWithinItAndEachKeepsItsNewestPacketsWithoutAHole() {
+    Budget budget = new Budget(3L * OutgoingLog.MAX_CHUNK_BYTES);
+    List<OutgoingLog> logs = List.of(new OutgoingLog(1000, budget), new OutgoingLog(1000, budget));
+    List<List<String>> offsets = List.of(new ArrayList<>(), new ArrayList<>());
+    List<List<List<EnginePacket>>> sent = List.of(new ArrayList<>(), new ArrayList<>());
+    for (int i = 0; i < 4_000; i++) {
+      int which = i % 2;
+      List<EnginePacket> frames = event("2[\"token\",{\"text\":\"" + "w".repeat(i % 150) + "\"},\"" + i + "\"]");
+      sent.get(which).add(frames);
+      offsets.get(which).add(send(logs.get(which), frames));
+
+      assertThat(budget.used).isLessThanOrEqualTo(budget.max).isEqualTo(logs.get(0).bytes() + logs.get(1).bytes());
+    }
+
+    for (int which = 0; which < 2; which++) {
+      List<String> own = offsets.get(which);
+      int oldest = own.size() - 1;
+      while (oldest > 0 && logs.get(which).holds(own.get(oldest - 1))) {
+        oldest--;
+      }
+      assertThat(oldest).as("the oldest packet log %d still holds", which).isBetween(1, own.size() - 20);
+      assertThat(logs.get(which).after(own.get(oldest)))
+          .contains(flat(sent.get(which).subList(oldest + 1, own.size())));
+    }
+  }
+
+  @Test
+  void refusedEvenAFirstChunkItHoldsNothingAndRecoversNobody() {
+    Budget budget = new Budget(OutgoingLog.FIRST_CHUNK_BYTES - 1);
+    OutgoingLog log = new OutgoingLog(10, budget);
+    String offset = send(log, event("2[\"a\",\"0\"]"));
+
+    assertThat(log.holds(offset)).isFalse();
+    assertThat(log.bytes()).isZero();
+    assertThat(budget.used).isZero();
+  }
+
+  @Test
+  void clearedItGivesEveryByteBack() {
+    Budget budget = new Budget(Long.MAX_VALUE);
+    OutgoingLog log = new OutgoingLog(100, budget);
+    String offset = null;
+    for (int i = 0; i < 100; i++) {
+      offset = send(log, event("2[\"t\",\"" + "c".repeat(i) + "\"]"));
+    }
+
+    log.clear();
+
+    assertThat(budget.used).isZero();
+    assertThat(log.holds(offset)).isFalse();
   }
 
   private static List<EnginePacket> flat(List<List<EnginePacket>> packets) {
