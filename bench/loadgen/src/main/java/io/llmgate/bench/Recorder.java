@@ -9,6 +9,8 @@ final class Recorder {
   final Samples ttftFromConnect = new Samples();
   /** Connecting (TCP, and for Socket.IO the handshake and CONNECT) until the request was sent. */
   final Samples connecting = new Samples();
+  /** The first token's way through the gateway: from the upstream writing it to the client reading it. */
+  final Samples firstTokenThrough = new Samples();
   final Samples gaps = new Samples();
   final Samples frameLatency = new Samples();
   final AtomicLong tokens = new AtomicLong();

@@ -51,6 +51,9 @@ final class Run {
         recorder.ttftFromConnect.add(now - launchNanos);
         recorder.connecting.add(startNanos - launchNanos);
       }
+      if (sent > 0) {
+        recorder.firstTokenThrough.add(now - sent);
+      }
     } else {
       long gap = now - lastTokenNanos;
       recorder.gaps.add(gap);
