@@ -160,13 +160,12 @@ public final class SocketIoOptions {
   /**
    * Milliseconds a WebSocket batch waits before it is written, 0 (the default) for not at all.
    *
-   * <p>A WebSocket packet is written only once the previous write has completed; packets produced
-   * meanwhile are written together as one batch. With 0 the batch goes out as soon as that write
-   * completes: no timer, so the second of two events produced in the same event-loop turn (two SSE
-   * frames of one upstream read, the last token and {@code done}) is not held back. A positive
-   * delay holds such a batch that long after the previous write completed (unless it already holds
-   * half of {@link #getWriteQueueMaxSize()}), so that the peer most likely reads the previous frame
-   * on its own. Only a client that loses the second of two frames arriving in one TCP read needs
+   * <p>With 0 a WebSocket packet is written at once, so the second of two events produced in the same
+   * event-loop turn (two SSE frames of one upstream read, the last token and {@code done}) is not held
+   * back. With a positive delay a packet is written only once the previous write has completed, and
+   * the packets produced meanwhile wait that long after it (unless they already hold half of {@link
+   * #getWriteQueueMaxSize()}) and go out as one batch, so that the peer most likely reads the previous
+   * frame on its own. Only a client that loses the second of two frames arriving in one TCP read needs
    * that: the official conformance suite, whose ws client emits every frame of a read at once while
    * the test listens for one message at a time (see docs/socketio-conformance.md). Real clients
    * (socket.io-client, browsers) keep a permanent message handler and lose nothing.
