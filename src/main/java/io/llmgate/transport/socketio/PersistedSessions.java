@@ -16,13 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * client the auth handler accepted as the same principal, so a leaked pid alone is worth nothing.
  *
  * <p>It is also the {@link OutgoingLog.Memory} of the namespace's logs: what connected sockets' and kept
- * sessions' logs hold together is bounded by {@code maxBytes}. A log that needs room past it has the oldest
- * kept session forgotten, as if it had expired, and with none left drops its own oldest packets. Every closed tab leaves a session behind for the whole
- * duration, so without a bound the heap holds every packet of the last two minutes' finished sockets
- * (20 s of a benchmark's warm-up left 8,500 closed sockets holding 261 MB of packets, and the serial
- * collector ran full collections of 300-390 ms back to back);
- * a client whose session was forgotten gets a new socket and resumes its streams with
- * {@code llm:stream:resume}. Sockets persist and restore from any event loop.
+ * sessions' logs hold together is bounded by {@code maxBytes}. A log that needs room past it has the
+ * oldest kept session forgotten, as if it had expired, and with none left drops its own oldest packets.
+ * Every closed tab leaves a session behind for the whole duration, so without a bound the heap holds
+ * every packet of the last two minutes' finished sockets (20 s of a benchmark's warm-up left 8,500 closed
+ * sockets holding 261 MB of packets, and the serial collector ran full collections of 300-390 ms back to
+ * back); a client whose session was forgotten gets a new socket and resumes its streams with {@code
+ * llm:stream:resume}. Sockets persist and restore from any event loop.
  */
 final class PersistedSessions implements OutgoingLog.Memory {
   /** What a socket leaves behind: its ids, who it was, the application's data and its outgoing log. */
@@ -56,15 +56,22 @@ final class PersistedSessions implements OutgoingLog.Memory {
     }
   }
 
+  /**
+   * Counts {@code chunkBytes} only if they fit: adding first and taking back on failure would let a
+   * concurrent reserve see the overshoot and forget a kept session for nothing.
+   */
   @Override
   public boolean reserve(long chunkBytes) {
-    while (bytes.addAndGet(chunkBytes) > maxBytes) {
-      bytes.addAndGet(-chunkBytes);
-      if (!forgetOldest()) {
-        return false;
+    while (true) {
+      long used = bytes.get();
+      if (used + chunkBytes > maxBytes) {
+        if (!forgetOldest()) {
+          return false;
+        }
+      } else if (bytes.compareAndSet(used, used + chunkBytes)) {
+        return true;
       }
     }
-    return true;
   }
 
   @Override

@@ -383,10 +383,12 @@ public final class SocketIoSocket {
       return;
     }
     connected = false;
-    if (log != null && RECOVERABLE_REASONS.contains(reason)) {
-      namespace.persist(new PersistedSessions.Session(id, pid, principal, data, log));
-    } else if (log != null) {
-      log.clear();
+    if (log != null) {
+      if (RECOVERABLE_REASONS.contains(reason)) {
+        namespace.persist(new PersistedSessions.Session(id, pid, principal, data, log));
+      } else {
+        log.clear(); // nobody can recover it: its bytes go back to the namespace's bound now
+      }
     }
     for (PendingAck pending : new ArrayList<>(pendingAcks.values())) {
       client.vertx().cancelTimer(pending.timer());
