@@ -22,10 +22,8 @@ with_cluster=0
 if [[ ",${BENCH_PHASES:-cluster}," == *,cluster* ]]; then with_cluster=1; fi
 with_portkey=${BENCH_PORTKEY:-1}
 # The serial collector and a bounded heap keep the footprint small; transparent huge pages make first touches
-# of heap memory cheap on this VM (see bench/README.md, "JVM settings"); a profiled method asks the JIT policy
-# for C2 every 128 calls instead of every 1,024, so per-connection code reaches C2 before a burst (bench/README.md,
-# "C2 before the burst").
-llmgate_java_opts=${BENCH_LLMGATE_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx512m -XX:+UseTransparentHugePages -XX:Tier3InvokeNotifyFreqLog=7}
+# of heap memory cheap on this VM (see bench/README.md, "JVM settings").
+llmgate_java_opts=${BENCH_LLMGATE_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx512m -XX:+UseTransparentHugePages}
 llmgate_java=${BENCH_LLMGATE_JAVA:-java}
 # The JDK 25 the cold phase's `jdk25` and `aot` variants run on (JEP 483/514/515's AOT cache needs 25 or later).
 java25=${BENCH_JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
