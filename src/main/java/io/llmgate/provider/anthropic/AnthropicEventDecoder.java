@@ -4,7 +4,6 @@ import io.llmgate.error.UpstreamErrors;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.provider.frame.FrameDecoder;
 import io.llmgate.provider.http.ErrorEnvelope;
-import io.llmgate.provider.http.FrameReader;
 import io.llmgate.provider.http.AbstractStreamDecoder;
 import io.llmgate.provider.sse.SseDecoder;
 import io.llmgate.provider.sse.SseEvent;
@@ -27,8 +26,7 @@ import java.util.function.Consumer;
  * acts on, so they are skipped with their deltas, as are {@code ping} and event types this code does not
  * know (Anthropic asks clients to ignore those).
  */
-final class AnthropicEventDecoder extends AbstractStreamDecoder<SseEvent> {
-  private final FrameReader<AnthropicWire.Event> frames;
+final class AnthropicEventDecoder extends AbstractStreamDecoder<SseEvent, AnthropicWire.Event> {
   private String stopReason;
   private Long inputTokens;
   private Long outputTokens;
@@ -39,8 +37,7 @@ final class AnthropicEventDecoder extends AbstractStreamDecoder<SseEvent> {
   private long cacheCreationTokens;
 
   AnthropicEventDecoder(String provider, String requestedModel) {
-    super(SseDecoder::new, provider, requestedModel);
-    this.frames = new FrameReader<>(provider, AnthropicWire.Event.class);
+    super(SseDecoder::new, AnthropicWire.Event.class, provider, requestedModel);
   }
 
   @Override
@@ -48,7 +45,7 @@ final class AnthropicEventDecoder extends AbstractStreamDecoder<SseEvent> {
     if (event.dataIsEmpty()) {
       return;
     }
-    AnthropicWire.Event parsed = frames.read(event);
+    AnthropicWire.Event parsed = read(event);
     String type = event.event().isEmpty() ? String.valueOf(parsed.type()) : event.event();
     switch (type) {
       case "message_start" -> start(parsed, out);

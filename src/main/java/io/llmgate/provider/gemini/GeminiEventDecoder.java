@@ -4,7 +4,6 @@ import io.llmgate.error.UpstreamErrors;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.provider.frame.FrameDecoder;
 import io.llmgate.provider.http.ErrorEnvelope;
-import io.llmgate.provider.http.FrameReader;
 import io.llmgate.provider.http.Json;
 import io.llmgate.provider.http.AbstractStreamDecoder;
 import io.llmgate.provider.sse.SseDecoder;
@@ -22,19 +21,16 @@ import java.util.function.Consumer;
  * {@code functionCall} part is a whole call at once: one fragment with all its arguments, numbered in the
  * order calls came; without an {@code id} from Gemini, the stream gives it one.
  */
-final class GeminiEventDecoder extends AbstractStreamDecoder<SseEvent> {
+final class GeminiEventDecoder extends AbstractStreamDecoder<SseEvent, GeminiWire.Response> {
   private static final Set<String> FILTERED = Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT",
       "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION");
-
-  private final FrameReader<GeminiWire.Response> frames;
 
   private int calls;
   private String finishReason;
   private GeminiWire.UsageMetadata usage;
 
   GeminiEventDecoder(String provider, String requestedModel) {
-    super(SseDecoder::new, provider, requestedModel);
-    this.frames = new FrameReader<>(provider, GeminiWire.Response.class);
+    super(SseDecoder::new, GeminiWire.Response.class, provider, requestedModel);
   }
 
   @Override
@@ -42,7 +38,7 @@ final class GeminiEventDecoder extends AbstractStreamDecoder<SseEvent> {
     if (event.dataIsEmpty()) {
       return;
     }
-    GeminiWire.Response frame = frames.read(event);
+    GeminiWire.Response frame = read(event);
     if (frame.error() != null && !frame.error().isNull()) {
       throw UpstreamErrors.inStream(provider, ErrorEnvelope.ofError(frame.error()).orElseThrow());
     }

@@ -15,6 +15,11 @@ import java.io.IOException;
  * bytes as the frame decoder lends them. That parser is only given what it reads exactly as parsing the
  * decoded text alone would (the rule before): one complete JSON object, in well-formed UTF-8, and nothing
  * after it. Anything else — no provider sends it — is parsed alone from its text, as before.
+ *
+ * <p>{@link #close()} at the stream's end hands the field names its parser met to the factory's shared
+ * symbol table. A parser that is never closed keeps them to itself, so every stream's parser copied that
+ * table and added the names again: 3.1 KB held per live stream and 5.9 KB allocated, against 0.3 KB held
+ * once the shared table knows them (bench/README.md).
  */
 public final class FrameReader<T> {
   private final String provider;
@@ -68,6 +73,18 @@ public final class FrameReader<T> {
     }
     parser = null;
     return null;
+  }
+
+  /** The stream is over: its parser's names go to the shared table. Reading again opens a new parser. */
+  public void close() {
+    if (parser != null) {
+      try {
+        parser.close();
+      } catch (IOException e) {
+        // a parser fed from byte arrays has no input to close: nothing can fail here
+      }
+      parser = null;
+    }
   }
 
   /**

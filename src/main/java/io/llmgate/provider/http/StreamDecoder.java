@@ -26,4 +26,7 @@ public interface StreamDecoder<F> {
    * holds what the frame decoder kept after the last frame (Gemini's raw error JSON).
    */
   void onEnd(FrameDecoder.Tail tail, Consumer<UpstreamEvent> out);
+
+  /** The stream is over, however it ended: no frame follows. Releases what the decoder holds for reading. */
+  void close();
 }

@@ -237,7 +237,7 @@ final class UpstreamHttpStream<F> extends AbstractProviderStream {
     queue.add(event);
     if (event.kind() == UpstreamEvent.Kind.FINISHED) {
       finishQueued = true;
-      phase = Phase.DRAINING;
+      leave(Phase.DRAINING);
       timers.cancelAll();
     }
     deliver();
@@ -292,7 +292,7 @@ final class UpstreamHttpStream<F> extends AbstractProviderStream {
     if (phase == Phase.CLOSED || phase == Phase.DRAINING) {
       return;
     }
-    phase = Phase.CLOSED;
+    leave(Phase.CLOSED);
     timers.cancelAll();
     failure = UpstreamErrors.redacted(reported, call.secret());
     abortUpstream();
@@ -305,13 +305,19 @@ final class UpstreamHttpStream<F> extends AbstractProviderStream {
       return;
     }
     cancelled = true;
-    phase = Phase.CLOSED;
+    leave(Phase.CLOSED);
     timers.cancelAll();
     queue.clear();
     abortUpstream();
     if (!connecting && (request == null || responseEnded || connectionClosed)) {
       onConnectionClosed(); // nothing was open, or the exchange was already over: nothing left to close
     }
+  }
+
+  /** No frame is decoded from here on: the decoder lets go of what it read with. */
+  private void leave(Phase next) {
+    phase = next;
+    decoder.close();
   }
 
   /** The response is complete: the connection goes back to the pool and is no longer this stream's. */

@@ -4,7 +4,6 @@ import io.llmgate.error.UpstreamErrors;
 import io.llmgate.provider.UpstreamEvent;
 import io.llmgate.provider.frame.FrameDecoder;
 import io.llmgate.provider.http.ErrorEnvelope;
-import io.llmgate.provider.http.FrameReader;
 import io.llmgate.provider.http.AbstractStreamDecoder;
 import io.llmgate.provider.sse.SseDecoder;
 import io.llmgate.provider.sse.SseEvent;
@@ -22,10 +21,8 @@ import java.util.function.Consumer;
  * their {@code index}; a server that sends whole calls without one (older Ollama and vLLM) gets the next
  * index for each new id.
  */
-final class OpenAiEventDecoder extends AbstractStreamDecoder<SseEvent> {
+final class OpenAiEventDecoder extends AbstractStreamDecoder<SseEvent, OpenAiWire.Chunk> {
   private static final String END_MARKER = "data: [DONE]";
-
-  private final FrameReader<OpenAiWire.Chunk> frames;
 
   private boolean emittedOutput;
   private int callsBegun;
@@ -34,8 +31,7 @@ final class OpenAiEventDecoder extends AbstractStreamDecoder<SseEvent> {
   private Usage usage;
 
   OpenAiEventDecoder(String provider, String requestedModel) {
-    super(SseDecoder::new, provider, requestedModel);
-    this.frames = new FrameReader<>(provider, OpenAiWire.Chunk.class);
+    super(SseDecoder::new, OpenAiWire.Chunk.class, provider, requestedModel);
   }
 
   @Override
@@ -47,7 +43,7 @@ final class OpenAiEventDecoder extends AbstractStreamDecoder<SseEvent> {
     if (event.dataIsEmpty()) {
       return;
     }
-    OpenAiWire.Chunk chunk = frames.read(event);
+    OpenAiWire.Chunk chunk = read(event);
     if (chunk.error() != null && !chunk.error().isNull()) {
       throw UpstreamErrors.inStream(provider, ErrorEnvelope.ofError(chunk.error()).orElseThrow());
     }
@@ -104,7 +100,6 @@ final class OpenAiEventDecoder extends AbstractStreamDecoder<SseEvent> {
     }
     return FinishReason.OTHER;
   }
-
 
   private void text(String text, Consumer<UpstreamEvent> out) {
     if (text != null && !text.isEmpty()) {

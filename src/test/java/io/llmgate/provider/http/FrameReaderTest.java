@@ -137,4 +137,20 @@ class FrameReaderTest {
     assertThat(readAll(Chunk.class, List.of(utf8("{\"model\":\"é\","))))
         .containsExactly("acme: malformed frame {\"model\":\"é\", (expected: JSON Chunk)");
   }
+
+  @Test
+  void aReaderClosedAtItsStreamsEndReadsAgainWithANewParser() {
+    FrameReader<Chunk> reader = new FrameReader<>("acme", Chunk.class);
+    byte[] chunk = CHUNK.getBytes(StandardCharsets.UTF_8);
+    List<Object> read = new ArrayList<>();
+    SseDecoder decoder = new SseDecoder(event -> read.add(reader.read(event)));
+    byte[] frame = ("data: " + CHUNK + "\n\n").getBytes(StandardCharsets.UTF_8);
+
+    decoder.feed(frame);
+    reader.close();
+    reader.close();
+    decoder.feed(frame);
+
+    assertThat(read).hasSize(2).allSatisfy(value -> assertThat(value).isEqualTo(readAsText(Chunk.class, List.of(chunk)).get(0)));
+  }
 }

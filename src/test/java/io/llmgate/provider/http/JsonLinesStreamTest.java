@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,7 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * A provider whose framing is JSON lines streams through the same HTTP plumbing as the SSE ones: Ollama's
  * native chat stream (a synthetic fixture) decodes to its tokens, usage and finish however the body is
  * cut, a mid-stream error line fails the stream with the provider's message, and a body cut inside a line
- * is a truncation.
+ * is a truncation. However a stream ends, its decoder is closed once.
  */
 class JsonLinesStreamTest extends FakeUpstreamTest {
 
@@ -36,9 +38,12 @@ class JsonLinesStreamTest extends FakeUpstreamTest {
         Optional.empty(), Optional.empty(), OptionalDouble.empty(), OptionalInt.empty(), List.of(), Map.of());
   }
 
+  private OllamaNativeTestProvider provider;
+
   private Recorder stream(Reply reply) {
     upstream.enqueue(reply);
-    return Recorder.open(vertx, new OllamaNativeTestProvider(http, upstream.baseUrl()), request());
+    provider = new OllamaNativeTestProvider(http, upstream.baseUrl());
+    return Recorder.open(vertx, provider, request());
   }
 
   @ParameterizedTest
@@ -71,5 +76,39 @@ class JsonLinesStreamTest extends FakeUpstreamTest {
 
     assertThat(recorder.awaitFailure().code()).isEqualTo(ErrorCode.UPSTREAM_TRUNCATED);
     assertThat(recorder.texts()).hasSize(9);
+  }
+
+  @Test
+  void aFinishedStreamClosesItsDecoderOnce() {
+    stream(Reply.stream(Fixtures.bytes("ollama/synthetic/chat-stream.ndjson"))).awaitEnd();
+
+    assertThat(provider.decodersClosed()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailedStreamClosesItsDecoderOnce() {
+    stream(Reply.stream(Fixtures.bytes("ollama/synthetic/chat-midstream-error.ndjson"))).awaitFailure();
+
+    assertThat(provider.decodersClosed()).isEqualTo(1);
+  }
+
+  @Test
+  void aCancelledStreamClosesItsDecoderOnce() throws InterruptedException {
+    byte[] body = Fixtures.bytes("ollama/synthetic/chat-stream.ndjson");
+    Recorder recorder = stream(Reply.stream(body).stallAfter(body.length / 2));
+    awaitUntil(() -> !recorder.texts().isEmpty());
+    recorder.cancel();
+
+    awaitUntil(() -> provider.decodersClosed() > 0);
+    assertThat(provider.decodersClosed()).isEqualTo(1);
+    assertThat(recorder.isOver()).isFalse();
+  }
+
+  private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("within 10 s").isLessThan(deadline);
+      Thread.sleep(5);
+    }
   }
 }

@@ -15,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +26,8 @@ import java.util.function.Consumer;
 final class OllamaNativeTestProvider extends HttpStreamingProvider {
   static final String NAME = "ollama-native";
   static final String KEY = "k-ollama-1";
+
+  private final AtomicInteger decodersClosed;
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Chunk(String model, Message message, boolean done, @JsonProperty("done_reason") String doneReason,
@@ -40,23 +43,40 @@ final class OllamaNativeTestProvider extends HttpStreamingProvider {
 
   /** With its requests prepared by {@code hook} (RequestHookTest). */
   OllamaNativeTestProvider(HttpUpstream http, String baseUrl, UpstreamTimeouts timeouts, RequestHook hook) {
+    this(http, baseUrl, timeouts, hook, new AtomicInteger());
+  }
+
+  private OllamaNativeTestProvider(HttpUpstream http, String baseUrl, UpstreamTimeouts timeouts, RequestHook hook,
+      AtomicInteger decodersClosed) {
     super(http, new ProviderEndpoint(NAME, baseUrl, Optional.of(KEY), "llama3.2", List.of(), timeouts),
         (request, model) -> new UpstreamCall(NAME, baseUrl + "/api/chat", Map.of("authorization", "Bearer " + KEY),
             Buffer.buffer("{\"model\":\"" + model + "\",\"stream\":true}"), KEY),
-        Decoder::new, Capabilities.TEXT_ONLY, hook);
+        (provider, model) -> new Decoder(provider, model, decodersClosed), Capabilities.TEXT_ONLY, hook);
+    this.decodersClosed = decodersClosed;
   }
 
-  private static final class Decoder extends AbstractStreamDecoder<JsonLine> {
-    private final FrameReader<Chunk> frames;
+  /** How many of its streams' decoders were closed (each stream's is, once, however the stream ended). */
+  int decodersClosed() {
+    return decodersClosed.get();
+  }
 
-    Decoder(String provider, String requestedModel) {
-      super(JsonLinesDecoder::new, provider, requestedModel);
-      this.frames = new FrameReader<>(provider, Chunk.class);
+  private static final class Decoder extends AbstractStreamDecoder<JsonLine, Chunk> {
+    private final AtomicInteger closed;
+
+    Decoder(String provider, String requestedModel, AtomicInteger closed) {
+      super(JsonLinesDecoder::new, Chunk.class, provider, requestedModel);
+      this.closed = closed;
+    }
+
+    @Override
+    public void close() {
+      super.close();
+      closed.incrementAndGet();
     }
 
     @Override
     public void onEvent(JsonLine line, Consumer<UpstreamEvent> out) {
-      Chunk chunk = frames.read(line);
+      Chunk chunk = read(line);
       if (chunk.error() != null) {
         throw UpstreamErrors.inStream(provider, ErrorEnvelope.fromBody(line.data()));
       }
