@@ -20,6 +20,7 @@ import io.llmgate.stream.ToolChoice;
 import io.llmgate.stream.ToolDefinition;
 import io.llmgate.stream.ToolUse;
 import io.llmgate.stream.Usage;
+import io.llmgate.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.lang.ref.WeakReference;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -166,7 +166,7 @@ public abstract class AbstractProviderContractTest {
     WeakReference<Recorder> finished = new WeakReference<>(stream(provider()).awaitEnd());
     // The connection idles in the keep-alive pool for a minute; the stream (and in the gateway the client
     // session behind it) must be garbage long before.
-    awaitTrue("the finished stream is collected", () -> {
+    Await.until("the finished stream is collected", () -> {
       System.gc();
       return finished.get() == null;
     });
@@ -406,7 +406,7 @@ public abstract class AbstractProviderContractTest {
     upstream.enqueue(Reply.stream(bytes).stallAfter(midStream(bytes)));
     Recorder recorder = stream(provider());
     Recorded request = upstream.takeRequest();
-    awaitTrue("a delta arrives", () -> recorder.deltas() > 0);
+    Await.until("a delta arrives", () -> recorder.deltas() > 0);
     assertCancelCloses("mid-stream", recorder, request);
   }
 
@@ -467,7 +467,7 @@ public abstract class AbstractProviderContractTest {
     UpstreamTimeouts tight = new UpstreamTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(300));
     Recorder recorder = stream(provider(upstream.baseUrl(), tight));
     Recorded request = upstream.takeRequest();
-    awaitTrue("tokens flow", () -> recorder.texts().size() > 10);
+    Await.until("tokens flow", () -> recorder.texts().size() > 10);
     recorder.pause();
     long pausedAt = System.nanoTime();
     long writtenAtPause = request.bytesWritten().get();
@@ -483,7 +483,7 @@ public abstract class AbstractProviderContractTest {
         + (writtenWhilePaused - writtenAtPause) + " more bytes (socket buffers) and was blocked "
         + ms(blockedAt - pausedAt) + " ms later");
     recorder.resume();
-    awaitTrue("tokens flow again", () -> recorder.snapshot().size() > whilePaused + 100);
+    Await.until("tokens flow again", () -> recorder.snapshot().size() > whilePaused + 100);
     recorder.cancel();
     request.awaitClosed();
   }
@@ -507,18 +507,4 @@ public abstract class AbstractProviderContractTest {
     return changedAt;
   }
 
-  protected static void awaitTrue(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
 }

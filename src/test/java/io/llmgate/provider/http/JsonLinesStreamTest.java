@@ -14,13 +14,12 @@ import io.llmgate.stream.ChatRequest;
 import io.llmgate.stream.FinishReason;
 import io.llmgate.stream.Role;
 import io.llmgate.stream.Usage;
+import io.llmgate.testing.Await;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -93,22 +92,15 @@ class JsonLinesStreamTest extends FakeUpstreamTest {
   }
 
   @Test
-  void aCancelledStreamClosesItsDecoderOnce() throws InterruptedException {
+  void aCancelledStreamClosesItsDecoderOnce() {
     byte[] body = Fixtures.bytes("ollama/synthetic/chat-stream.ndjson");
     Recorder recorder = stream(Reply.stream(body).stallAfter(body.length / 2));
-    awaitUntil(() -> !recorder.texts().isEmpty());
+    Await.until("a token arrives", () -> !recorder.texts().isEmpty());
     recorder.cancel();
 
-    awaitUntil(() -> provider.decodersClosed() > 0);
+    Await.until("the decoder is closed", () -> provider.decodersClosed() > 0);
     assertThat(provider.decodersClosed()).isEqualTo(1);
     assertThat(recorder.isOver()).isFalse();
   }
 
-  private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("within 10 s").isLessThan(deadline);
-      Thread.sleep(5);
-    }
-  }
 }

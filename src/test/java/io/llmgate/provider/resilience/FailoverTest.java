@@ -19,6 +19,7 @@ import io.llmgate.provider.http.HttpUpstream;
 import io.llmgate.stream.ChatMessage;
 import io.llmgate.stream.ChatRequest;
 import io.llmgate.stream.Role;
+import io.llmgate.testing.Await;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -163,7 +163,7 @@ class FailoverTest {
       ManualRetryTimer.Wait wait = timer.next();
 
       recorder.cancel();
-      awaitTrue(wait.cancelled()::get);
+      Await.until("the stream is cancelled", wait.cancelled()::get);
       wait.fire(); // as a timer that fired while cancel() ran would
       Thread.sleep(100); // what the fired action would have opened would have been asked for by now
       assertThat(upstream.requestCount()).isEqualTo(1);
@@ -224,11 +224,4 @@ class FailoverTest {
     }
   }
 
-  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited 10 s").isLessThan(deadline);
-      Thread.sleep(5);
-    }
-  }
 }
