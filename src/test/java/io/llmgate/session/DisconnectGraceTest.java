@@ -2,7 +2,6 @@ package io.llmgate.session;
 
 import static io.llmgate.session.ResumeTest.indexes;
 import static io.llmgate.session.ResumeTest.resume;
-import static io.llmgate.testing.OnContext.await;
 import static io.llmgate.testing.OnContext.onContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,6 +12,7 @@ import io.llmgate.stream.Resumed;
 import io.llmgate.stream.StreamEvent.Kind;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamListener;
+import io.llmgate.testing.Await;
 import io.llmgate.testing.RecordingSink;
 import io.llmgate.testing.Requests;
 import io.llmgate.testing.ScriptedProvider;
@@ -80,7 +80,7 @@ class DisconnectGraceTest {
       throws Exception {
     RecordingSink phone = new RecordingSink();
     onContext(context, () -> service.start("alice", Requests.start(request), phone));
-    await(() -> indexes(phone).size() >= tokensSeen);
+    Await.until("the phone saw its tokens", () -> indexes(phone).size() >= tokensSeen);
     context.runOnContext(v -> service.disconnected("alice", phone));
     return phone;
   }
@@ -89,7 +89,7 @@ class DisconnectGraceTest {
   void aResumeWithinTheGraceContinuesTheStreamLiveWithEveryIndexOnce() throws Exception {
     StreamService service = service(Duration.ofSeconds(30), 100);
     RecordingSink phone = startAndDetachAfter(service, StreamServiceTest.request("s1", "slow"), 2);
-    await(() -> heard.contains("detached"));
+    Await.until("the stream is detached", () -> heard.contains("detached"));
     long lastSeen = indexes(phone).get(indexes(phone).size() - 1);
     RecordingSink laptop = new RecordingSink();
 
@@ -111,7 +111,7 @@ class DisconnectGraceTest {
     startAndDetachAfter(service, StreamServiceTest.request("s1", "slow"), 1);
 
     slow.opened.get(0).awaitCancelled(Duration.ofSeconds(10));
-    await(() -> service.activeStreams() == 0);
+    Await.until("no stream is active", () -> service.activeStreams() == 0);
     RecordingSink late = new RecordingSink();
     Resumed resumed = onContext(context, () -> service.resume("alice", resume("s1", 0), late));
 
@@ -160,7 +160,7 @@ class DisconnectGraceTest {
   void anExplicitCancelOfADetachedStreamStopsTheUpstreamAtOnce() throws Exception {
     StreamService service = service(Duration.ofMinutes(10), 100);
     startAndDetachAfter(service, StreamServiceTest.request("s1", "slow"), 1);
-    await(() -> heard.contains("detached"));
+    Await.until("the stream is detached", () -> heard.contains("detached"));
 
     boolean stopped = onContext(otherContext, () -> service.cancel("alice", Requests.cancel("s1")));
 
@@ -177,7 +177,7 @@ class DisconnectGraceTest {
     StreamService service = service(Duration.ofMinutes(10), 100);
     RecordingSink api = new RecordingSink();
     onContext(context, () -> service.start("alice", Requests.start(StreamServiceTest.request("s1", "slow")), api));
-    await(() -> !indexes(api).isEmpty());
+    Await.until("the API client gets a token", () -> !indexes(api).isEmpty());
 
     context.runOnContext(v -> service.abandoned("alice", api));
 
@@ -212,7 +212,7 @@ class DisconnectGraceTest {
   void aResumeRacingAnExplicitCancelEndsOnceWithCancelledAndNoIndexRepeated() throws Exception {
     StreamService service = service(Duration.ofMinutes(10), 100);
     RecordingSink phone = startAndDetachAfter(service, StreamServiceTest.request("s1", "slow"), 1);
-    await(() -> heard.contains("detached"));
+    Await.until("the stream is detached", () -> heard.contains("detached"));
     long lastSeen = indexes(phone).get(indexes(phone).size() - 1);
     RecordingSink laptop = new RecordingSink();
 
@@ -239,8 +239,8 @@ class DisconnectGraceTest {
     context.runOnContext(v -> service.resume("alice", resume("s1", 1), first));
     otherContext.runOnContext(v -> service.resume("alice", resume("s1", 1), second));
 
-    await(() -> first.finalCount() + second.finalCount() >= 1);
-    await(() -> service.activeStreams() == 0);
+    Await.until("one of the two clients gets the end", () -> first.finalCount() + second.finalCount() >= 1);
+    Await.until("no stream is active", () -> service.activeStreams() == 0);
     for (RecordingSink sink : List.of(first, second)) {
       List<Long> seen = indexes(sink);
       assertThat(seen).as("increasing, no repeats").isSorted().doesNotHaveDuplicates();
@@ -284,7 +284,7 @@ class DisconnectGraceTest {
     otherContext.runOnContext(v -> service.resume("alice", resume("s1", lastSeen), laptop));
 
     assertThat(laptop.finalEvent.get(10, TimeUnit.SECONDS)).isInstanceOf(StreamEvent.Done.class);
-    await(() -> laptop.finalCount() == 1);
+    Await.until("the laptop gets the end", () -> laptop.finalCount() == 1);
     assertThat(indexes(laptop)).isEqualTo(LongStream.range(lastSeen + 1, TOKENS).boxed().toList());
   }
 }

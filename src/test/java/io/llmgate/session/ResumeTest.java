@@ -1,6 +1,5 @@
 package io.llmgate.session;
 
-import static io.llmgate.testing.OnContext.await;
 import static io.llmgate.testing.OnContext.onContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,6 +15,7 @@ import io.llmgate.stream.StreamEvent.Kind;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamListener;
 import io.llmgate.stream.ToolCall;
+import io.llmgate.testing.Await;
 import io.llmgate.testing.RaceSeed;
 import io.llmgate.testing.RecordingSink;
 import io.llmgate.testing.Requests;
@@ -76,7 +76,7 @@ class ResumeTest {
 
     assertThat(resumed.live()).isFalse();
     assertThat(resumed.replayed()).isEqualTo(3);
-    await(() -> again.finalCount() == 1);
+    Await.until("the resumed client gets the end", () -> again.finalCount() == 1);
     assertThat(again.kinds()).containsExactly(Kind.TOKEN, Kind.TOKEN, Kind.DONE);
     assertThat(indexes(again)).containsExactly(3L, 4L);
   }
@@ -122,7 +122,7 @@ class ResumeTest {
   void resumingAfterADisconnectReplaysThroughCancelled() throws Exception {
     RecordingSink first = new RecordingSink();
     onContext(context, () -> service.start("alice", Requests.start(StreamServiceTest.request("s1", "slow")), first));
-    await(() -> first.kinds().contains(Kind.TOKEN));
+    Await.until("a token arrives", () -> first.kinds().contains(Kind.TOKEN));
     context.runOnContext(v -> service.disconnected("alice", first));
     first.finalEvent.get(5, TimeUnit.SECONDS);
     RecordingSink again = new RecordingSink();
@@ -137,7 +137,7 @@ class ResumeTest {
   void resumingWhileRunningContinuesLiveAndTheOldClientStops() throws Exception {
     RecordingSink first = new RecordingSink();
     onContext(context, () -> service.start("alice", Requests.start(StreamServiceTest.request("s1", "slow")), first));
-    await(() -> indexes(first).contains(1L));
+    Await.until("the token at index 1 arrives", () -> indexes(first).contains(1L));
     RecordingSink second = new RecordingSink();
 
     Resumed resumed = onContext(otherContext, () -> service.resume("alice", resume("s1", 0), second));

@@ -1,6 +1,5 @@
 package io.llmgate.session;
 
-import static io.llmgate.testing.OnContext.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +14,7 @@ import io.llmgate.stream.StreamEvent.Kind;
 import io.llmgate.stream.StreamEvent;
 import io.llmgate.stream.StreamListener;
 import io.llmgate.stream.Usage;
+import io.llmgate.testing.Await;
 import io.llmgate.testing.OnContext;
 import io.llmgate.testing.RaceSeed;
 import io.llmgate.testing.RecordingSink;
@@ -110,7 +110,7 @@ class StreamServiceTest {
   void cancelStopsTokensAndAbortsUpstream() throws Exception {
     RecordingSink sink = new RecordingSink();
     onContext(() -> service.start("alice", Requests.start(request("s1", "slow")), sink));
-    await(() -> sink.kinds().contains(Kind.TOKEN));
+    Await.until("a token arrives", () -> sink.kinds().contains(Kind.TOKEN));
 
     boolean cancelled = onContext(() -> service.cancel("alice", Requests.cancel("s1")));
 
@@ -230,7 +230,7 @@ class StreamServiceTest {
     RecordingSink sink = new RecordingSink();
     sink.full = true;
     onContext(() -> service.start("alice", Requests.start(request("s1", "fast")), sink));
-    await(() -> !fast.opened.isEmpty() && fast.opened.get(0).pauses() > 0);
+    Await.until("the fast upstream is paused", () -> !fast.opened.isEmpty() && fast.opened.get(0).pauses() > 0);
     Thread.sleep(50);
     int seen = sink.events.size();
     assertThat(seen).isLessThan(TOKENS + 2);

@@ -33,15 +33,4 @@ public final class OnContext {
       throw (Exception) e.getCause();
     }
   }
-
-  /** Polls {@code condition} until it holds, failing after 10s. */
-  public static void await(Supplier<Boolean> condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met in 10s");
-      }
-      Thread.sleep(5);
-    }
-  }
 }
