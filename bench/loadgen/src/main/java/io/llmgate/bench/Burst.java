@@ -113,9 +113,9 @@ final class Burst {
         + when + "; TTFT from the start of connecting; a stall is a wait over 200 ms for the first token or between"
         + " two; load average " + Load.loadAverage() + ")\n");
     load.print("| path | streams | ready after | started within | completed | failed | TTFT p50 | TTFT p99 | added TTFT p50"
-        + " | added TTFT p99 | connecting p50 | first token through p50 | stalls > 200 ms | stalls > 1 s | worst wait | CPU gateway | gateway CPU"
+        + " | added TTFT p99 | connecting p50 | to upstream p50 | first token through p50 | stalls > 200 ms | stalls > 1 s | worst wait | CPU gateway | gateway CPU"
         + " per stream | JIT share | CPU upstream | CPU loadgen |");
-    load.print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    load.print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   }
 
   /**
@@ -196,7 +196,8 @@ final class Burst {
         + Load.ms(o.spreadNanos()) + " | " + (o.n() - o.failed()) + (o.failed() == 0 ? " ✓" : "") + " | " + o.failed()
         + " | " + Load.us(ttft.percentile(50)) + " | " + Load.us(ttft.percentile(99)) + " | "
         + (o == direct ? "–" : Load.added(ttft, base, 50)) + " | " + (o == direct ? "–" : Load.added(ttft, base, 99))
-        + " | " + Load.us(o.rec().connecting.percentile(50)) + " | " + Load.us(o.rec().firstTokenThrough.percentile(50))
+        + " | " + Load.us(o.rec().connecting.percentile(50)) + " | " + Load.us(o.rec().toUpstream.percentile(50))
+        + " | " + Load.us(o.rec().firstTokenThrough.percentile(50))
         + " | " + o.stalls() + " | " + o.longStalls() + " | "
         + Load.ms(o.worstNanos()) + " | " + (o == direct ? "–" : Load.cores(o.cpu()[0])) + " | "
         + (o == direct ? "–" : Load.us((long) o.cpu()[3])) + " | " + jitShare(o) + " | "

@@ -53,6 +53,7 @@ final class Run {
       }
       if (sent > 0) {
         recorder.firstTokenThrough.add(now - sent);
+        recorder.toUpstream.add(sent - startNanos);
       }
     } else {
       long gap = now - lastTokenNanos;
