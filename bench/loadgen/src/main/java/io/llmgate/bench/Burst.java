@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -34,15 +35,18 @@ final class Burst {
 
   private final Load load;
   private final Load.Config cfg;
+  private final HttpClient queries;
 
   Burst(Load load) {
     this.load = load;
     this.cfg = load.cfg;
+    // Not the load generator's kept-alive pool: a pooled connection the upstream has closed fails the query.
+    this.queries = load.vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
   }
 
   /** What one burst did. */
   record Outcome(String path, int n, Recorder rec, long failed, long stalls, long longStalls, long worstNanos,
-      long spreadNanos, double[] cpu, long jitNanos, String failure, String ready) {}
+      long spreadNanos, double[] cpu, long jitNanos, long upstreamOpened, String failure, String ready) {}
 
   void warm() {
     GATEWAYS.stream().filter(load::available).forEach(this::prime);
@@ -113,9 +117,9 @@ final class Burst {
         + when + "; TTFT from the start of connecting; a stall is a wait over 200 ms for the first token or between"
         + " two; load average " + Load.loadAverage() + ")\n");
     load.print("| path | streams | ready after | started within | completed | failed | TTFT p50 | TTFT p99 | added TTFT p50"
-        + " | added TTFT p99 | connecting p50 | to upstream p50 | first token through p50 | stalls > 200 ms | stalls > 1 s | worst wait | CPU gateway | gateway CPU"
+        + " | added TTFT p99 | connecting p50 | to upstream p50 | first token through p50 | upstream connections opened | stalls > 200 ms | stalls > 1 s | worst wait | CPU gateway | gateway CPU"
         + " per stream | JIT share | CPU upstream | CPU loadgen |");
-    load.print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    load.print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   }
 
   /**
@@ -148,6 +152,7 @@ final class Burst {
     Proc.Meter meter = new Proc.Meter(load.gatewayPid(name), cfg.upstreamPid, load.selfPid);
     boolean llmgate = !name.equals("direct") && !name.equals("portkey");
     long jitStart = llmgate ? Proc.threadCpuNanos(load.gatewayPid(name), COMPILER_THREADS) : 0;
+    long acceptedStart = upstreamAccepted();
     Map<Context, List<Integer>> byLoop = new java.util.HashMap<>();
     for (int i = 0; i < n; i++) {
       byLoop.computeIfAbsent(load.loop(), c -> new ArrayList<>()).add(i);
@@ -170,11 +175,27 @@ final class Burst {
       }
     }
     long jit = llmgate ? Proc.threadCpuNanos(load.gatewayPid(name), COMPILER_THREADS) - jitStart : -1;
-    return outcome(variant.isEmpty() ? name : name + " (" + variant + ")", n, rec, runs, meter, jit, ready);
+    long acceptedEnd = upstreamAccepted();
+    // Each query is one connection of its own, counted before it is answered: the second is the burst's + 1.
+    long opened = acceptedStart < 0 || acceptedEnd < 0 ? -1 : acceptedEnd - acceptedStart - 1;
+    return outcome(variant.isEmpty() ? name : name + " (" + variant + ")", n, rec, runs, meter, jit, opened, ready);
+  }
+
+  /**
+   * Connections the fake upstream has accepted (-1 if it cannot say). A gateway whose pool already holds enough
+   * idle upstream connections opens none in a burst; one that must grow it pays a connect per stream, and since
+   * llmgate's paths share one pool, the first llmgate path at each size is the one that grows it.
+   */
+  private long upstreamAccepted() {
+    try {
+      return Long.parseLong(Load.get(queries, cfg.upstreamPort, "/bench/accepted").trim());
+    } catch (RuntimeException e) {
+      return -1;
+    }
   }
 
   private static Outcome outcome(String name, int n, Recorder rec, List<Run> runs, Proc.Meter meter, long jitNanos,
-      String ready) {
+      long upstreamOpened, String ready) {
     long now = System.nanoTime();
     long failed = runs.stream().filter(r -> !r.ok).count();
     List<Run> done = runs.stream().filter(r -> r.ok).toList();
@@ -186,7 +207,7 @@ final class Burst {
     String failure = runs.stream().filter(r -> !r.ok).findFirst().map(r -> r.failure).orElse("");
     return new Outcome(name, n, rec, failed, stalls, longStalls, worst, last - first,
         new double[] {meter.cores(0), meter.cores(1), meter.cores(2), meter.cpuNanosSince(0) / (double) n}, jitNanos,
-        failure, ready);
+        upstreamOpened, failure, ready);
   }
 
   private Outcome row(Outcome o, Outcome direct) {
@@ -197,7 +218,7 @@ final class Burst {
         + " | " + Load.us(ttft.percentile(50)) + " | " + Load.us(ttft.percentile(99)) + " | "
         + (o == direct ? "–" : Load.added(ttft, base, 50)) + " | " + (o == direct ? "–" : Load.added(ttft, base, 99))
         + " | " + Load.us(o.rec().connecting.percentile(50)) + " | " + Load.us(o.rec().toUpstream.percentile(50))
-        + " | " + Load.us(o.rec().firstTokenThrough.percentile(50))
+        + " | " + Load.us(o.rec().firstTokenThrough.percentile(50)) + " | " + (o.upstreamOpened() < 0 ? "–" : o.upstreamOpened())
         + " | " + o.stalls() + " | " + o.longStalls() + " | "
         + Load.ms(o.worstNanos()) + " | " + (o == direct ? "–" : Load.cores(o.cpu()[0])) + " | "
         + (o == direct ? "–" : Load.us((long) o.cpu()[3])) + " | " + jitShare(o) + " | "

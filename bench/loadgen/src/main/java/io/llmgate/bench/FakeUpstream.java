@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A fast OpenAI-style upstream: {@code POST …/chat/completions} streams {@code chat.completion.chunk}
@@ -26,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeUpstream extends AbstractVerticle {
   private static final ConcurrentLinkedQueue<String> CLOSED = new ConcurrentLinkedQueue<>();
   private static final AtomicInteger ACTIVE = new AtomicInteger();
+  /** Connections accepted since start: a burst's growth is the connections its gateway opened to the upstream. */
+  private static final AtomicLong ACCEPTED = new AtomicLong();
   private static final String PREFIX = "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\","
       + "\"created\":1782955818,\"model\":\"bench-model\",\"service_tier\":\"default\","
       + "\"system_fingerprint\":\"fp_bench0000\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"";
@@ -54,7 +57,7 @@ public final class FakeUpstream extends AbstractVerticle {
   @Override
   public void start(io.vertx.core.Promise<Void> started) {
     vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setHost("127.0.0.1").setPort(port))
-        .requestHandler(this::handle).listen().<Void>mapEmpty().onComplete(started);
+        .connectionHandler(connection -> ACCEPTED.incrementAndGet()).requestHandler(this::handle).listen().<Void>mapEmpty().onComplete(started);
   }
 
   private void handle(HttpServerRequest request) {
@@ -64,6 +67,10 @@ public final class FakeUpstream extends AbstractVerticle {
         out.append(line).append('\n');
       }
       request.response().end(out.toString());
+      return;
+    }
+    if (request.path().equals("/bench/accepted")) {
+      request.response().end(String.valueOf(ACCEPTED.get()));
       return;
     }
     if (request.path().equals("/bench/active")) {

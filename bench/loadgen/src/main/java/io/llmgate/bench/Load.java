@@ -633,7 +633,11 @@ public final class Load {
   }
 
   String get(int port, String path) {
-    return await(http.request(HttpMethod.GET, port, "127.0.0.1", path)
+    return get(http, port, path);
+  }
+
+  static String get(HttpClient client, int port, String path) {
+    return await(client.request(HttpMethod.GET, port, "127.0.0.1", path)
         .compose(r -> r.send()).compose(r -> r.body()), 10_000).toString();
   }
 
