@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -149,10 +148,10 @@ final class Burst {
       runScript(cfg.burstHook, "start", label, String.valueOf(load.gatewayPid(name)));
     }
     long deadline = cfg.burstSpec.frames() * cfg.burstSpec.intervalMs() * 3 + 30_000;
+    long acceptedStart = upstreamAccepted();
     Proc.Meter meter = new Proc.Meter(load.gatewayPid(name), cfg.upstreamPid, load.selfPid);
     boolean llmgate = !name.equals("direct") && !name.equals("portkey");
     long jitStart = llmgate ? Proc.threadCpuNanos(load.gatewayPid(name), COMPILER_THREADS) : 0;
-    long acceptedStart = upstreamAccepted();
     Map<Context, List<Integer>> byLoop = new java.util.HashMap<>();
     for (int i = 0; i < n; i++) {
       byLoop.computeIfAbsent(load.loop(), c -> new ArrayList<>()).add(i);

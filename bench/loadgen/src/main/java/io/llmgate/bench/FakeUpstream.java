@@ -57,7 +57,8 @@ public final class FakeUpstream extends AbstractVerticle {
   @Override
   public void start(io.vertx.core.Promise<Void> started) {
     vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setHost("127.0.0.1").setPort(port))
-        .connectionHandler(connection -> ACCEPTED.incrementAndGet()).requestHandler(this::handle).listen().<Void>mapEmpty().onComplete(started);
+        .connectionHandler(connection -> ACCEPTED.incrementAndGet()).requestHandler(this::handle)
+        .listen().<Void>mapEmpty().onComplete(started);
   }
 
   private void handle(HttpServerRequest request) {
