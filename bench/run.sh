@@ -78,7 +78,7 @@ wait_port() { # port pid
 }
 
 echo "== starting the fake upstream on $upstream_port"
-java -Xms128m -Xmx512m -XX:+UseParallelGC -cp "$bench_jar" io.llmgate.bench.FakeUpstream "$upstream_port" 1 \
+java -Xms128m -Xmx512m -XX:+UseParallelGC -cp "$bench_jar" io.llmgate.bench.FakeUpstream "$upstream_port" 1 "${BENCH_UPSTREAM_HANDSHAKE_MS:-0}" \
   > "$results/upstream-$stamp.log" 2>&1 &
 upstream_pid=$!; pids+=("$upstream_pid")
 

@@ -5,11 +5,14 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * frame took to reach it. The first token goes out with the response headers; {@code interval=0} writes
  * as fast as the reader takes them. When a connection closes before its stream ended, it records when, for
  * {@code GET /bench/closed} (that is how cancel latency is measured: at the upstream).
+ *
+ * <p>A third argument, the handshake in ms, stands in for the TCP and TLS handshakes of a provider across a
+ * network (loopback has neither a round trip nor TLS here): a connection's first answer starts no earlier
+ * than that long after the connection was accepted. A pooled connection, or one opened ahead, has it behind
+ * it; a connection opened for the request pays it, as it would pay the round trips to a real provider.
  */
 public final class FakeUpstream extends AbstractVerticle {
   private static final ConcurrentLinkedQueue<String> CLOSED = new ConcurrentLinkedQueue<>();
@@ -42,23 +50,52 @@ public final class FakeUpstream extends AbstractVerticle {
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args.length > 0 ? args[0] : "0");
     int loops = Integer.parseInt(args.length > 1 ? args[1] : "1");
+    long handshakeMs = Long.parseLong(args.length > 2 ? args[2] : "0");
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops));
-    vertx.deployVerticle(() -> new FakeUpstream(port), new DeploymentOptions().setInstances(loops))
+    vertx.deployVerticle(() -> new FakeUpstream(port, handshakeMs), new DeploymentOptions().setInstances(loops))
         .await(30, TimeUnit.SECONDS);
-    System.out.println("fake upstream listening on " + port + (vertx.isNativeTransportEnabled() ? " (native epoll)" : " (NIO)"));
+    System.out.println("fake upstream listening on " + port + (vertx.isNativeTransportEnabled() ? " (native epoll)" : " (NIO)")
+        + (handshakeMs > 0 ? ", a new connection's handshake taking " + handshakeMs + " ms" : ""));
   }
 
   private final int port;
+  private final long handshakeMs;
+  /** When each open connection was accepted (System.nanoTime()); this instance's loop alone touches it. */
+  private final Map<HttpConnection, Long> acceptedAt = new HashMap<>();
 
-  private FakeUpstream(int port) {
+  private FakeUpstream(int port, long handshakeMs) {
     this.port = port;
+    this.handshakeMs = handshakeMs;
   }
 
   @Override
   public void start(io.vertx.core.Promise<Void> started) {
-    vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setHost("127.0.0.1").setPort(port))
-        .connectionHandler(connection -> ACCEPTED.incrementAndGet()).requestHandler(this::handle)
+    // No h2c: with it the server reads a connection's first bytes before it calls the connection handler,
+    // which would then time a connection's handshake from its request instead of from its accept.
+    vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setHttp2ClearTextEnabled(false)
+            .setHost("127.0.0.1").setPort(port))
+        .connectionHandler(this::accepted).requestHandler(this::handle)
         .listen().<Void>mapEmpty().onComplete(started);
+  }
+
+  private void accepted(HttpConnection connection) {
+    ACCEPTED.incrementAndGet();
+    if (handshakeMs > 0) {
+      acceptedAt.put(connection, System.nanoTime());
+      connection.closeHandler(v -> acceptedAt.remove(connection));
+    }
+  }
+
+  /** Runs {@code answer} once the connection's emulated handshake is over. */
+  private void afterHandshake(HttpServerRequest request, Runnable answer) {
+    Long accepted = acceptedAt.get(request.connection());
+    long waitMs = accepted == null ? 0
+        : TimeUnit.NANOSECONDS.toMillis(accepted + TimeUnit.MILLISECONDS.toNanos(handshakeMs) - System.nanoTime());
+    if (waitMs > 0) {
+      vertx.setTimer(waitMs, id -> answer.run());
+    } else {
+      answer.run();
+    }
   }
 
   private void handle(HttpServerRequest request) {
@@ -82,7 +119,8 @@ public final class FakeUpstream extends AbstractVerticle {
       request.response().setStatusCode(404).end();
       return;
     }
-    request.body().onSuccess(body -> stream(request.response(), Spec.parse(lastUserText(body))));
+    request.body().onSuccess(body -> afterHandshake(request,
+        () -> stream(request.response(), Spec.parse(lastUserText(body)))));
   }
 
   private static String lastUserText(Buffer body) {
