@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A third argument, the handshake in ms, stands in for the TCP and TLS handshakes of a provider across a
  * network (loopback has neither a round trip nor TLS here): a connection's first answer starts no earlier
- * than that long after the connection was accepted. A pooled connection, or one opened ahead, has it behind
- * it; a connection opened for the request pays it, as it would pay the round trips to a real provider.
+ * than that long after the connection was accepted. A pooled connection has it behind it; a connection
+ * opened for the request pays it, as it would pay the round trips to a real provider.
  */
 public final class FakeUpstream extends AbstractVerticle {
   private static final ConcurrentLinkedQueue<String> CLOSED = new ConcurrentLinkedQueue<>();
