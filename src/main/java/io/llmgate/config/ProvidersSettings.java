@@ -12,18 +12,19 @@ import java.util.Set;
  * provider's own key ({@code openai}, {@code claude} or its alias {@code anthropic} …), keyed as written;
  * a provider missing from it runs on defaults. Which keys name a provider is not known here: the
  * provider descriptors say (provider/Providers checks every key against them), so that the built-in
- * providers are named in one place.
+ * providers are named in one place. {@code http2} puts every provider's streams on HTTP/2 (off: HTTP/1.1).
  */
 public record ProvidersSettings(Map<String, ProviderSettings> named, List<CompatibleProviderSettings> compatible,
-    UpstreamTimeouts timeouts, RetrySettings retry, int maxConnectionsPerHost) {
+    UpstreamTimeouts timeouts, RetrySettings retry, int maxConnectionsPerHost, boolean http2) {
 
   /** Per provider host and event loop: streams are long, and one waiting for a connection is stalled. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = 10_000;
   public static final ProvidersSettings DEFAULT = new ProvidersSettings(Map.of(), List.of(), UpstreamTimeouts.DEFAULT,
-      RetrySettings.DEFAULT, DEFAULT_MAX_CONNECTIONS_PER_HOST);
+      RetrySettings.DEFAULT, DEFAULT_MAX_CONNECTIONS_PER_HOST, false);
 
   /** The keys of the section that are no provider's: every other key is one provider's settings. */
-  public static final Set<String> SHARED_KEYS = Set.of("compatible", "timeouts", "retry", "max-connections-per-host");
+  public static final Set<String> SHARED_KEYS = Set.of("compatible", "timeouts", "retry", "max-connections-per-host",
+      "http2");
   private static final Set<String> TIMEOUT_KEYS = Set.of("connect", "first-token", "idle");
   private static final Set<String> RETRY_KEYS = Set.of("max-attempts", "initial-backoff", "max-backoff", "max-retry-after");
 
@@ -63,7 +64,7 @@ public record ProvidersSettings(Map<String, ProviderSettings> named, List<Compat
     List<CompatibleProviderSettings> compatible = in.objects("compatible", CompatibleProviderSettings.KEYS).stream()
         .map(item -> CompatibleProviderSettings.read(item, timeouts, retry)).toList();
     return new ProvidersSettings(named, compatible, timeouts, retry,
-        in.integer("max-connections-per-host", DEFAULT_MAX_CONNECTIONS_PER_HOST));
+        in.integer("max-connections-per-host", DEFAULT_MAX_CONNECTIONS_PER_HOST), in.bool("http2", false));
   }
 
   /**

@@ -110,6 +110,17 @@ final class Settings {
     return number;
   }
 
+  boolean bool(String name, boolean fallback) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Boolean flag)) {
+      throw wrong(name, value, "true or false");
+    }
+    return flag;
+  }
+
   /** An integer or a decimal number, as {@code 0.8} or {@code 1}. */
   double number(String name, double fallback) {
     Object value = json.getValue(name);

@@ -53,7 +53,7 @@ public final class Providers {
     checkSectionKeys(settings);
     Set<String> known = knownNames(settings);
     ProviderRegistry registry = new ProviderRegistry();
-    HttpUpstream http = HttpUpstream.create(vertx, settings.maxConnectionsPerHost());
+    HttpUpstream http = HttpUpstream.create(vertx, settings.maxConnectionsPerHost(), settings.http2());
     for (ProviderDescriptor builtIn : BUILT_IN) {
       ProviderSettings own = settingsOf(builtIn, settings);
       checkFallback(builtIn.name(), own.fallback(), known);

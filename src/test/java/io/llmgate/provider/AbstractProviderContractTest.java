@@ -45,7 +45,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 public abstract class AbstractProviderContractTest {
   protected static Vertx vertx;
-  protected static HttpUpstream http;
+  protected HttpUpstream http;
   protected FakeUpstream upstream;
 
   /** For the few provider-specific retry checks (a hint over the limit, a permanent 429): fast, same policy. */
@@ -105,7 +105,21 @@ public abstract class AbstractProviderContractTest {
   @BeforeAll
   static void startVertx() {
     vertx = Vertx.vertx();
-    http = HttpUpstream.create(vertx, 64);
+  }
+
+  /** HTTP/1.1 unless a subclass runs the contract on HTTP/2 ({@code providers.http2}). */
+  protected boolean http2() {
+    return false;
+  }
+
+  @BeforeEach
+  void startClient() {
+    http = HttpUpstream.create(vertx, 64, http2());
+  }
+
+  @AfterEach
+  void stopClient() {
+    http.close();
   }
 
   @AfterAll
@@ -373,6 +387,13 @@ public abstract class AbstractProviderContractTest {
       Thread.sleep(150); // the SYN has been sent and dropped: the client is connecting
       long cancelledAt = recorder.cancel();
       listener.release();
+      if (http2()) {
+        // The connection is the pool's, for other streams: it stays, and carries no HEADERS (type 1) of this one.
+        assertThat(listener.awaitHttp2FrameTypes(500)).as("frames sent after the preface").isNotEmpty()
+            .doesNotContain(1);
+        assertNothingAfterCancel(recorder);
+        return;
+      }
       FullBacklogListener.ClientConnection connection = listener.awaitClientConnection();
       report("connecting", "connect completed " + ms(connection.connectedAt() - cancelledAt)
           + " ms after cancel (kernel SYN retry); client closed it " + ms(connection.closedAt() - connection.connectedAt())

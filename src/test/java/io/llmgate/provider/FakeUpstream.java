@@ -1,11 +1,13 @@
 package io.llmgate.provider;
 
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,10 +35,12 @@ public final class FakeUpstream implements AutoCloseable {
   private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
   private final BlockingQueue<Recorded> requests = new LinkedBlockingQueue<>();
   private final AtomicLong requestCount = new AtomicLong();
+  private final AtomicLong connectionCount = new AtomicLong();
 
   private FakeUpstream(Vertx vertx, HttpServerOptions options) throws Exception {
     this.vertx = vertx;
-    this.server = vertx.createHttpServer(options).requestHandler(this::handle);
+    this.server = vertx.createHttpServer(options).requestHandler(this::handle)
+        .connectionHandler(connection -> connectionCount.incrementAndGet());
     server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -80,12 +84,17 @@ public final class FakeUpstream implements AutoCloseable {
     return requestCount.get();
   }
 
+  /** The connections that carried a request or an HTTP/2 preface so far. */
+  public long connectionCount() {
+    return connectionCount.get();
+  }
+
   @Override
   public void close() {
     server.close();
   }
 
-  /** What one request looked like, and what became of its connection. */
+  /** What one request looked like, and what became of its connection (on HTTP/2: of its stream). */
   public record Recorded(String method, String uri, MultiMap headers, String body,
       CompletableFuture<Long> connectionClosedAt, CompletableFuture<Void> finished, AtomicLong bytesWritten,
       AtomicBoolean writesStalled) {
@@ -122,10 +131,21 @@ public final class FakeUpstream implements AutoCloseable {
     requestCount.incrementAndGet();
     CompletableFuture<Long> closed = new CompletableFuture<>();
     CompletableFuture<Void> finished = new CompletableFuture<>();
-    request.connection().closeHandler(v -> {
+    Handler<Void> onClose = v -> {
       closed.complete(System.nanoTime());
       finished.complete(null);
-    });
+    };
+    if (request.version() == HttpVersion.HTTP_2) {
+      // The connection carries other streams: what ends this exchange early is its stream's reset
+      // (RST_STREAM), after which the response closes without having ended.
+      request.response().closeHandler(v -> {
+        if (!request.response().ended()) {
+          onClose.handle(null);
+        }
+      });
+    } else {
+      request.connection().closeHandler(onClose);
+    }
     request.response().endHandler(v -> finished.complete(null));
     request.body().onSuccess(body -> {
       Recorded recorded = new Recorded(request.method().name(), request.uri(), request.headers(), body.toString(),

@@ -53,6 +53,43 @@ public final class FullBacklogListener implements AutoCloseable {
     }
   }
 
+  /**
+   * Accepts until the client's own HTTP/2 connection, reads what it sends until it has been quiet for
+   * {@code quietMs}, and answers the types of the frames after the connection preface, in order.
+   */
+  public List<Integer> awaitHttp2FrameTypes(int quietMs) throws IOException {
+    server.setSoTimeout(15_000);
+    while (true) {
+      try (Socket accepted = server.accept()) {
+        if (fillerPorts.contains(accepted.getPort())) {
+          continue;
+        }
+        accepted.setSoTimeout(quietMs);
+        java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+        InputStream in = accepted.getInputStream();
+        try {
+          for (int b; (b = in.read()) != -1; ) {
+            sent.write(b);
+          }
+        } catch (SocketTimeoutException quiet) {
+          // the client has nothing more to send
+        }
+        return frameTypes(sent.toByteArray());
+      }
+    }
+  }
+
+  /** RFC 9113 §3.4 and §4.1: a 24-byte preface, then frames of a 9-byte header (length 3, type 1, …). */
+  private static List<Integer> frameTypes(byte[] bytes) {
+    List<Integer> types = new ArrayList<>();
+    for (int at = 24; at + 9 <= bytes.length; ) {
+      int length = ((bytes[at] & 0xff) << 16) | ((bytes[at + 1] & 0xff) << 8) | (bytes[at + 2] & 0xff);
+      types.add(bytes[at + 3] & 0xff);
+      at += 9 + length;
+    }
+    return types;
+  }
+
   /** Accepts until the client's own connection, then reads it to EOF. */
   public ClientConnection awaitClientConnection() throws IOException {
     server.setSoTimeout(15_000);

@@ -163,7 +163,7 @@ class ProvidersTest {
         .hasMessage("providers.opneai: unknown key (did you mean openai?)");
     assertThatThrownBy(() -> registry(Map.of(), "{\"ollama\": {\"base-url\": \"http://localhost:11434/v1\"}}"))
         .hasMessage("providers.ollama: unknown key (expected one of: anthropic, claude, compatible, deepseek, gemini,"
-            + " max-connections-per-host, openai, retry, timeouts)");
+            + " http2, max-connections-per-host, openai, retry, timeouts)");
     assertThatThrownBy(() -> ProvidersSettings.fromJson(new JsonObject("{\"timeout\": {\"connect\": \"2s\"}}")))
         .as("a misspelt shared key is said as such, not read as a provider's section")
         .hasMessage("providers.timeout: unknown key (did you mean timeouts?)");

@@ -28,7 +28,12 @@ public final class Recorder {
   }
 
   public static Recorder open(Vertx vertx, ChatProvider provider, ChatRequest request) {
-    Recorder recorder = new Recorder(vertx.getOrCreateContext());
+    return open(vertx.getOrCreateContext(), provider, request);
+  }
+
+  /** Opened on {@code context}, whose event loop then runs the stream (and its upstream client). */
+  public static Recorder open(Context context, ChatProvider provider, ChatRequest request) {
+    Recorder recorder = new Recorder(context);
     CompletableFuture<Void> opened = new CompletableFuture<>();
     recorder.context.runOnContext(v -> {
       recorder.stream = provider.open(request);

@@ -8,15 +8,18 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The non-blocking HTTP client all remote providers share. HTTP/1.1 on purpose: resetting an exchange
+ * The non-blocking HTTP client all remote providers share. HTTP/1.1 by default: resetting an exchange
  * closes its connection, which is the one abort every provider's server notices at once; a pooled
- * connection per stream is cheap next to a generation. The pool is sized for many concurrent streams to
+ * connection per stream is cheap next to a generation, except in a burst beyond the pool, where each new
+ * stream waits for a TCP and TLS handshake. {@code providers.http2} opts into HTTP/2, where such a burst
+ * shares the connections already open and a cancel is a RST_STREAM. The HTTP/1.1 pool is sized for many concurrent streams to
  * one host (Vert.x defaults to 5, which would queue the sixth stream behind the first five).
  *
  * <p>One client per event loop: Vert.x's pool lends any idle connection to any caller, so a stream opened
@@ -25,6 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection lives on the stream's own thread.
  */
 public final class HttpUpstream {
+  /**
+   * Per provider host and event loop, on HTTP/2: each carries as many streams as the server's
+   * SETTINGS_MAX_CONCURRENT_STREAMS allows; a few spread a burst over more of the provider's front ends.
+   */
+  private static final int HTTP2_CONNECTIONS_PER_HOST = 4;
   private final Vertx vertx;
   private final HttpClientOptions options;
   private final PoolOptions pool;
@@ -41,12 +49,25 @@ public final class HttpUpstream {
   }
 
   public static HttpUpstream create(Vertx vertx, int maxConnectionsPerHost) {
+    return create(vertx, maxConnectionsPerHost, false);
+  }
+
+  /**
+   * {@code http2}: HTTP/2 to every provider (ALPN on https://, falling back to HTTP/1.1 where the server
+   * offers no h2; prior knowledge on http://), so that a burst of streams shares a few connections instead of
+   * opening one each. A cancel is then a RST_STREAM on a shared connection rather than its close.
+   */
+  public static HttpUpstream create(Vertx vertx, int maxConnectionsPerHost, boolean http2) {
     HttpClientOptions options = new HttpClientOptions()
         .setKeepAlive(true)
         .setTcpNoDelay(true)
         .setForceSni(true)
         .setDecompressionSupported(false); // no Accept-Encoding: Anthropic would gzip the event stream
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost).setMaxWaitQueueSize(-1);
+    if (http2) {
+      options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setHttp2ClearTextUpgrade(false);
+      pool.setHttp2MaxSize(HTTP2_CONNECTIONS_PER_HOST);
+    }
     return new HttpUpstream(vertx, options, pool);
   }
 

@@ -18,6 +18,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpVersion;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
@@ -34,7 +35,7 @@ import java.util.function.Consumer;
  *
  * <p>{@link #cancel()} aborts at once in every phase: before the connection exists it marks the stream so
  * the connection is closed the moment it opens (or never asked for, while the hook runs), without a byte sent; afterwards it resets the request,
- * which on HTTP/1.1 closes the connection, so the provider stops generating and billing.
+ * which on HTTP/1.1 closes the connection and on HTTP/2 sends RST_STREAM, so the provider stops generating and billing.
  */
 final class UpstreamHttpStream<F> extends AbstractProviderStream {
   private static final int MAX_ERROR_BODY = 64 << 10;
@@ -135,15 +136,21 @@ final class UpstreamHttpStream<F> extends AbstractProviderStream {
       terminate(UpstreamErrors.unreachable(call.provider(), call.target(), reason(connected.cause())));
       return;
     }
+    HttpClientRequest obtained = connected.result();
+    boolean shared = obtained.version() == HttpVersion.HTTP_2;
     if (phase != Phase.CONNECTING) {
-      // Cancelled (or timed out) while connecting: close before a byte of the request is sent.
-      connected.result().connection().close().onComplete(closed -> context.runOnContext(v -> onConnectionClosed()));
+      // Cancelled (or timed out) while connecting: nothing of the request is sent. An HTTP/1.1 connection is
+      // closed; an HTTP/2 one carries other streams, so only this unsent stream is let go.
+      (shared ? obtained.reset() : obtained.connection().close())
+          .onComplete(closed -> context.runOnContext(v -> onConnectionClosed()));
       return;
     }
-    request = connected.result();
-    // A pooled connection serves one exchange at a time, so this handler is this stream's until it ends.
-    closeWatch = new CloseWatch(this);
-    request.connection().closeHandler(closeWatch);
+    request = obtained;
+    if (!shared) {
+      // A pooled HTTP/1.1 connection serves one exchange at a time, so this handler is this stream's until it ends.
+      closeWatch = new CloseWatch(this);
+      request.connection().closeHandler(closeWatch);
+    }
     phase = Phase.AWAITING_HEADERS;
     call.headers().forEach(request::putHeader);
     request.send(call.body()).onComplete(this::onResponse);
@@ -323,7 +330,9 @@ final class UpstreamHttpStream<F> extends AbstractProviderStream {
   /** The response is complete: the connection goes back to the pool and is no longer this stream's. */
   private void exchangeEnded() {
     responseEnded = true;
-    closeWatch.detach();
+    if (closeWatch != null) {
+      closeWatch.detach();
+    }
   }
 
   /**
@@ -365,8 +374,12 @@ final class UpstreamHttpStream<F> extends AbstractProviderStream {
 
   private void abortUpstream() {
     if (request != null && !responseEnded && !connectionClosed) {
-      // HTTP/1.1 resets an exchange in flight by closing its connection.
-      request.reset();
+      // HTTP/1.1 resets an exchange in flight by closing its connection, which the close watch reports;
+      // HTTP/2 sends RST_STREAM, after which this stream's exchange is gone though the connection stays.
+      Future<Void> reset = request.reset();
+      if (closeWatch == null) {
+        reset.onComplete(sent -> context.runOnContext(v -> onConnectionClosed()));
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -70,9 +71,13 @@ public final class FakeUpstream extends AbstractVerticle {
 
   @Override
   public void start(io.vertx.core.Promise<Void> started) {
-    // No h2c: with it the server reads a connection's first bytes before it calls the connection handler,
-    // which would then time a connection's handshake from its request instead of from its accept.
-    vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setHttp2ClearTextEnabled(false)
+    // h2c only when asked (-Dbench.upstream.h2c=true, for llmgate's providers.http2): with it the server reads
+    // a connection's first bytes before it calls the connection handler, which then times an HTTP/1.1
+    // connection's handshake from its request instead of from its accept (an HTTP/2 client sends its preface
+    // at once, so there the two are the same).
+    vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true)
+            .setHttp2ClearTextEnabled(Boolean.getBoolean("bench.upstream.h2c"))
+            .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(100_000))
             .setHost("127.0.0.1").setPort(port))
         .connectionHandler(this::accepted).requestHandler(this::handle)
         .listen().<Void>mapEmpty().onComplete(started);
