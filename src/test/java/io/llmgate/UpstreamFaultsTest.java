@@ -56,6 +56,11 @@ class UpstreamFaultsTest {
   /** The fake's request count when the test's (last) stream started. */
   private long requestsBefore;
 
+  /** HTTP/1.1 to the upstream unless a subclass runs every fault on HTTP/2 ({@code providers.http2}). */
+  protected boolean http2() {
+    return false;
+  }
+
   @BeforeAll
   void start() throws Exception {
     vertx = Vertx.vertx();
@@ -66,7 +71,8 @@ class UpstreamFaultsTest {
     ProvidersSettings providers = ProvidersSettings.fromJson(new JsonObject()
         .put("timeouts", new JsonObject().put("connect", "2s").put("first-token", "400ms").put("idle", "400ms"))
         .put("retry", new JsonObject().put("max-attempts", ATTEMPTS).put("initial-backoff", "20ms")
-            .put("max-backoff", "100ms").put("max-retry-after", "5s")));
+            .put("max-backoff", "100ms").put("max-retry-after", "5s"))
+        .put("http2", http2()));
     GatewayConfig config = GatewayConfig.defaults(0).withJwtSecret(Optional.of("faults-test-secret-0123456789abcdef"))
         .withProviders(providers)
         .withEnv(Map.of("OPENAI_API_KEY", "sk-faults-test", "OPENAI_BASE_URL", openai.baseUrl() + "/v1",

@@ -124,6 +124,7 @@ class ConfigLoaderTest {
       providers: {openai: {fallbak: [claude]}}          | providers.openai.fallbak: unknown key (did you mean fallback?)
       providers: {timeout: {connect: 2s}}               | providers.timeout: unknown key (did you mean timeouts?)
       providers: {openai: [gpt-4.1]}                    | providers.openai: ["gpt-4.1"] (expected: a map)
+      providers: {http2: "on"}                          | providers.http2: "on" (expected: true or false)
       warmup: {jit-settle: -5ms}                        | warmup.jit-settle: "-5ms" (expected: a duration like 500ms, 30s, 10m)
       warmup: {jit-setle: 20ms}                         | warmup.jit-setle: unknown key (did you mean jit-settle?)
       """)
@@ -206,6 +207,7 @@ class ConfigLoaderTest {
     assertThat(providers.compatible()).extracting(CompatibleProviderSettings::name)
         .containsExactly("ollama", "openrouter", "vllm");
     assertThat(providers.compatible().get(2).apiKeyFile()).contains("/run/secrets/vllm-key");
+    assertThat(providers.http2()).as("HTTP/1.1 to the providers unless opted into").isFalse();
   }
 
   private static String firstYamlBlock(String doc) throws Exception {

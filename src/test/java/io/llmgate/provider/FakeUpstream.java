@@ -1,5 +1,6 @@
 package io.llmgate.provider;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -254,28 +255,33 @@ public final class FakeUpstream implements AutoCloseable {
       byte[] sent = cutAt >= 0 ? java.util.Arrays.copyOf(body, Math.min(cutAt, body.length)) : body;
       List<Buffer> writes = split(sent);
       response.writeHead();
-      writeNext(vertx, response, recorded, writes, 0);
+      writeNext(vertx, response, recorded, writes, 0, Future.succeededFuture());
     }
 
-    private void writeNext(Vertx vertx, HttpServerResponse response, Recorded recorded, List<Buffer> writes, int i) {
+    private void writeNext(Vertx vertx, HttpServerResponse response, Recorded recorded, List<Buffer> writes, int i,
+        Future<Void> lastWrite) {
       int next = i;
+      Future<Void> written = lastWrite;
       do {
         if (next == writes.size()) {
-          afterBody(vertx, response, recorded);
+          afterBody(vertx, response, recorded, written);
           return;
         }
-        response.write(writes.get(next));
+        written = response.write(writes.get(next));
         recorded.bytesWritten().addAndGet(writes.get(next).length());
         next++;
       } while (delayMs == 0);
       int after = next;
-      vertx.setTimer(delayMs, t -> writeNext(vertx, response, recorded, writes, after));
+      Future<Void> sentSoFar = written;
+      vertx.setTimer(delayMs, t -> writeNext(vertx, response, recorded, writes, after, sentSoFar));
     }
 
-    private void afterBody(Vertx vertx, HttpServerResponse response, Recorded recorded) {
+    private void afterBody(Vertx vertx, HttpServerResponse response, Recorded recorded, Future<Void> written) {
       switch (cut) {
         case STALL -> { }
-        case RESET -> response.reset();
+        // Once the body so far is out: an HTTP/2 reset drops the stream's DATA frames still queued, which a
+        // server failing mid-body would have sent.
+        case RESET -> written.onComplete(sent -> response.reset());
         case END -> response.end();
         case NONE -> {
           if (endlessFrame != null) {

@@ -1,5 +1,6 @@
 package io.llmgate.provider;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -65,7 +66,7 @@ public final class FullBacklogListener implements AutoCloseable {
           continue;
         }
         accepted.setSoTimeout(quietMs);
-        java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
         InputStream in = accepted.getInputStream();
         try {
           for (int b; (b = in.read()) != -1; ) {

@@ -2,6 +2,7 @@ package io.llmgate.provider.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgate.provider.FakeUpstream.Chunking;
 import io.llmgate.provider.FakeUpstream.Recorded;
 import io.llmgate.provider.FakeUpstream.Reply;
 import io.llmgate.provider.Fixtures;
@@ -40,7 +41,7 @@ class Http2UpstreamTest extends FakeUpstreamTest {
     byte[] bytes = Fixtures.bytes(STREAM);
     List<Recorder> streams = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      upstream.enqueue(Reply.stream(bytes).chunking(io.llmgate.provider.FakeUpstream.Chunking.FRAMES, 20));
+      upstream.enqueue(Reply.stream(bytes).chunking(Chunking.FRAMES, 20));
       streams.add(stream());
     }
 
@@ -58,7 +59,7 @@ class Http2UpstreamTest extends FakeUpstreamTest {
     upstream.enqueue(Reply.stream(bytes).stallAfter(bytes.length / 2));
     Recorder cancelled = stream();
     Recorded cancelledRequest = upstream.takeRequest();
-    upstream.enqueue(Reply.stream(bytes).chunking(io.llmgate.provider.FakeUpstream.Chunking.FRAMES, 100));
+    upstream.enqueue(Reply.stream(bytes).chunking(Chunking.FRAMES, 100));
     Recorder other = stream();
     Recorded otherRequest = upstream.takeRequest();
     Await.until("the first stream's first delta", () -> !cancelled.texts().isEmpty());
