@@ -49,7 +49,7 @@ final class GatewayWarmup {
   private static Future<SelfWarmup.Result> streams(Vertx vertx, GatewayConfig node) {
     return WarmupUpstream.start(vertx).compose(upstream -> {
       // The gateway's shutdown closes its providers; closed here too when it never started (a second close is a no-op).
-      ProviderRegistry providers = providers(vertx, upstream);
+      ProviderRegistry providers = providers(vertx, upstream, node.providers().http2());
       return Gateway.startQuiet(vertx, config(node), providers)
           .compose(gateway -> new SelfWarmup(vertx, node.warmup(), gateway.port(), PROVIDER,
               user -> gateway.authenticator().issue(user, TOKEN_SECONDS)).run()
@@ -93,10 +93,11 @@ final class GatewayWarmup {
         .withApi(node.api().withDefaultModel(PROVIDER)).withProviders(ProvidersSettings.DEFAULT).withEnv(Map.of());
   }
 
-  private static ProviderRegistry providers(Vertx vertx, WarmupUpstream upstream) {
+  /** On the node's protocol to its providers ({@code http2}), so that the JIT compiles the client the node runs. */
+  private static ProviderRegistry providers(Vertx vertx, WarmupUpstream upstream, boolean http2) {
     CompatibleProviderSettings settings = new CompatibleProviderSettings(PROVIDER, upstream.baseUrl(), Optional.empty(),
         Optional.empty(), PROVIDER, List.of(PROVIDER), List.of(), UpstreamTimeouts.DEFAULT, RetrySettings.DEFAULT);
     return new ProviderRegistry().register(
-        CompatibleProvider.create(HttpUpstream.create(vertx, UPSTREAM_CONNECTIONS), settings, Optional.empty()));
+        CompatibleProvider.create(HttpUpstream.create(vertx, UPSTREAM_CONNECTIONS, http2), settings, Optional.empty()));
   }
 }
