@@ -19,8 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * closes its connection, which is the one abort every provider's server notices at once; a pooled
  * connection per stream is cheap next to a generation, except in a burst beyond the pool, where each new
  * stream waits for a TCP and TLS handshake. {@code providers.http2} opts into HTTP/2, where such a burst
- * shares the connections already open and a cancel is a RST_STREAM. The HTTP/1.1 pool is sized for many concurrent streams to
- * one host (Vert.x defaults to 5, which would queue the sixth stream behind the first five).
+ * shares the connections already open and a cancel is a RST_STREAM. The pool is sized for many concurrent
+ * streams to one host (Vert.x defaults to 5 connections, or 1 on HTTP/2, and queues the stream after them
+ * behind generations that last minutes).
  *
  * <p>One client per event loop: Vert.x's pool lends any idle connection to any caller, so a stream opened
  * on one event loop would often read its upstream on another, and every frame would then cross threads
@@ -29,10 +30,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class HttpUpstream {
   /**
-   * Per provider host and event loop, on HTTP/2: each carries as many streams as the server's
-   * SETTINGS_MAX_CONCURRENT_STREAMS allows; a few spread a burst over more of the provider's front ends.
+   * HTTP/2's connection-level window, at the RFC's maximum: each stream keeps its own 64 KiB window, so that
+   * a paused stream (a slow client's) holds back its own bytes only. Vert.x's default, the same 64 KiB as one
+   * stream, lets a single paused stream stall every other stream on its connection.
    */
-  private static final int HTTP2_CONNECTIONS_PER_HOST = 4;
+  private static final int HTTP2_CONNECTION_WINDOW = Integer.MAX_VALUE;
   private final Vertx vertx;
   private final HttpClientOptions options;
   private final PoolOptions pool;
@@ -54,8 +56,12 @@ public final class HttpUpstream {
 
   /**
    * {@code http2}: HTTP/2 to every provider (ALPN on https://, falling back to HTTP/1.1 where the server
-   * offers no h2; prior knowledge on http://), so that a burst of streams shares a few connections instead of
-   * opening one each. A cancel is then a RST_STREAM on a shared connection rather than its close.
+   * offers no h2; prior knowledge on http://), so that a burst of streams shares the connections open instead
+   * of opening one each. A cancel is then a RST_STREAM on a shared connection rather than its close. Vert.x
+   * puts a stream on an open connection with a free stream slot (the server's SETTINGS_MAX_CONCURRENT_STREAMS)
+   * and opens another only when all are full, up to {@code maxConnectionsPerHost}; it counts a connection
+   * still in its handshake as full, so streams arriving together before a loop's first connection is up
+   * open one each.
    */
   public static HttpUpstream create(Vertx vertx, int maxConnectionsPerHost, boolean http2) {
     HttpClientOptions options = new HttpClientOptions()
@@ -65,8 +71,9 @@ public final class HttpUpstream {
         .setDecompressionSupported(false); // no Accept-Encoding: Anthropic would gzip the event stream
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost).setMaxWaitQueueSize(-1);
     if (http2) {
-      options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setHttp2ClearTextUpgrade(false);
-      pool.setHttp2MaxSize(HTTP2_CONNECTIONS_PER_HOST);
+      options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setHttp2ClearTextUpgrade(false)
+          .setHttp2ConnectionWindowSize(HTTP2_CONNECTION_WINDOW);
+      pool.setHttp2MaxSize(maxConnectionsPerHost);
     }
     return new HttpUpstream(vertx, options, pool);
   }
