@@ -81,7 +81,10 @@ echo "== starting the fake upstream on $upstream_port"
 # BENCH_LLMGATE_HTTP2=1: llmgate speaks HTTP/2 to the fake upstream (providers.http2), which then offers h2c.
 upstream_h2c=""
 http2_line=""
-if [[ "${BENCH_LLMGATE_HTTP2:-0}" == 1 ]]; then upstream_h2c="-Dbench.upstream.h2c=true"; http2_line="  http2: true"; fi
+if [[ "${BENCH_LLMGATE_HTTP2:-0}" == 1 ]]; then
+  upstream_h2c="-Dbench.upstream.h2c=true -Dbench.upstream.h2.streams=${BENCH_UPSTREAM_H2_STREAMS:-100}"
+  http2_line="  http2: true"
+fi
 java -Xms128m -Xmx512m -XX:+UseParallelGC $upstream_h2c -cp "$bench_jar" io.llmgate.bench.FakeUpstream "$upstream_port" 1 "${BENCH_UPSTREAM_HANDSHAKE_MS:-0}" \
   > "$results/upstream-$stamp.log" 2>&1 &
 upstream_pid=$!; pids+=("$upstream_pid")

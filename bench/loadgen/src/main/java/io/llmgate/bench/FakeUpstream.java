@@ -74,10 +74,11 @@ public final class FakeUpstream extends AbstractVerticle {
     // h2c only when asked (-Dbench.upstream.h2c=true, for llmgate's providers.http2): with it the server reads
     // a connection's first bytes before it calls the connection handler, which then times an HTTP/1.1
     // connection's handshake from its request instead of from its accept (an HTTP/2 client sends its preface
-    // at once, so there the two are the same).
+    // at once, so there the two are the same). Streams per HTTP/2 connection: 100 unless told, the least
+    // RFC 9113 recommends a server to allow, so that a burst beyond it opens connections as against a provider.
     vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true)
             .setHttp2ClearTextEnabled(Boolean.getBoolean("bench.upstream.h2c"))
-            .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(100_000))
+            .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(Long.getLong("bench.upstream.h2.streams", 100)))
             .setHost("127.0.0.1").setPort(port))
         .connectionHandler(this::accepted).requestHandler(this::handle)
         .listen().<Void>mapEmpty().onComplete(started);
