@@ -100,25 +100,23 @@ final class Settings {
   }
 
   int integer(String name, int fallback) {
-    Object value = json.getValue(name);
-    if (value == null) {
-      return fallback;
-    }
-    if (!(value instanceof Integer number)) {
-      throw wrong(name, value, "an integer");
-    }
-    return number;
+    return scalar(name, fallback, Integer.class, "an integer");
   }
 
   boolean bool(String name, boolean fallback) {
+    return scalar(name, fallback, Boolean.class, "true or false");
+  }
+
+  /** The value of {@code name} as YAML wrote it, if it is a {@code type}: no conversion from other types. */
+  private <T> T scalar(String name, T fallback, Class<T> type, String expected) {
     Object value = json.getValue(name);
     if (value == null) {
       return fallback;
     }
-    if (!(value instanceof Boolean flag)) {
-      throw wrong(name, value, "true or false");
+    if (!type.isInstance(value)) {
+      throw wrong(name, value, expected);
     }
-    return flag;
+    return type.cast(value);
   }
 
   /** An integer or a decimal number, as {@code 0.8} or {@code 1}. */
