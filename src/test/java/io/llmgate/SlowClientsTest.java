@@ -7,6 +7,7 @@ import io.llmgate.provider.FakeUpstream;
 import io.llmgate.provider.FakeUpstream.Recorded;
 import io.llmgate.provider.FakeUpstream.Reply;
 import io.llmgate.provider.openai.ChatChunks;
+import io.llmgate.testing.Await;
 import io.llmgate.testing.MetricsScrape;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.Vertx;
@@ -87,7 +88,10 @@ class SlowClientsTest {
     }
     LongSupplier written = () -> upstreams.stream().mapToLong(r -> r.bytesWritten().get()).sum();
 
-    long stalledAfterMs = awaitStable(written);
+    long quietFrom = System.nanoTime();
+    // A loaded machine can keep llmgate from reading for a moment, hence the long quiet period before calling it a pause.
+    long stalledAfterMs = (Await.stable("the upstreams are no longer read once their clients stopped reading", written,
+        Duration.ofSeconds(3), WAIT) - quietFrom) / 1_000_000;
     long writtenWhenStalled = written.getAsLong();
     Memory paused = Memory.measure();
     Thread.sleep(2000); // the upstreams are endless: any stream still read would write on meanwhile
@@ -150,28 +154,6 @@ class SlowClientsTest {
       }
       return answer.toString();
     }
-  }
-
-  /**
-   * Waits until {@code value} has not changed for 3 s; returns how long that took. A loaded machine can keep
-   * llmgate from reading for a moment, hence the long quiet period before calling it a pause.
-   */
-  private static long awaitStable(LongSupplier value) throws InterruptedException {
-    long start = System.nanoTime();
-    long last = value.getAsLong();
-    long changedAt = start;
-    while (System.nanoTime() - changedAt < Duration.ofSeconds(3).toNanos()) {
-      if (System.nanoTime() - start > WAIT.toNanos()) {
-        throw new AssertionError("the upstreams were still read " + WAIT + " after their clients stopped reading");
-      }
-      Thread.sleep(50);
-      long now = value.getAsLong();
-      if (now != last) {
-        last = now;
-        changedAt = System.nanoTime();
-      }
-    }
-    return (changedAt - start) / 1_000_000;
   }
 
   private void awaitNoActiveStreams() throws InterruptedException {

@@ -492,7 +492,8 @@ public abstract class AbstractProviderContractTest {
     recorder.pause();
     long pausedAt = System.nanoTime();
     long writtenAtPause = request.bytesWritten().get();
-    long blockedAt = awaitStable(request.bytesWritten()::get);
+    long blockedAt = Await.stable("the upstream blocked while the reader is paused", request.bytesWritten()::get,
+        Duration.ofMillis(300), Duration.ofSeconds(10));
     int whilePaused = recorder.snapshot().size();
     long writtenWhilePaused = request.bytesWritten().get();
     Thread.sleep(400); // longer than the idle timeout: a paused reader is not an idle upstream
@@ -507,25 +508,6 @@ public abstract class AbstractProviderContractTest {
     Await.until("tokens flow again", () -> recorder.snapshot().size() > whilePaused + 100);
     recorder.cancel();
     request.awaitClosed();
-  }
-
-  /** Waits until {@code value} stops changing for 300 ms; returns when it last changed. */
-  private static long awaitStable(java.util.function.LongSupplier value) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    long last = value.getAsLong();
-    long changedAt = System.nanoTime();
-    while (System.nanoTime() - changedAt < Duration.ofMillis(300).toNanos()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the upstream kept writing for 10 s while the reader was paused");
-      }
-      Thread.sleep(10);
-      long now = value.getAsLong();
-      if (now != last) {
-        last = now;
-        changedAt = System.nanoTime();
-      }
-    }
-    return changedAt;
   }
 
 }
