@@ -115,6 +115,11 @@ public final class RedisReplayStore implements ReplayStore {
       return memory.full();
     }
 
+    @Override
+    public Future<Void> kept() {
+      return writer.written();
+    }
+
     private Request owner() {
       return Request.cmd(Command.SET).arg(owner).arg(nodeId).arg("PX").arg(windowMillis);
     }

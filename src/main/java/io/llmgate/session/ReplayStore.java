@@ -35,6 +35,14 @@ public interface ReplayStore {
      * its bound, or was evicted. A stream with no client pauses its upstream while this holds.
      */
     boolean full();
+
+    /**
+     * Completes once every event appended so far can be read by a resume on any node: at once where they
+     * are kept in this node's memory, once Redis has answered their writes in a shared log. Never fails.
+     */
+    default Future<Void> kept() {
+      return Future.succeededFuture();
+    }
   }
 
   /**

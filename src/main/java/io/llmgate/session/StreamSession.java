@@ -378,14 +378,31 @@ public final class StreamSession {
     if (upstream != null && finalEvent.kind() != StreamEvent.Kind.DONE) {
       upstream.cancel();
     }
-    send(finalEvent);
+    recording.append(finalEvent);
+    // The client learns that its stream ended only once a resume on any node would learn it too: a client
+    // that saw done and resumed on another node at once was told live: true there (the shared log's writes
+    // are batched), and got its done from a follower rather than in the replay.
+    Future<Void> kept = recording.kept();
+    if (kept.isComplete()) {
+      close(finalEvent);
+    } else {
+      kept.onComplete(written -> context.runOnContext(v -> close(finalEvent)));
+    }
+    return true;
+  }
+
+  private void close(StreamEvent finalEvent) {
+    deliver(finalEvent);
     listener.closed(info, finalEvent);
     closed.complete(finalEvent);
-    return true;
   }
 
   private void send(StreamEvent event) {
     recording.append(event);
+    deliver(event);
+  }
+
+  private void deliver(StreamEvent event) {
     sink.send(event);
     listener.sent(info, event, upstreamEventNanos == 0 ? 0 : System.nanoTime() - upstreamEventNanos);
     if (!event.isFinal() && sink.writeQueueFull() && upstream != null) {

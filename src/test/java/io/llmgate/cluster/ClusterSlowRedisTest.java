@@ -25,12 +25,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A session id reused on another node as soon as its stream ended (a real redis-server): the new stream's
- * replay log holds only its own events, whatever the old node still had to write. The old node reaches Redis
- * through a proxy that holds Redis's answers back, as a busy Redis or a slow link does: its commands run at
- * once, its batched log writes wait for the batch before them.
+ * A node that reaches Redis (a real redis-server) through a proxy holding Redis's answers back, as a busy
+ * Redis or a slow link does: its commands run at once, its batched log writes wait for the batch before them.
+ * What a client saw on that node is still what any other node answers: a session id reused elsewhere as soon
+ * as its stream ended gets a replay log of its own, and a stream whose end the client saw is ended everywhere.
  */
-class ClusterSessionReuseTest {
+class ClusterSlowRedisTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private TwoNodes nodes;
@@ -69,10 +69,10 @@ class ClusterSessionReuseTest {
     first.send("llm:chat:stream", start(sessionId, "first"));
     first.events().awaitCount(TOKEN, 1, WAIT);
     proxy.hold();
-    assertThat(first.events().awaitFinal(WAIT).event()).as(first.events().summary()).isEqualTo(DONE);
-
+    // Refused while the first stream holds the id, which it does until its last writes are answered.
     List<Received> second = startUntilAccepted(nodes.b(), user, sessionId);
     assertThat(second.get(second.size() - 1).event()).isEqualTo(DONE);
+    assertThat(first.events().awaitFinal(WAIT).event()).as(first.events().summary()).isEqualTo(DONE);
     proxy.letThrough();
     awaitWritesOver(slow);
 
@@ -83,6 +83,27 @@ class ClusterSessionReuseTest {
     assertThat(resumer.events().tokens()).as(resumer.events().summary()).containsExactly("b1", "b2");
     assertThat(resumer.events().finalCount()).as(resumer.events().summary()).isEqualTo(1);
     assertThat(nodes.redis().call("XLEN", ClusterKeys.replay(user, sessionId))).isEqualTo(":" + second.size());
+  }
+
+  @Test
+  void aStreamWhoseEndTheClientSawIsEndedOnEveryNode() throws Exception {
+    String user = "user-" + UUID.randomUUID();
+    startUntilAccepted(nodes.b(), user, "s-" + UUID.randomUUID());
+    WsClient client = WsClient.connect(ws, slow, user);
+    String sessionId = "s-" + UUID.randomUUID();
+    client.send("llm:chat:stream", start(sessionId, "first"));
+    client.events().awaitCount(TOKEN, 1, WAIT);
+    proxy.hold();
+    // Past the stream's end (two more tokens 300 ms apart), so its last writes wait behind held answers.
+    slow.vertx().setTimer(2000, t -> proxy.letThrough());
+    assertThat(client.events().awaitFinal(WAIT).event()).as(client.events().summary()).isEqualTo(DONE);
+
+    WsClient resumer = WsClient.connect(ws, nodes.b(), user);
+    resumer.send("llm:stream:resume", new JsonObject().put("sessionId", sessionId).put("lastIndex", -1));
+    resumer.events().awaitFinal(WAIT);
+    assertThat(resumer.acknowledged().getBoolean("live")).as("live, in %s", resumer.events().summary()).isFalse();
+    assertThat(resumer.events().tokens()).containsExactly("a1", "a2", "a3");
+    assertThat(resumer.acknowledged().getInteger("replayed")).isEqualTo(client.events().events().size());
   }
 
   /**
