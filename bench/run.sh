@@ -98,7 +98,7 @@ limits:
   connections-per-user: 100000   # the load generator's clients all share one user
   max-connections: 100000
 providers:
-  max-connections-per-host: 20000
+  max-connections-per-host: ${BENCH_LLMGATE_MAX_CONNECTIONS_PER_HOST:-20000}
 $http2_line
   compatible:
     - name: bench
