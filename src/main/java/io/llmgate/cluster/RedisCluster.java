@@ -46,8 +46,8 @@ public final class RedisCluster implements Cluster {
     this.replayWriter = new ReplayWriter(vertx, store, Counter.builder("llmgate.redis.replay.dropped")
         .description("replay-log writes not kept in Redis (unreachable, or over the queue bound)")
         .register(store.metrics()));
-    this.streams = new RedisStreamRegistry(new InMemoryStreamRegistry(maxStreamsPerUser), store, replayWriter,
-        nodeId, maxStreamsPerUser);
+    this.streams = new RedisStreamRegistry(new InMemoryStreamRegistry(maxStreamsPerUser), store, nodeId,
+        maxStreamsPerUser);
   }
 
   public RedisStore store() {
@@ -59,7 +59,7 @@ public final class RedisCluster implements Cluster {
     return streams;
   }
 
-  /** The replay logs' writes, which a stream's slot is released after. */
+  /** The replay logs' writes, one queue for every stream of this node. */
   ReplayWriter replayWriter() {
     return replayWriter;
   }

@@ -38,18 +38,16 @@ public final class RedisStreamRegistry implements StreamRegistry {
 
   private final StreamRegistry local;
   private final RedisStore store;
-  private final ReplayWriter replayWrites;
   private final String nodeId;
   private final ToIntFunction<String> maxPerUser;
   private final Queue<Slot> unreleased = new ConcurrentLinkedQueue<>();
   private final CancelChannel cancels;
 
-  RedisStreamRegistry(StreamRegistry local, RedisStore store, ReplayWriter replayWrites, String nodeId,
+  RedisStreamRegistry(StreamRegistry local, RedisStore store, String nodeId,
       ToIntFunction<String> maxPerUser) {
     this.local = local;
     this.cancels = new CancelChannel(store, nodeId, local);
     this.store = store;
-    this.replayWrites = replayWrites;
     this.nodeId = nodeId;
     this.maxPerUser = maxPerUser;
   }
@@ -102,16 +100,15 @@ public final class RedisStreamRegistry implements StreamRegistry {
   }
 
   /**
-   * The slot goes back once the stream's replay-log writes, queued before, were answered: all commands share
-   * one connection, but the writes wait for their batch, and a release sent at once reached Redis first. A
-   * client reusing the session id on another node at once then had its new log take the old stream's last
-   * entries (and owner), which also refused the new stream's own lower ids.
+   * Gives the slot back at once: a stream is removed once {@link StreamSession#closed()}, which completes only
+   * after Redis answered its replay log's writes ({@code Recording.kept}). A release sent before them would
+   * reach Redis first (the writes wait for their batch), and a client reusing the session id on another node
+   * at once would have its new log take the old stream's last entries (and owner).
    */
   @Override
   public void remove(StreamSession session) {
     local.remove(session);
-    Slot slot = new Slot(session.user(), session.sessionId());
-    replayWrites.written().onComplete(written -> release(slot));
+    release(new Slot(session.user(), session.sessionId()));
   }
 
   @Override

@@ -16,9 +16,10 @@ import java.util.List;
  * the next one when the answer comes: one pipeline at a time keeps the writes of each stream in order (a
  * Redis Stream refuses an entry id lower than its last), and the slower Redis answers, the larger the batch.
  * Nothing waits for Redis on the token path. A Redis that cannot be reached drops writes (counted): the
- * stream goes on, and a resumer on another node finds the gap and is told so. What must reach Redis only after
- * a stream's last writes (the release of its slot: another node may reuse the session id at once, and a late
- * write would land in the new stream's log) waits for {@link #written()}.
+ * stream goes on, and a resumer on another node finds the gap and is told so. A stream's final event waits for
+ * {@link #written()} before its client sees it: a resume on another node then finds the stream ended, and the
+ * release of its slot, sent after, cannot overtake its last writes (another node may reuse the session id at
+ * once, and a late write would land in the new stream's log).
  */
 final class ReplayWriter {
   /** Writes queued beyond this, while Redis does not answer, are dropped rather than held without bound. */

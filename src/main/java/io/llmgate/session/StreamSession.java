@@ -379,9 +379,8 @@ public final class StreamSession {
       upstream.cancel();
     }
     recording.append(finalEvent);
-    // The client learns that its stream ended only once a resume on any node would learn it too: a client
-    // that saw done and resumed on another node at once was told live: true there (the shared log's writes
-    // are batched), and got its done from a follower rather than in the replay.
+    // The client learns that its stream ended only once a resume on any node would learn it too: the shared
+    // log's writes are batched, so without the wait a resume elsewhere right after done found the stream live.
     Future<Void> kept = recording.kept();
     if (kept.isComplete()) {
       close(finalEvent);

@@ -63,12 +63,7 @@ class ClusterSlowRedisTest {
   void aSessionIdReusedOnAnotherNodeAtOnceGetsALogOfItsOwn() throws Exception {
     String user = "user-" + UUID.randomUUID();
     String sessionId = "s-" + UUID.randomUUID();
-    // Redis then holds every script: none waits for a NOSCRIPT answer before running.
-    startUntilAccepted(nodes.b(), user, "s-" + UUID.randomUUID());
-    WsClient first = WsClient.connect(ws, slow, user);
-    first.send("llm:chat:stream", start(sessionId, "first"));
-    first.events().awaitCount(TOKEN, 1, WAIT);
-    proxy.hold();
+    WsClient first = firstTokenThenHold(user, sessionId);
     // Refused while the first stream holds the id, which it does until its last writes are answered.
     List<Received> second = startUntilAccepted(nodes.b(), user, sessionId);
     assertThat(second.get(second.size() - 1).event()).isEqualTo(DONE);
@@ -88,12 +83,8 @@ class ClusterSlowRedisTest {
   @Test
   void aStreamWhoseEndTheClientSawIsEndedOnEveryNode() throws Exception {
     String user = "user-" + UUID.randomUUID();
-    startUntilAccepted(nodes.b(), user, "s-" + UUID.randomUUID());
-    WsClient client = WsClient.connect(ws, slow, user);
     String sessionId = "s-" + UUID.randomUUID();
-    client.send("llm:chat:stream", start(sessionId, "first"));
-    client.events().awaitCount(TOKEN, 1, WAIT);
-    proxy.hold();
+    WsClient client = firstTokenThenHold(user, sessionId);
     // Past the stream's end (two more tokens 300 ms apart), so its last writes wait behind held answers.
     slow.vertx().setTimer(2000, t -> proxy.letThrough());
     assertThat(client.events().awaitFinal(WAIT).event()).as(client.events().summary()).isEqualTo(DONE);
@@ -104,6 +95,17 @@ class ClusterSlowRedisTest {
     assertThat(resumer.acknowledged().getBoolean("live")).as("live, in %s", resumer.events().summary()).isFalse();
     assertThat(resumer.events().tokens()).containsExactly("a1", "a2", "a3");
     assertThat(resumer.acknowledged().getInteger("replayed")).isEqualTo(client.events().events().size());
+  }
+
+  /** Starts the stream "first" on the slow node and holds Redis's answers once its client has a token. */
+  private WsClient firstTokenThenHold(String user, String sessionId) throws Exception {
+    // Redis then holds every script: none waits for a NOSCRIPT answer before running.
+    startUntilAccepted(nodes.b(), user, "s-" + UUID.randomUUID());
+    WsClient client = WsClient.connect(ws, slow, user);
+    client.send("llm:chat:stream", start(sessionId, "first"));
+    client.events().awaitCount(TOKEN, 1, WAIT);
+    proxy.hold();
+    return client;
   }
 
   /**
