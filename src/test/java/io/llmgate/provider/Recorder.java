@@ -19,6 +19,7 @@ public final class Recorder {
   private final CompletableFuture<Void> ended = new CompletableFuture<>();
   private final CompletableFuture<GatewayException> failed = new CompletableFuture<>();
   private final CompletableFuture<Long> cancelledAt = new CompletableFuture<>();
+  private final CompletableFuture<Long> upstreamClosedAt = new CompletableFuture<>();
   private final Context context;
   private volatile ProviderStream stream;
   private volatile int afterEnd;
@@ -39,6 +40,12 @@ public final class Recorder {
       recorder.stream = provider.open(request);
       recorder.stream.exceptionHandler(e -> recorder.onEnd(() -> recorder.failed.complete(GatewayException.from(e))));
       recorder.stream.endHandler(e -> recorder.onEnd(() -> recorder.ended.complete(null)));
+      recorder.stream.observer(new UpstreamObserver() {
+        @Override
+        public void connectionClosed() {
+          recorder.upstreamClosedAt.complete(System.nanoTime());
+        }
+      });
       recorder.stream.handler(event -> {
         if (recorder.ended.isDone() || recorder.failed.isDone() || recorder.cancelledAt.isDone()) {
           recorder.afterEnd++;
@@ -65,6 +72,14 @@ public final class Recorder {
       stream.cancel();
     });
     return await(cancelledAt);
+  }
+
+  /**
+   * Waits for the stream to report, after its cancel, that its upstream connection is closed or was never
+   * opened (what the cancel-latency metric times); the {@code System.nanoTime()} it did.
+   */
+  public long awaitUpstreamClosed() {
+    return await(upstreamClosedAt);
   }
 
   public void pause() {

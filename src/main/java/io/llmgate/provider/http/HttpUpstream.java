@@ -11,7 +11,9 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -38,16 +40,21 @@ public final class HttpUpstream {
   private final Vertx vertx;
   private final HttpClientOptions options;
   private final PoolOptions pool;
+  private final boolean http2;
   private final HttpClient shared;
-  private final ConcurrentHashMap<Thread, HttpClient> perLoop = new ConcurrentHashMap<>();
+  private final ConnectionHerdGate sharedGate;
+  private final ConcurrentHashMap<Thread, LoopClient> perLoop = new ConcurrentHashMap<>();
   /** Written once by {@link #close()}; read on every stream open without a lock. */
   private volatile Future<Void> closed;
 
-  private HttpUpstream(Vertx vertx, HttpClientOptions options, PoolOptions pool) {
+  private HttpUpstream(Vertx vertx, HttpClientOptions options, PoolOptions pool, boolean http2) {
     this.vertx = vertx;
     this.options = options;
     this.pool = pool;
+    this.http2 = http2;
     this.shared = vertx.createHttpClient(options, pool);
+    // Off an event loop, streams of many threads share this client: no gate, whose count is one thread's.
+    this.sharedGate = ConnectionHerdGate.none(shared);
   }
 
   public static HttpUpstream create(Vertx vertx, int maxConnectionsPerHost) {
@@ -60,8 +67,8 @@ public final class HttpUpstream {
    * of opening one each. A cancel is then a RST_STREAM on a shared connection rather than its close. Vert.x
    * puts a stream on an open connection with a free stream slot (the server's SETTINGS_MAX_CONCURRENT_STREAMS)
    * and opens another only when all are full, up to {@code maxConnectionsPerHost}; it counts a connection
-   * still in its handshake as full, so streams arriving together before a loop's first connection is up
-   * open one each.
+   * still in its handshake as full, so a {@link ConnectionHerdGate} in front of it keeps streams arriving
+   * together from opening one each.
    */
   public static HttpUpstream create(Vertx vertx, int maxConnectionsPerHost, boolean http2) {
     HttpClientOptions options = new HttpClientOptions()
@@ -75,7 +82,7 @@ public final class HttpUpstream {
           .setHttp2ConnectionWindowSize(HTTP2_CONNECTION_WINDOW);
       pool.setHttp2MaxSize(maxConnectionsPerHost);
     }
-    return new HttpUpstream(vertx, options, pool);
+    return new HttpUpstream(vertx, options, pool, http2);
   }
 
   /**
@@ -88,7 +95,7 @@ public final class HttpUpstream {
     if (context == null) {
       throw new IllegalStateException(call.provider() + ": open() outside a Vert.x context (expected: on a context)");
     }
-    return new UpstreamHttpStream<>(context, client(context), call, decoder, timeouts, hook).start();
+    return new UpstreamHttpStream<>(context, gate(context, call.url()), call, decoder, timeouts, hook).start();
   }
 
   /**
@@ -100,23 +107,49 @@ public final class HttpUpstream {
       Promise<Void> done = Promise.promise();
       closed = done.future();
       List<Future<Void>> all = new ArrayList<>(List.of(shared.close()));
-      perLoop.values().forEach(client -> all.add(client.close()));
+      perLoop.values().forEach(loop -> all.add(loop.client.close()));
       Future.join(all).<Void>mapEmpty().onComplete(done);
     }
     return closed;
   }
 
-  private HttpClient client(Context context) {
+  /** The gate in front of this loop's client, for the origin of {@code url}. */
+  private ConnectionHerdGate gate(Context context, String url) {
     if (!context.isEventLoopContext() || closed != null) {
-      return shared;
+      return sharedGate;
     }
-    HttpClient client = perLoop.computeIfAbsent(Thread.currentThread(), loop -> vertx.createHttpClient(options, pool));
+    LoopClient loop = perLoop.computeIfAbsent(Thread.currentThread(),
+        thread -> new LoopClient(vertx.createHttpClient(options, pool), http2));
     // close() sets closed before it closes the clients it finds: a client added as it ran is either found
     // there or seen closed here, and closed here (closing a client twice is harmless).
     if (closed != null) {
-      client.close();
-      return shared;
+      loop.client.close();
+      return sharedGate;
     }
-    return client;
+    return loop.gate(url);
+  }
+
+  /** One event loop's client, and on HTTP/2 its gate per origin; used by that loop's thread only. */
+  private static final class LoopClient {
+    private final HttpClient client;
+    private final ConnectionHerdGate http1;
+    private final Map<String, ConnectionHerdGate> http2ByOrigin;
+
+    LoopClient(HttpClient client, boolean http2) {
+      this.client = client;
+      this.http1 = http2 ? null : ConnectionHerdGate.none(client);
+      this.http2ByOrigin = http2 ? new HashMap<>() : null;
+    }
+
+    ConnectionHerdGate gate(String url) {
+      return http1 != null ? http1 : http2ByOrigin.computeIfAbsent(origin(url), origin -> ConnectionHerdGate.http2(client));
+    }
+
+    /** scheme://host[:port] of an absolute URL; two spellings of one origin only cost a gate more. */
+    private static String origin(String url) {
+      int authority = url.indexOf("//") + 2;
+      int path = url.indexOf('/', authority);
+      return path < 0 ? url : url.substring(0, path);
+    }
   }
 }

@@ -15,7 +15,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpVersion;
@@ -43,7 +42,7 @@ final class UpstreamHttpStream<F> extends AbstractProviderStream {
   private enum Phase { CONNECTING, AWAITING_HEADERS, STREAMING, DRAINING, CLOSED }
 
   private final Context context;
-  private final HttpClient client;
+  private final ConnectionHerdGate gate;
   private final RequestHook hook;
   private final StreamDecoder<F> decoder;
   private final UpstreamTimeouts timeouts;
@@ -66,14 +65,15 @@ final class UpstreamHttpStream<F> extends AbstractProviderStream {
   private GatewayException failure;
   // The mapper's call, then the hook's: its headers are sent, its secret blanked from messages.
   private UpstreamCall call;
+  private ConnectionHerdGate.Ticket ticket;
   private HttpClientRequest request;
   private HttpClientResponse response;
   private CloseWatch closeWatch;
 
-  UpstreamHttpStream(Context context, HttpClient client, UpstreamCall call, StreamDecoder<F> decoder,
+  UpstreamHttpStream(Context context, ConnectionHerdGate gate, UpstreamCall call, StreamDecoder<F> decoder,
       UpstreamTimeouts timeouts, RequestHook hook) {
     this.context = context;
-    this.client = client;
+    this.gate = gate;
     this.call = call;
     this.hook = hook;
     this.decoder = decoder;
@@ -126,7 +126,8 @@ final class UpstreamHttpStream<F> extends AbstractProviderStream {
 
   private void connect() {
     connecting = true;
-    client.request(call.options(timeouts.connect())).onComplete(this::onConnected);
+    ticket = gate.enter(call.options(timeouts.connect()));
+    ticket.exchange().onComplete(this::onConnected);
   }
 
   private void onConnected(AsyncResult<HttpClientRequest> connected) {
@@ -327,9 +328,10 @@ final class UpstreamHttpStream<F> extends AbstractProviderStream {
     decoder.close();
   }
 
-  /** The response is complete: the connection goes back to the pool and is no longer this stream's. */
+  /** The response is complete: the connection (or its stream slot) goes back to the pool and is no longer this stream's. */
   private void exchangeEnded() {
     responseEnded = true;
+    ticket.release();
     if (closeWatch != null) {
       closeWatch.detach();
     }
@@ -380,6 +382,9 @@ final class UpstreamHttpStream<F> extends AbstractProviderStream {
       if (closeWatch == null) {
         reset.onComplete(sent -> context.runOnContext(v -> onConnectionClosed()));
       }
+    }
+    if (ticket != null) {
+      ticket.release(); // a stream still waiting at the gate leaves it, with nothing asked for
     }
   }
 

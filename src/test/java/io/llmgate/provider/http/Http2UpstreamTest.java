@@ -2,6 +2,8 @@ package io.llmgate.provider.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgate.config.UpstreamTimeouts;
+import io.llmgate.error.ErrorCode;
 import io.llmgate.provider.FakeUpstream;
 import io.llmgate.provider.FakeUpstream.Chunking;
 import io.llmgate.provider.FakeUpstream.Recorded;
@@ -21,14 +23,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * On HTTP/2 ({@code providers.http2}) the streams of one event loop share its connections to the provider:
- * a burst opens none while the open ones have free stream slots, streams beyond the server's limit get
- * another connection rather than a wait, a paused stream holds back no other, and a cancel resets its own
- * stream only, the others streaming on to the end.
+ * a burst opens none while the open ones have free stream slots, and before any is open only as many as it
+ * fills; streams beyond the server's limit get another connection rather than a wait; a stream waiting for
+ * a connection in its handshake can be cancelled, and goes on its own if that connection fails; a paused
+ * stream holds back no other, and a cancel resets its own stream only, the others streaming on to the end.
  */
 class Http2UpstreamTest extends FakeUpstreamTest {
   private static final String STREAM = "ollama/synthetic/chat-stream.ndjson";
   private static final String TEXT = "The sky is blue because of Rayleigh scattering.";
   private static final int MAX_CONNECTIONS = 8;
+  private static final Duration CONNECT = UpstreamTimeouts.DEFAULT_CONNECT;
 
   private HttpUpstream http2;
   private Context loop;
@@ -41,6 +45,29 @@ class Http2UpstreamTest extends FakeUpstreamTest {
 
   private Recorder stream(FakeUpstream to) {
     return Recorder.open(loop, new OllamaNativeTestProvider(http2, to.baseUrl()), JsonLinesStreamTest.request());
+  }
+
+  /** With a connect timeout of {@code connect}, and a first-token timeout far beyond what the test waits. */
+  private Recorder stream(String baseUrl, Duration connect) {
+    UpstreamTimeouts timeouts = new UpstreamTimeouts(connect, Duration.ofSeconds(30), Duration.ofSeconds(30));
+    return Recorder.open(loop, new OllamaNativeTestProvider(http2, baseUrl, timeouts, RequestHook.NONE),
+        JsonLinesStreamTest.request());
+  }
+
+  private record Held(Recorder first, Recorder waiting) {}
+
+  /**
+   * A first stream whose connection {@code proxy} holds in its handshake, and a second that has waited for
+   * it, opening none of its own, for {@code waited}; each with its connect timeout.
+   */
+  private Held secondWaitingForFirst(HandshakeHoldingProxy proxy, Duration firstConnect, Duration secondConnect,
+      Duration waited) {
+    Recorder first = stream(proxy.baseUrl(), firstConnect);
+    Await.until("the first stream's connection, held in its handshake", proxy::holding);
+    Recorder waiting = stream(proxy.baseUrl(), secondConnect);
+    Await.stable("connections accepted while the first is in its handshake", proxy::accepted, waited, Duration.ofSeconds(10));
+    assertThat(proxy.accepted()).as("the second stream waits for the first's connection").isEqualTo(1);
+    return new Held(first, waiting);
   }
 
   /** One stream to the end, so that the loop has a connection up before the test's streams. */
@@ -85,6 +112,75 @@ class Http2UpstreamTest extends FakeUpstreamTest {
       assertThat(streams).noneMatch(Recorder::isOver);
       assertThat(limited.connectionCount()).as("10 open streams at 2 per connection").isBetween(5L, (long) MAX_CONNECTIONS);
       streams.forEach(Recorder::cancel);
+    }
+  }
+
+  @Test
+  void aBurstBeforeAnyConnectionOpensOnlyTheConnectionsItNeeds() {
+    HttpUpstream roomy = HttpUpstream.create(vertx, 100, true);
+    try (FakeUpstream limited = FakeUpstream.start(vertx,
+        new HttpServerOptions().setInitialSettings(new Http2Settings().setMaxConcurrentStreams(10)))) {
+      byte[] bytes = Fixtures.bytes(STREAM);
+      List<Recorder> streams = new ArrayList<>();
+      for (int i = 0; i < 25; i++) {
+        limited.enqueue(Reply.stream(bytes).chunking(Chunking.FRAMES, 20));
+        streams.add(Recorder.open(loop, new OllamaNativeTestProvider(roomy, limited.baseUrl()), JsonLinesStreamTest.request()));
+      }
+
+      for (Recorder each : streams) {
+        assertThat(String.join("", each.awaitEnd().texts())).isEqualTo(TEXT);
+      }
+      assertThat(limited.requestCount()).isEqualTo(25);
+      assertThat(limited.connectionCount()).as("25 streams at 10 per connection, none open before").isEqualTo(3);
+    } finally {
+      roomy.close();
+    }
+  }
+
+  @Test
+  void aStreamWaitingForAConnectionInItsHandshakeIsCancelledAtOnceWithNothingSent() {
+    try (HandshakeHoldingProxy proxy = new HandshakeHoldingProxy(vertx, upstream.baseUrl())) {
+      upstream.enqueue(Reply.stream(Fixtures.bytes(STREAM)));
+      Held held = secondWaitingForFirst(proxy, CONNECT, CONNECT, Duration.ofMillis(300));
+
+      long cancelledAt = held.waiting().cancel();
+      assertThat(held.waiting().awaitUpstreamClosed()).as("reported closed, the handshake still held").isGreaterThan(cancelledAt);
+      assertThat(proxy.accepted()).isEqualTo(1);
+
+      proxy.letThrough();
+      assertThat(String.join("", held.first().awaitEnd().texts())).isEqualTo(TEXT);
+      assertThat(upstream.requestCount()).as("the cancelled stream sent nothing").isEqualTo(1);
+      assertThat(held.waiting().snapshot()).isEmpty();
+    }
+  }
+
+  @Test
+  void whenTheConnectionAStreamWaitedForFailsItOpensItsOwn() {
+    try (HandshakeHoldingProxy proxy = new HandshakeHoldingProxy(vertx, upstream.baseUrl())) {
+      upstream.enqueue(Reply.stream(Fixtures.bytes(STREAM)));
+      Held held = secondWaitingForFirst(proxy, CONNECT, CONNECT, Duration.ofMillis(300));
+
+      proxy.drop();
+
+      assertThat(held.first().awaitFailure().code()).isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE);
+      assertThat(String.join("", held.waiting().awaitEnd().texts())).isEqualTo(TEXT);
+      assertThat(proxy.accepted()).as("the held connection, then the waiting stream's own").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aStreamThatWaitedItsWholeConnectTimeoutFailsAsTheConnectionItWaitedFor() {
+    Duration connect = Duration.ofMillis(300);
+    try (HandshakeHoldingProxy proxy = new HandshakeHoldingProxy(vertx, upstream.baseUrl())) {
+      Held held = secondWaitingForFirst(proxy, CONNECT, connect, connect.multipliedBy(2));
+
+      proxy.drop();
+
+      assertThat(held.first().awaitFailure().code()).isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE);
+      assertThat(held.waiting().awaitFailure().getMessage()).as("the first's failure, for a stream that had waited past its connect timeout")
+          .isEqualTo(held.first().awaitFailure().getMessage());
+      assertThat(proxy.accepted()).isEqualTo(1);
+      assertThat(upstream.requestCount()).isZero();
     }
   }
 
