@@ -33,6 +33,7 @@ import java.util.function.IntFunction;
 public final class FakeUpstream implements AutoCloseable {
   private final Vertx vertx;
   private final HttpServer server;
+  private final String scheme;
   private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
   private final BlockingQueue<Recorded> requests = new LinkedBlockingQueue<>();
   private final AtomicLong requestCount = new AtomicLong();
@@ -40,6 +41,7 @@ public final class FakeUpstream implements AutoCloseable {
 
   private FakeUpstream(Vertx vertx, HttpServerOptions options) throws Exception {
     this.vertx = vertx;
+    this.scheme = options.isSsl() ? "https" : "http";
     this.server = vertx.createHttpServer(options).requestHandler(this::handle)
         .connectionHandler(connection -> connectionCount.incrementAndGet());
     server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -49,7 +51,10 @@ public final class FakeUpstream implements AutoCloseable {
     return start(vertx, new HttpServerOptions());
   }
 
-  /** With {@code options}, e.g. a small send buffer, so that a stalled reader stalls the fake soon. */
+  /**
+   * With {@code options}, e.g. a small send buffer, so that a stalled reader stalls the fake soon, or TLS
+   * (then {@link #baseUrl()} is https://).
+   */
   public static FakeUpstream start(Vertx vertx, HttpServerOptions options) {
     try {
       return new FakeUpstream(vertx, options);
@@ -59,7 +64,7 @@ public final class FakeUpstream implements AutoCloseable {
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.actualPort();
+    return scheme + "://127.0.0.1:" + server.actualPort();
   }
 
   /** Queues the answer to the next request; requests beyond the script get a 500. */
