@@ -68,7 +68,7 @@ class Http2AlpnTest extends FakeUpstreamTest {
         assertThat(String.join("", each.awaitEnd().texts())).isEqualTo(TEXT);
       }
       assertThat(h2.requestCount()).isEqualTo(25);
-      assertThat(h2.connectionCount()).as("25 streams at 10 per connection, none open before").isEqualTo(3);
+      assertThat(h2.connectionCount()).as("25 streams at 10 per connection, none open before (fewer if some ended first)").isLessThanOrEqualTo(3);
     }
   }
 

