@@ -3,7 +3,6 @@ package io.llmgate.provider.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgate.provider.FakeUpstream;
-import io.llmgate.provider.FakeUpstream.Chunking;
 import io.llmgate.provider.FakeUpstream.Reply;
 import io.llmgate.provider.Fixtures;
 import io.llmgate.provider.Recorder;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class Http2AlpnTest extends FakeUpstreamTest {
   private static final String STREAM = "ollama/synthetic/chat-stream.ndjson";
-  private static final String TEXT = "The sky is blue because of Rayleigh scattering.";
 
   private HttpUpstream http2;
   private Context loop;
@@ -57,16 +55,7 @@ class Http2AlpnTest extends FakeUpstreamTest {
     try (FakeUpstream h2 = FakeUpstream.start(vertx, tls(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)
         .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(10)))) {
       assertThat(h2.baseUrl()).startsWith("https://");
-      byte[] bytes = Fixtures.bytes(STREAM);
-      List<Recorder> streams = new ArrayList<>();
-      for (int i = 0; i < 25; i++) {
-        h2.enqueue(Reply.stream(bytes).chunking(Chunking.FRAMES, 20));
-        streams.add(stream(h2));
-      }
-
-      for (Recorder each : streams) {
-        assertThat(String.join("", each.awaitEnd().texts())).isEqualTo(TEXT);
-      }
+      Http2UpstreamTest.streamAllToTheEnd(h2, 25, this::stream);
       assertThat(h2.requestCount()).isEqualTo(25);
       assertThat(h2.connectionCount()).as("25 streams at 10 per connection, none open before (fewer if some ended first)").isLessThanOrEqualTo(3);
     }

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +71,22 @@ class Http2UpstreamTest extends FakeUpstreamTest {
     return new Held(first, waiting);
   }
 
+  /**
+   * {@code count} streams opened at once, each answered with the fixture in frames 20 ms apart, each read
+   * to its end whole.
+   */
+  static void streamAllToTheEnd(FakeUpstream to, int count, Function<FakeUpstream, Recorder> open) {
+    byte[] bytes = Fixtures.bytes(STREAM);
+    List<Recorder> streams = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      to.enqueue(Reply.stream(bytes).chunking(Chunking.FRAMES, 20));
+      streams.add(open.apply(to));
+    }
+    for (Recorder each : streams) {
+      assertThat(String.join("", each.awaitEnd().texts())).isEqualTo(TEXT);
+    }
+  }
+
   /** One stream to the end, so that the loop has a connection up before the test's streams. */
   private void connect(FakeUpstream to) {
     to.enqueue(Reply.stream(Fixtures.bytes(STREAM)));
@@ -80,16 +97,8 @@ class Http2UpstreamTest extends FakeUpstreamTest {
   @Test
   void aBurstSharesTheConnectionAlreadyOpen() {
     connect(upstream);
-    byte[] bytes = Fixtures.bytes(STREAM);
-    List<Recorder> streams = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      upstream.enqueue(Reply.stream(bytes).chunking(Chunking.FRAMES, 20));
-      streams.add(stream(upstream));
-    }
 
-    for (Recorder each : streams) {
-      assertThat(String.join("", each.awaitEnd().texts())).isEqualTo(TEXT);
-    }
+    streamAllToTheEnd(upstream, 20, this::stream);
     assertThat(upstream.requestCount()).isEqualTo(21);
     assertThat(upstream.connectionCount()).as("20 streams at once after the first, on its connection").isEqualTo(1);
   }
@@ -120,16 +129,7 @@ class Http2UpstreamTest extends FakeUpstreamTest {
     HttpUpstream roomy = HttpUpstream.create(vertx, 100, true);
     try (FakeUpstream limited = FakeUpstream.start(vertx,
         new HttpServerOptions().setInitialSettings(new Http2Settings().setMaxConcurrentStreams(10)))) {
-      byte[] bytes = Fixtures.bytes(STREAM);
-      List<Recorder> streams = new ArrayList<>();
-      for (int i = 0; i < 25; i++) {
-        limited.enqueue(Reply.stream(bytes).chunking(Chunking.FRAMES, 20));
-        streams.add(Recorder.open(loop, new OllamaNativeTestProvider(roomy, limited.baseUrl()), JsonLinesStreamTest.request()));
-      }
-
-      for (Recorder each : streams) {
-        assertThat(String.join("", each.awaitEnd().texts())).isEqualTo(TEXT);
-      }
+      streamAllToTheEnd(limited, 25, to -> Recorder.open(loop, new OllamaNativeTestProvider(roomy, to.baseUrl()), JsonLinesStreamTest.request()));
       assertThat(limited.requestCount()).isEqualTo(25);
       assertThat(limited.connectionCount()).as("25 streams at 10 per connection, none open before (fewer if some ended first)").isLessThanOrEqualTo(3);
     } finally {
